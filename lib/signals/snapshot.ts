@@ -1,0 +1,65 @@
+// The AccountSnapshot: one account at one point in time, the unit every connector produces and the
+// scoring engine consumes (docs/scoring-method.md §2).
+import { z } from 'zod';
+import { type SignalValue, signalValueProblem } from './catalog.ts';
+
+const isoDate = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+
+export const accountSnapshotSchema = z.strictObject({
+  accountId: z.string().min(1, 'must be a non-empty string'),
+  asOf: z
+    .string()
+    .regex(isoDate, 'must be an ISO date or date-time')
+    .refine((s) => !Number.isNaN(Date.parse(s)), 'is not a real date'),
+  segment: z.string().min(1).optional(),
+  signals: z.record(z.string(), z.unknown()),
+});
+
+export interface AccountSnapshot {
+  accountId: string;
+  asOf: string;
+  segment?: string;
+  /** Canonical key → value. An absent key (or null) means unknown, never zero. */
+  signals: Record<string, SignalValue | null>;
+}
+
+/** One record that is not a valid snapshot: names the account (when known), the field and the value. */
+export class SnapshotDataError extends Error {
+  readonly accountId: string | undefined;
+  readonly field: string;
+  constructor(accountId: string | undefined, field: string, reason: string) {
+    super(`${accountId === undefined ? 'snapshot' : `account ${accountId}`}: ${field} ${reason}`);
+    this.name = 'SnapshotDataError';
+    this.accountId = accountId;
+    this.field = field;
+  }
+}
+
+const show = (v: unknown): string => {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+};
+
+/** Validates unknown JSON as an AccountSnapshot; throws SnapshotDataError naming account, key and value. */
+export function parseSnapshot(input: unknown): AccountSnapshot {
+  const parsed = accountSnapshotSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const accountId =
+      typeof input === 'object' && input !== null && typeof (input as { accountId?: unknown }).accountId === 'string'
+        ? (input as { accountId: string }).accountId
+        : undefined;
+    const field = issue?.path.length ? issue.path.join('.') : 'snapshot';
+    throw new SnapshotDataError(accountId, field, issue?.message ?? 'is invalid');
+  }
+  const snap = parsed.data;
+  for (const key in snap.signals) {
+    const value = snap.signals[key];
+    if (value === null || value === undefined) continue;
+    const problem = signalValueProblem(key, value);
+    if (problem !== undefined) {
+      throw new SnapshotDataError(snap.accountId, `signal ${key}`, `= ${show(value)}: ${problem}`);
+    }
+  }
+  return snap as AccountSnapshot;
+}
