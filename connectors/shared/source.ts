@@ -1,0 +1,95 @@
+// The contract every signal source implements (CRM, billing, support, usage): given a batch of
+// accounts with their identity keys and the run's `asOf`, produce per-account signals, a report of
+// what could not be matched or parsed, and state to keep for the next run. A source never fails a
+// batch because of one bad record, and an account it knows nothing about gets no keys (unknown).
+import type { SignalValue } from '../../lib/signals/catalog.ts';
+
+/** One account as the CRM (the identity of record) knows it, with the keys that join other sources. */
+export interface AccountRef {
+  /** The CRM record id: the account's identity everywhere. */
+  accountId: string;
+  name?: string;
+  domain?: string;
+  segment?: string;
+  /** The CRM user who owns the account (tasks are assigned to them). */
+  ownerId?: string;
+  /** Keys of other systems, e.g. { stripeCustomerId, zendeskOrganizationId, mixpanelGroupKey }. */
+  identities: Record<string, string>;
+}
+
+/** Keys of AccountRef.identities that the built-in sources read. */
+export const IDENTITY = {
+  stripeCustomerId: 'stripeCustomerId',
+  zendeskOrganizationId: 'zendeskOrganizationId',
+  mixpanelGroupKey: 'mixpanelGroupKey',
+} as const;
+
+/** Durable key-value state kept between runs (DynamoDB in production, memory in tests). */
+export interface StateStore {
+  get<T>(key: string): Promise<T | undefined>;
+  put(key: string, value: unknown): Promise<void>;
+  /** Many keys at once; the result holds only keys that exist. */
+  getMany?<T>(keys: string[]): Promise<Map<string, T>>;
+  putMany?(entries: [string, unknown][]): Promise<void>;
+}
+
+export class MemoryStateStore implements StateStore {
+  readonly data = new Map<string, string>();
+  async get<T>(key: string): Promise<T | undefined> {
+    const v = this.data.get(key);
+    return v === undefined ? undefined : (JSON.parse(v) as T);
+  }
+  async put(key: string, value: unknown): Promise<void> {
+    this.data.set(key, JSON.stringify(value));
+  }
+}
+
+export interface SourceContext {
+  /** The instant the signals must be true at; nothing after it may be used. */
+  asOf: Date;
+  state: StateStore;
+  /** Aborted when the run must stop (e.g. the Lambda deadline is near): stop cleanly, keep the checkpoint. */
+  signal?: AbortSignal;
+  log?: (event: string, detail: Record<string, unknown>) => void;
+}
+
+export interface Unmatched {
+  accountId: string;
+  reason: string;
+}
+
+export interface RejectedRecord {
+  /** The vendor's id of the record (ticket, invoice, event...). */
+  recordId: string;
+  reason: string;
+}
+
+export interface SourceReadResult {
+  /** accountId → signals this source knows for it. Accounts it knows nothing about are absent. */
+  signals: Map<string, Record<string, SignalValue>>;
+  unmatched: Unmatched[];
+  rejected: RejectedRecord[];
+}
+
+export interface SyncReport {
+  /** Records read from the vendor during the sync. */
+  records: number;
+  rejected: RejectedRecord[];
+  /** Whatever cursor/checkpoint the source saved, for the run summary. */
+  checkpoint?: unknown;
+}
+
+export interface SignalSource {
+  readonly name: string;
+  /**
+   * Portfolio-wide work done once per run before any batch (pull an incremental export, run the
+   * fixed handful of analytics queries), persisting what batches need into `ctx.state`.
+   */
+  sync?(ctx: SourceContext): Promise<SyncReport>;
+  /** Signals for one batch of accounts. */
+  read(accounts: readonly AccountRef[], ctx: SourceContext): Promise<SourceReadResult>;
+}
+
+export function emptyReadResult(): SourceReadResult {
+  return { signals: new Map(), unmatched: [], rejected: [] };
+}
