@@ -1,0 +1,116 @@
+// The contract both CRM connectors (HubSpot, Salesforce) implement: the CRM is the identity of
+// record (accounts and their join keys), a signal source (relationship, engagement, outcome,
+// renewal), and the sink the score is written back to, with tasks for alerts.
+import type { AccountRef, RejectedRecord, SignalSource } from './source.ts';
+
+/** A CSM's manual score, set in the CRM with a reason and an expiry (docs/scoring-method.md §4). */
+export interface ManualOverride {
+  score: number;
+  reason: string;
+  /** ISO date (YYYY-MM-DD); the override applies up to and including this day. */
+  expiresOn: string;
+}
+
+export interface CrmAccount extends AccountRef {
+  /** Present only when the CRM holds a complete override (score, reason and expiry). */
+  override?: ManualOverride;
+  /** ISO date-time the CRM last modified the record (for incremental reads). */
+  modifiedAt?: string;
+}
+
+export interface AccountPage {
+  accounts: CrmAccount[];
+  /** Records on this page that failed their raw schema, with the reason; the rest of the page is kept. */
+  rejected: RejectedRecord[];
+  /** Resume point after this page; undefined on the last page. */
+  cursor: string | undefined;
+}
+
+export interface ListAccountsOptions {
+  /** Only accounts modified at or after this instant (incremental read). */
+  modifiedSince?: Date;
+  /** Resume after a page returned earlier. */
+  cursor?: string;
+  signal?: AbortSignal;
+}
+
+export type Tier = 'green' | 'yellow' | 'red' | 'unknown';
+
+/** The values written back to the CRM, one custom property / field each. */
+export interface ScoreProperties {
+  score: number | null;
+  tier: Tier;
+  /** The top three driver sentences, one per line. */
+  drivers: string;
+  change7d: number | null;
+  change30d: number | null;
+  completeness: number;
+  /** Flag ids, comma-separated (e.g. "renewal_risk"); empty when none. */
+  flags: string;
+  modelId: string;
+  /** ISO date-time of the last change to any of the values above (not of the last run). */
+  updatedAt: string;
+}
+
+export interface ScoreWrite {
+  accountId: string;
+  values: ScoreProperties;
+  /** What was last written successfully (from the run's state), undefined when never written. */
+  previous: ScoreProperties | undefined;
+}
+
+export type WriteStatus = 'written' | 'unchanged' | 'rejected' | 'failed';
+
+export interface WriteOutcome {
+  accountId: string;
+  status: WriteStatus;
+  /** The vendor's reason for rejected / failed. */
+  reason?: string;
+  /** The full values now in the CRM after a `written` (save them as the next `previous`). */
+  written?: ScoreProperties;
+}
+
+export interface WriteReport {
+  outcomes: WriteOutcome[];
+  /** Write calls made to the vendor. */
+  calls: number;
+}
+
+export interface SetupReport {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+export interface CrmTask {
+  accountId: string;
+  ownerId?: string;
+  title: string;
+  body: string;
+  /** ISO date (YYYY-MM-DD). */
+  dueDate: string;
+  priority: 'high' | 'medium' | 'low';
+}
+
+export interface CrmConnector {
+  readonly kind: 'hubspot' | 'salesforce';
+  /** Pages of accounts, in the vendor's largest page size. */
+  listAccounts(options?: ListAccountsOptions): AsyncIterable<AccountPage>;
+  /** Relationship, engagement, outcome, renewal and lifecycle signals for a batch. */
+  readonly source: SignalSource;
+  /** Creates the "Health score" properties/fields idempotently; a second call changes nothing. */
+  setup(): Promise<SetupReport>;
+  /** Writes only what changed, in the largest batch the API takes; one outcome per input row. */
+  writeScores(rows: readonly ScoreWrite[], signal?: AbortSignal): Promise<WriteReport>;
+  createTask(task: CrmTask): Promise<{ id: string }>;
+  /** A link a person can open to see the account in the CRM. */
+  recordUrl(accountId: string): string;
+}
+
+/** The properties that differ between what we would write and what was last written (updatedAt aside). */
+export function changedProperties(values: ScoreProperties, previous: ScoreProperties | undefined): (keyof ScoreProperties)[] {
+  const keys = Object.keys(values) as (keyof ScoreProperties)[];
+  if (!previous) return keys;
+  const changed = keys.filter((k) => k !== 'updatedAt' && values[k] !== previous[k]);
+  return changed.length > 0 ? [...changed, 'updatedAt'] : [];
+}
