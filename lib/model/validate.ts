@@ -3,7 +3,16 @@
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { signalCatalog } from '../signals/catalog.ts';
-import { type Band, type Condition, type ModelConfig, type ModelSetConfig, modelSchema, modelSetSchema } from './schema.ts';
+import {
+  type Band,
+  type Condition,
+  layerSchema,
+  type ModelConfig,
+  type ModelSetConfig,
+  modelSchema,
+  modelSetSchema,
+  ruleSchema,
+} from './schema.ts';
 
 export const MAX_SIGNALS = 10;
 
@@ -31,16 +40,30 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-function zodIssues(error: z.ZodError, prefix: readonly PropertyKey[] = []): ConfigIssue[] {
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const p of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p] : undefined;
+  return v;
+}
+
+function zodIssues(error: z.ZodError, raw: unknown): ConfigIssue[] {
   const out: ConfigIssue[] = [];
   for (const issue of error.issues) {
-    const path = [...prefix, ...issue.path];
+    const path = issue.path;
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       // Report the alternative that got furthest (fewest problems), not every branch's complaint.
       const best = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? [];
       for (const sub of best) out.push({ path: formatPath([...path, ...sub.path]), message: sub.message });
     } else if (issue.code === 'invalid_union' && 'discriminator' in issue) {
-      out.push({ path: formatPath([...path, String(issue.discriminator)]), message: issue.message });
+      const got = JSON.stringify(valueAt(raw, path));
+      const expected = issue.message
+        .replace(/^.*Expected /, '')
+        .replaceAll("'", '')
+        .replaceAll(' | ', ', ');
+      out.push({
+        path: formatPath(path),
+        message: `unknown ${String(issue.discriminator)} ${got ?? '(missing)'}: expected one of ${expected}`,
+      });
     } else {
       out.push({ path: formatPath(path), message: issue.message });
     }
@@ -65,7 +88,7 @@ export function parseModelFile(text: string, source: string): ModelFile {
   }
   if ('default' in raw || 'select' in raw) {
     const set = modelSetSchema.safeParse(raw);
-    if (!set.success) throw new ModelConfigError(source, zodIssues(set.error));
+    if (!set.success) throw new ModelConfigError(source, zodIssues(set.error, raw));
     const issues: ConfigIssue[] = [];
     set.data.select.forEach((s, i) => {
       if (s.when) checkCondition(s.when, `select[${i}].when`, issues, false);
@@ -79,15 +102,15 @@ export function parseModelFile(text: string, source: string): ModelFile {
 /** Validates a parsed model object: the schema, then the method's rules (weights, bands, limits). */
 export function validateModel(raw: unknown, source: string): ModelConfig {
   const parsed = modelSchema.safeParse(raw);
-  if (!parsed.success) throw new ModelConfigError(source, zodIssues(parsed.error));
-  const model = parsed.data;
-  const issues: ConfigIssue[] = [];
-
-  const layerSum = model.layers.reduce((s, l) => s + l.weight, 0);
-  if (Math.abs(layerSum - 100) > 1e-9) {
+  const issues: ConfigIssue[] = parsed.success ? [] : zodIssues(parsed.error, raw);
+  // The method's own checks run on every part that parsed, so one pass lists every problem.
+  const obj = (raw ?? {}) as Record<string, unknown>;
+  const rawLayers = Array.isArray(obj.layers) ? (obj.layers as Record<string, unknown>[]) : [];
+  const layerSum = rawLayers.reduce((s, l) => s + (typeof l?.weight === 'number' ? l.weight : 0), 0);
+  if (rawLayers.length > 0 && Math.abs(layerSum - 100) > 1e-9) {
     issues.push({ path: 'layers', message: `layer weights must sum to 100 (they sum to ${round6(layerSum)})` });
   }
-  const signalCount = model.layers.reduce((s, l) => s + l.signals.length, 0);
+  const signalCount = rawLayers.reduce((s, l) => s + (Array.isArray(l?.signals) ? l.signals.length : 0), 0);
   if (signalCount > MAX_SIGNALS) {
     issues.push({
       path: 'layers',
@@ -96,7 +119,10 @@ export function validateModel(raw: unknown, source: string): ModelConfig {
   }
   const seenLayers = new Set<string>();
   const seenKeys = new Map<string, string>();
-  model.layers.forEach((layer, li) => {
+  rawLayers.forEach((rawLayer, li) => {
+    const one = layerSchema.safeParse(rawLayer);
+    if (!one.success) return;
+    const layer = one.data;
     if (seenLayers.has(layer.id)) issues.push({ path: `layers[${li}].id`, message: `duplicate layer id '${layer.id}'` });
     seenLayers.add(layer.id);
     layer.signals.forEach((sig, si) => {
@@ -135,14 +161,16 @@ export function validateModel(raw: unknown, source: string): ModelConfig {
     });
   });
   const seenRules = new Set<string>();
-  model.rules.forEach((rule, ri) => {
+  (Array.isArray(obj.rules) ? obj.rules : []).forEach((rawRule, ri) => {
+    const one = ruleSchema.safeParse(rawRule);
+    if (!one.success) return;
+    const rule = one.data;
     if (seenRules.has(rule.id)) issues.push({ path: `rules[${ri}].id`, message: `duplicate rule id '${rule.id}'` });
     seenRules.add(rule.id);
     checkCondition(rule.when, `rules[${ri}].when`, issues, true);
   });
-  if (model.tiers.yellow <= 0 && model.tiers.green <= 0) issues.push({ path: 'tiers', message: 'tier thresholds must be above 0' });
-  if (issues.length) throw new ModelConfigError(source, issues);
-  return model;
+  if (issues.length || !parsed.success) throw new ModelConfigError(source, issues);
+  return parsed.data;
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;

@@ -53,21 +53,24 @@ export function tierOf(score: number | null, tiers: { green: number; yellow: num
 export interface ScoreBreakdown {
   /** Composite before rules, or null when no signal was present. */
   composite: number | null;
+  /** Each present signal's exact impact in score points (the result's drivers carry them rounded); empty unless asked for. */
+  impacts: Map<string, number>;
   result: ScoreResult;
 }
 
 export function scoreSnapshot(model: CompiledModel, snap: AccountSnapshot): ScoreResult {
-  return scoreWithBreakdown(model, snap).result;
+  return scoreWithBreakdown(model, snap, false).result;
 }
 
-export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot): ScoreBreakdown {
+export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot, withImpacts = true): ScoreBreakdown {
   const signals = snap.signals;
   const n = model.signals.length;
-  const pts = new Float64Array(n);
-  const present = new Uint8Array(n);
   const layerCount = model.layers.length;
-  const layerWeightSum = new Float64Array(layerCount);
-  const layerPointSum = new Float64Array(layerCount);
+  // Scratch space reused across calls (scoring is synchronous, so calls never interleave).
+  const { pts, present, layerWeightSum, layerPointSum } = model.scratch;
+  present.fill(0);
+  layerWeightSum.fill(0);
+  layerPointSum.fill(0);
   let completeness = 0;
 
   for (let i = 0; i < n; i++) {
@@ -137,6 +140,7 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot):
 
   // Signal impacts: effective share (after renormalization) × (points − 100).
   const signalDrivers: Driver[] = [];
+  const impacts = new Map<string, number>();
   if (composite !== null) {
     for (let i = 0; i < n; i++) {
       if (present[i] === 0) continue;
@@ -145,6 +149,9 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot):
       const share = (layer.weight / presentLayerWeight) * (sig.weight / (layerWeightSum[sig.layer] as number));
       const p = pts[i] as number;
       const impact = share * (p - 100);
+      if (withImpacts) impacts.set(sig.key, impact);
+      // A signal at full points costs nothing: it is not a driver (the sum of impacts is unchanged).
+      if (p >= 100) continue;
       const value = signals[sig.key] as SignalValue;
       signalDrivers.push({
         kind: 'signal',
@@ -164,6 +171,7 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot):
 
   return {
     composite,
+    impacts,
     result: {
       accountId: snap.accountId,
       asOf: snap.asOf,
