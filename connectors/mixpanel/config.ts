@@ -1,0 +1,72 @@
+// The Mixpanel usage source's configuration (zod): where the project lives (region or explicit base
+// URLs), the service account, which events mean "active" and which are core features, the group-key
+// property that joins events to accounts, and the vendor limits the client budgets against.
+import { z } from 'zod';
+
+/** Mixpanel's hosts per data residency: the Query API and the raw export live on different hosts. */
+export const MIXPANEL_HOSTS = {
+  us: { query: 'https://mixpanel.com/api/query', export: 'https://data.mixpanel.com/api/2.0' },
+  eu: { query: 'https://eu.mixpanel.com/api/query', export: 'https://data-eu.mixpanel.com/api/2.0' },
+  in: { query: 'https://in.mixpanel.com/api/query', export: 'https://data-in.mixpanel.com/api/2.0' },
+} as const;
+
+const limitsSchema = z
+  .object({
+    /** Query API: 60 queries per rolling hour and 5 at once (Mixpanel's documented limits). */
+    queriesPerHour: z.int().positive().default(60),
+    queryConcurrency: z.int().positive().default(5),
+    queryWindowMs: z.int().positive().default(3_600_000),
+    /** Raw export: 60 per hour, 3 per second. */
+    exportsPerHour: z.int().positive().default(60),
+    exportsPerSecond: z.int().positive().default(3),
+    exportWindowMs: z.int().positive().default(3_600_000),
+    exportSecondMs: z.int().positive().default(1000),
+    /** Share of each limit kept free for other users of the project (dashboards, people). */
+    safetyMargin: z.number().min(0).max(0.9).default(0.1),
+  })
+  .prefault({});
+
+const retrySchema = z
+  .object({
+    maxAttempts: z.int().positive().optional(),
+    baseDelayMs: z.int().nonnegative().optional(),
+    maxDelayMs: z.int().nonnegative().optional(),
+    maxTotalWaitMs: z.int().nonnegative().optional(),
+  })
+  .prefault({});
+
+export const mixpanelConfigSchema = z.object({
+  region: z.enum(['us', 'eu', 'in']).default('us'),
+  /** Overrides the region's Query API base URL (e.g. a fake server's `/api/query`). */
+  queryBaseUrl: z.url().optional(),
+  /** Overrides the region's raw export base URL (e.g. a fake server's `/api/2.0`). */
+  exportBaseUrl: z.url().optional(),
+  serviceAccount: z.object({ username: z.string().min(1), secret: z.string().min(1) }),
+  projectId: z.union([z.string().regex(/^\d+$/), z.int().positive()]).transform(String),
+  /** For projects with data views. */
+  workspaceId: z
+    .union([z.string().regex(/^\d+$/), z.int().positive()])
+    .transform(String)
+    .optional(),
+  /** The event property whose value is the account's group key (AccountRef.identities.mixpanelGroupKey). */
+  groupKeyProperty: z.string().min(1).default('company_id'),
+  /** Events that mean a user was active. One event is read by segmentation; several need the export. */
+  activeEvents: z.array(z.string().min(1)).min(1),
+  /** Core features (event names) for usage.featureAdoption. */
+  coreFeatures: z.array(z.string().min(1)).default([]),
+  /** Above this many segment values (Mixpanel returns at most 10,000) the run reads the raw export. */
+  exportThreshold: z.int().min(1).max(10_000).default(10_000),
+  /** Days of daily activity read per run; bounds how far back usage.daysSinceLastActive can see. */
+  lookbackDays: z.int().min(30).max(365).default(90),
+  limits: limitsSchema,
+  retry: retrySchema,
+});
+
+export type MixpanelConfigInput = z.input<typeof mixpanelConfigSchema>;
+export type MixpanelConfig = z.output<typeof mixpanelConfigSchema>;
+
+export function resolveBaseUrls(config: MixpanelConfig): { query: string; export: string } {
+  const hosts = MIXPANEL_HOSTS[config.region];
+  const trim = (u: string) => u.replace(/\/+$/, '');
+  return { query: trim(config.queryBaseUrl ?? hosts.query), export: trim(config.exportBaseUrl ?? hosts.export) };
+}
