@@ -1,0 +1,124 @@
+// The default playbooks (scoring-method.md §4): which alerts a day's result triggers. Each alert
+// carries a dedupe key, so it is sent exactly once however often the day is re-run.
+import type { Tier } from '../scoring/engine.ts';
+import type { TierChange, TierState } from './confirmation.ts';
+import { addDays, daysBetween } from './day-math.ts';
+
+export type PlaybookId =
+  | 'tier_down_yellow'
+  | 'tier_down_red'
+  | 'recovery'
+  | 'expansion'
+  | 'exec_escalation'
+  | 'renewal_risk'
+  | 'urgent_drop';
+
+export interface Alert {
+  playbook: PlaybookId;
+  /** Unique per occurrence: the same key is never alerted twice. */
+  key: string;
+  title: string;
+  /** Who should act: the CSM, plus the account executive for a fall to red. */
+  audience: ('csm' | 'ae' | 'cs_management' | 'executive')[];
+  /** ISO day the outreach is due. */
+  due: string;
+  priority: 'high' | 'medium' | 'low';
+}
+
+export interface PlaybookInput {
+  day: string;
+  accountName: string;
+  score: number | null;
+  change: TierChange | null;
+  state: TierState;
+  flags: readonly string[];
+  /** Flags of the previous day's result (a flag alerts when it appears, not every day it stays). */
+  previousFlags: readonly string[];
+  urgentDrop: number | null;
+  /** Whether the previous day's result already had an urgent drop. */
+  previousUrgentDrop: boolean;
+}
+
+export const EXPANSION_GREEN_DAYS = 90;
+export const ESCALATION_RED_DAYS = 30;
+
+const rank: Record<Tier, number> = { green: 3, yellow: 2, red: 1, unknown: 0 };
+
+export function alertsFor(i: PlaybookInput): Alert[] {
+  const out: Alert[] = [];
+  const name = i.accountName;
+  if (i.change && i.change.from !== 'unknown') {
+    const { from, to } = i.change;
+    const at = `${from}>${to}@${i.day}`;
+    if (to === 'red') {
+      out.push({
+        playbook: 'tier_down_red',
+        key: `tier:${at}`,
+        title: `${name} fell to red: reach out within 48 hours`,
+        audience: ['csm', 'ae'],
+        due: addDays(i.day, 2),
+        priority: 'high',
+      });
+    } else if (to === 'yellow' && from === 'green') {
+      out.push({
+        playbook: 'tier_down_yellow',
+        key: `tier:${at}`,
+        title: `${name} slipped to yellow: reach out within 7 days`,
+        audience: ['csm'],
+        due: addDays(i.day, 7),
+        priority: 'medium',
+      });
+    } else if (from === 'red' && rank[to] > rank.red) {
+      out.push({
+        playbook: 'recovery',
+        key: `tier:${at}`,
+        title: `${name} recovered to ${to}: monitor for 30 days`,
+        audience: ['csm'],
+        due: addDays(i.day, 30),
+        priority: 'low',
+      });
+    }
+  }
+  const held = daysBetween(i.state.confirmedSince, i.day);
+  if (i.state.confirmed === 'green' && held >= EXPANSION_GREEN_DAYS) {
+    out.push({
+      playbook: 'expansion',
+      key: `expansion:${i.state.confirmedSince}`,
+      title: `${name} has been green for ${held} days: expansion opportunity`,
+      audience: ['csm', 'ae'],
+      due: addDays(i.day, 14),
+      priority: 'low',
+    });
+  }
+  if (i.state.confirmed === 'red' && held >= ESCALATION_RED_DAYS) {
+    out.push({
+      playbook: 'exec_escalation',
+      key: `exec:${i.state.confirmedSince}`,
+      title: `${name} has been red for ${held} days: executive escalation`,
+      audience: ['executive', 'cs_management'],
+      due: addDays(i.day, 3),
+      priority: 'high',
+    });
+  }
+  if (i.flags.includes('renewal_risk') && !i.previousFlags.includes('renewal_risk')) {
+    out.push({
+      playbook: 'renewal_risk',
+      key: `renewal_risk:${i.day}`,
+      title: `${name}: renewal at risk (score ${i.score ?? '?'}), escalate to CS management`,
+      audience: ['cs_management', 'csm'],
+      due: addDays(i.day, 2),
+      priority: 'high',
+    });
+  }
+  if (i.urgentDrop !== null && !i.previousUrgentDrop) {
+    out.push({
+      playbook: 'urgent_drop',
+      key: `urgent_drop:${i.day}`,
+      title: `${name} dropped ${i.urgentDrop} points in 14 days: act now`,
+      audience: ['csm'],
+      due: addDays(i.day, 1),
+      priority: 'high',
+    });
+  }
+  return out;
+}

@@ -1,0 +1,31 @@
+// One whole run in this process: plan, every batch not yet done, summary. The CLI and the local
+// demo use it; in AWS the state machine calls plan / score-batch / summarize as separate Lambdas.
+import { QuotaExhaustedError } from '../../connectors/shared/errors.ts';
+import type { RunDeps, RunOptions } from './deps.ts';
+import { planRun } from './plan.ts';
+import { scoreBatch } from './score-batch.ts';
+import { type RunSummary, summarizeRun } from './summary.ts';
+
+export interface RunAllHooks {
+  onBatch?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export async function runAll(deps: RunDeps, options: RunOptions, hooks: RunAllHooks = {}): Promise<RunSummary> {
+  const plan = await planRun(deps, options, hooks.signal);
+  let done = 0;
+  for (const index of plan.batches) {
+    if (hooks.signal?.aborted) break;
+    try {
+      await scoreBatch(deps, options, index, hooks.signal);
+    } catch (err) {
+      if (!(err instanceof QuotaExhaustedError)) throw err;
+      const run = await deps.store.getRun(plan.runId);
+      if (run) await deps.store.saveRun({ ...run, stoppedBy: err.message });
+      deps.log?.('run.stopped', { runId: plan.runId, reason: err.message });
+      break;
+    }
+    hooks.onBatch?.(++done, plan.batches.length);
+  }
+  return summarizeRun(deps.store, plan.runId);
+}

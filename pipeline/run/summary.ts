@@ -1,0 +1,124 @@
+// The run summary: what a RevOps lead reads after each run — accounts scored and unknown, tiers
+// and their movement, what each source could not match, writes, alerts, overrides, vendor calls.
+import type { Tier } from '../../lib/scoring/engine.ts';
+import type { DynamoStore } from '../store/dynamo-store.ts';
+import type { BatchSummary } from '../store/records.ts';
+import { emptySummary } from './score-batch.ts';
+
+export interface RunSummary {
+  runId: string;
+  day: string;
+  accounts: number;
+  batches: { total: number; done: number };
+  complete: boolean;
+  scored: number;
+  unknown: number;
+  tiers: Record<Tier, number>;
+  movements: Record<string, number>;
+  unmatched: Record<string, number>;
+  rejected: number;
+  rejectedSamples: BatchSummary['rejected'];
+  failedSources: Record<string, string>;
+  staleAccounts: number;
+  writes: BatchSummary['writes'];
+  writeProblems: BatchSummary['writeProblems'];
+  alerts: Record<string, number>;
+  overrides: { applied: number; expired: number; rate: number };
+  calls: Record<string, number>;
+  rateLimited: Record<string, number>;
+  dataErrors: BatchSummary['dataErrors'];
+  stoppedBy?: string;
+}
+
+const add = (into: Record<string, number>, from: Record<string, number>) => {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+};
+
+export async function summarizeRun(store: DynamoStore, runId: string): Promise<RunSummary> {
+  const run = await store.getRun(runId);
+  if (!run) throw new Error(`no run ${runId}`);
+  const batches = await store.batchSummaries(runId);
+  const total = emptySummary();
+  const alerts: Record<string, number> = {};
+  let done = 0;
+  for (const b of batches) {
+    if (b.status !== 'done' || !b.summary) continue;
+    done++;
+    const s = b.summary;
+    total.scored += s.scored;
+    total.unknown += s.unknown;
+    add(total.tiers, s.tiers);
+    add(total.movements, s.movements);
+    add(total.unmatched, s.unmatched);
+    total.rejected.push(...s.rejected);
+    Object.assign(total.failedSources, s.failedSources);
+    total.staleAccounts += s.staleAccounts;
+    add(total.writes, s.writes);
+    total.writeProblems.push(...s.writeProblems);
+    for (const a of s.alerts) alerts[a.playbook] = (alerts[a.playbook] ?? 0) + 1;
+    total.overrides.applied += s.overrides.applied;
+    total.overrides.expired += s.overrides.expired;
+    add(total.calls, s.calls ?? {});
+    add(total.rateLimited, s.rateLimited ?? {});
+    total.dataErrors.push(...s.dataErrors);
+  }
+  const rejected = [...run.crmRejected.map((r) => ({ source: 'crm', ...r })), ...total.rejected];
+  return {
+    runId,
+    day: run.day,
+    accounts: run.accounts,
+    batches: { total: run.batches, done },
+    complete: done === run.batches,
+    scored: total.scored,
+    unknown: total.unknown,
+    tiers: total.tiers,
+    movements: total.movements,
+    unmatched: total.unmatched,
+    rejected: rejected.length,
+    rejectedSamples: rejected.slice(0, 20),
+    failedSources: { ...run.failedSources, ...total.failedSources },
+    staleAccounts: total.staleAccounts,
+    writes: total.writes,
+    writeProblems: total.writeProblems.slice(0, 50),
+    alerts,
+    overrides: { ...total.overrides, rate: total.scored ? Math.round((total.overrides.applied / total.scored) * 1000) / 1000 : 0 },
+    calls: total.calls,
+    rateLimited: total.rateLimited,
+    dataErrors: total.dataErrors.slice(0, 50),
+    ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
+  };
+}
+
+/** The summary as a few readable lines for a terminal or a log. */
+export function formatSummary(s: RunSummary): string {
+  const moves =
+    Object.entries(s.movements)
+      .map(([k, v]) => `${k.replace('>', '→')} ${v}`)
+      .join(', ') || 'none';
+  const lines = [
+    `run ${s.runId}: ${s.scored} of ${s.accounts} accounts scored (${s.unknown} unknown)${s.complete ? '' : ` — INCOMPLETE: ${s.batches.done}/${s.batches.total} batches`}`,
+    `tiers: ${s.tiers.green} green · ${s.tiers.yellow} yellow · ${s.tiers.red} red · ${s.tiers.unknown} unknown; confirmed changes: ${moves}`,
+    `CRM writes: ${s.writes.written} written, ${s.writes.unchanged} unchanged, ${s.writes.rejected} rejected, ${s.writes.failed} failed (${s.writes.calls} calls)`,
+    `alerts: ${
+      Object.entries(s.alerts)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }; overrides: ${s.overrides.applied} applied (${(s.overrides.rate * 100).toFixed(1)}%), ${s.overrides.expired} expired`,
+    `unmatched: ${
+      Object.entries(s.unmatched)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ') || 'none'
+    }; rejected records: ${s.rejected}`,
+    `vendor calls: ${
+      Object.entries(s.calls)
+        .map(([k, v]) => `${k} ${v}${s.rateLimited[k] ? ` (${s.rateLimited[k]}×429)` : ''}`)
+        .join(', ') || 'none'
+    }`,
+  ];
+  for (const [source, why] of Object.entries(s.failedSources))
+    lines.push(`SOURCE FAILED ${source}: ${why} (last good signals carried forward, marked stale, for ${s.staleAccounts} accounts)`);
+  if (s.overrides.rate > 0.1)
+    lines.push(`note: ${(s.overrides.rate * 100).toFixed(0)}% of accounts are overridden by hand — above 10% the model needs work`);
+  if (s.stoppedBy) lines.push(`STOPPED: ${s.stoppedBy} — the run resumes from its checkpoint next time`);
+  return lines.join('\n');
+}

@@ -1,0 +1,94 @@
+// What the run keeps per account and per run (the DynamoDB single-table layout of
+// docs/architecture.md): the day's result, the account's state between runs, and run checkpoints.
+
+import type { ScoreProperties } from '../../connectors/shared/crm.ts';
+import type { AccountRef } from '../../connectors/shared/source.ts';
+import type { TierState } from '../../lib/history/confirmation.ts';
+import type { OverrideStatus } from '../../lib/history/override.ts';
+import type { Driver, Tier } from '../../lib/scoring/engine.ts';
+import type { SignalValue } from '../../lib/signals/catalog.ts';
+
+/** One account's result for one day: the history row (pk ACCOUNT#id, sk SCORE#day). */
+export interface DayRecord {
+  accountId: string;
+  day: string;
+  runId: string;
+  score: number | null;
+  tier: Tier;
+  completeness: number;
+  layers: Record<string, number>;
+  drivers: Driver[];
+  rules: string[];
+  flags: string[];
+  /** The signals the score was computed from (for audit and backtests). */
+  signals: Record<string, SignalValue>;
+  /** Sources whose signals were carried forward from an earlier day. */
+  staleSources: string[];
+  /** Sources that failed and had nothing recent enough to carry forward. */
+  failedSources: string[];
+  model: string;
+  modelVersion: string;
+  /** The model's score before a manual override. */
+  modelScore: number | null;
+  override: OverrideStatus;
+  tierState: TierState;
+  change7d: number | null;
+  change30d: number | null;
+  urgentDrop: number | null;
+}
+
+export interface CarriedSignals {
+  day: string;
+  signals: Record<string, SignalValue>;
+}
+
+/** State kept between runs (pk ACCOUNT#id, sk STATE). */
+export interface AccountState {
+  accountId: string;
+  /** The values last written to the CRM successfully. */
+  crm?: ScoreProperties;
+  /** Each source's last successfully read signals, for carrying forward through an outage. */
+  sources: Record<string, CarriedSignals>;
+}
+
+export type BatchStatus = 'pending' | 'done';
+
+export interface BatchSummary {
+  scored: number;
+  unknown: number;
+  tiers: Record<Tier, number>;
+  /** "from>to" → count of confirmed tier changes. */
+  movements: Record<string, number>;
+  unmatched: Record<string, number>;
+  rejected: { source: string; recordId: string; reason: string }[];
+  failedSources: Record<string, string>;
+  staleAccounts: number;
+  writes: { written: number; unchanged: number; rejected: number; failed: number; calls: number };
+  writeProblems: { accountId: string; status: string; reason: string }[];
+  alerts: { accountId: string; playbook: string; key: string; task: boolean; slack: boolean }[];
+  overrides: { applied: number; expired: number };
+  dataErrors: { accountId: string; error: string }[];
+  /** Vendor HTTP calls made while this batch ran, per vendor. */
+  calls: Record<string, number>;
+  rateLimited: Record<string, number>;
+}
+
+export interface RunRecord {
+  runId: string;
+  day: string;
+  asOf: string;
+  startedAt: string;
+  batches: number;
+  accounts: number;
+  /** Sources whose portfolio-wide sync failed this run, with the reason. */
+  failedSources: Record<string, string>;
+  syncs: Record<string, { records: number; rejected: number }>;
+  crmRejected: { recordId: string; reason: string }[];
+  /** Set when a vendor's daily quota ended the run early. */
+  stoppedBy?: string;
+}
+
+export interface PlannedBatch {
+  index: number;
+  accounts: (AccountRef & { override?: { score: number; reason: string; expiresOn: string } })[];
+}
