@@ -11,5 +11,5 @@ export {
   type MixpanelSeedEvent,
   startMixpanelFake,
 } from './fake-mixpanel.ts';
-export { createMixpanelSource, META_KEY, type MixpanelSource, type MixpanelSyncMeta } from './source.ts';
+export { createMixpanelSource, META_KEY, type MixpanelSource, type MixpanelSyncMeta, type MixpanelSyncReport } from './source.ts';
 export type { GroupUsage } from './usage-aggregate.ts';

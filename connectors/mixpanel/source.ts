@@ -36,9 +36,14 @@ export interface MixpanelSyncMeta {
   lookbackDays: number;
 }
 
+export interface MixpanelSyncReport extends SyncReport {
+  checkpoint: MixpanelSyncMeta;
+}
+
 export interface MixpanelSource extends SignalSource {
   readonly config: MixpanelConfig;
   readonly client: MixpanelClient;
+  sync(ctx: SourceContext): Promise<MixpanelSyncReport>;
 }
 
 export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?: typeof fetch } = {}): MixpanelSource {
@@ -162,8 +167,7 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
       };
       await ctx.state.put(META_KEY, meta);
       ctx.log?.('mixpanel.sync', { ...meta, rejected: rejected.length });
-      const report: SyncReport = { records, rejected, checkpoint: meta };
-      return report;
+      return { records, rejected, checkpoint: meta };
     },
 
     async read(accounts: readonly AccountRef[], ctx: SourceContext): Promise<SourceReadResult> {

@@ -26,7 +26,7 @@ describe('mixpanel usage signals', () => {
     const s = await setup();
     fake = s.fake;
     seedGrowingAcme(s.fake);
-    await s.source.sync?.(s.ctx);
+    await s.source.sync(s.ctx);
     const out = await s.source.read([account('crm-acme', 'acme')], s.ctx);
     const acme = out.signals.get('crm-acme');
     expect(acme?.['usage.trend14d']).toBeCloseTo(0.15, 10);
@@ -43,7 +43,7 @@ describe('mixpanel usage signals', () => {
     fake = s.fake;
     seedDays(s.fake, 'quiet', 15, 28, 5);
     s.fake.seedDailyUsers([{ group: 'gone', day: daysAgo(41), users: 3 }]);
-    await s.source.sync?.(s.ctx);
+    await s.source.sync(s.ctx);
     const out = await s.source.read([account('crm-quiet', 'quiet'), account('crm-gone', 'gone')], s.ctx);
     expect(out.signals.get('crm-quiet')).toEqual({
       'usage.trend14d': -1,
@@ -64,7 +64,7 @@ describe('mixpanel usage signals', () => {
     const s = await setup();
     fake = s.fake;
     seedGrowingAcme(s.fake);
-    await s.source.sync?.(s.ctx);
+    await s.source.sync(s.ctx);
     const out = await s.source.read([account('crm-acme', 'acme'), account('crm-ghost', 'ghost'), account('crm-nokey')], s.ctx);
     expect([...out.signals.keys()]).toEqual(['crm-acme']);
     expect(out.signals.has('crm-ghost')).toBe(false);
@@ -79,7 +79,7 @@ describe('mixpanel usage signals', () => {
     fake = s.fake;
     seedGrowingAcme(s.fake);
     s.fake.seedDailyUsers([{ group: 'acme', day: daysAgo(0), users: 100 }]);
-    await s.source.sync?.(s.ctx);
+    await s.source.sync(s.ctx);
     const acme = (await s.source.read([account('crm-acme', 'acme')], s.ctx)).signals.get('crm-acme');
     expect(acme?.['usage.trend14d']).toBeCloseTo(0.15, 10);
     expect(acme?.['mixpanel.activeUsers30d']).toBe(23);
@@ -89,9 +89,9 @@ describe('mixpanel usage signals', () => {
     const s = await setup();
     fake = s.fake;
     s.fake.seedDailyUsers([{ group: 'gone', day: daysAgo(41), users: 3 }]);
-    await s.source.sync?.(s.ctx);
+    await s.source.sync(s.ctx);
     const later = { ...s.ctx, asOf: new Date(ASOF.getTime() + 100 * 86_400_000) };
-    await s.source.sync?.(later);
+    await s.source.sync(later);
     const out = await s.source.read([account('crm-gone', 'gone')], later);
     expect(out.signals.get('crm-gone')).toMatchObject({ 'usage.trend14d': -1, 'usage.daysSinceLastActive': 140 });
   });
@@ -100,7 +100,7 @@ describe('mixpanel usage signals', () => {
     const s = await setup();
     fake = s.fake;
     seedGrowingAcme(s.fake);
-    await s.source.sync?.(s.ctx);
+    await s.source.sync(s.ctx);
     const next = { ...s.ctx, asOf: new Date(ASOF.getTime() + 86_400_000) };
     const out = await s.source.read([account('crm-acme', 'acme')], next);
     expect(out.signals.size).toBe(0);
@@ -111,7 +111,7 @@ describe('mixpanel usage signals', () => {
     const s = await setup();
     fake = s.fake;
     seedGrowingAcme(s.fake);
-    await s.source.sync?.(s.ctx);
+    await s.source.sync(s.ctx);
     const before = callStats().mixpanel?.calls;
     await s.source.read([account('crm-acme', 'acme')], s.ctx);
     await s.source.read([account('crm-ghost', 'ghost')], s.ctx);
