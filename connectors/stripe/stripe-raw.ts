@@ -1,0 +1,98 @@
+// Raw Stripe API schemas (zod) for the objects the billing source reads, as Stripe documents them
+// (nullable where Stripe says so; only the fields we use are required). A record failing these is
+// reported with its id and skipped. https://docs.stripe.com/api/subscriptions/object
+import { z } from 'zod';
+
+const unix = z.number().int();
+const ref = z.union([z.string(), z.object({ id: z.string() }).loose()]);
+
+export const rawPrice = z
+  .object({
+    id: z.string(),
+    unit_amount: z.number().int().nullable(),
+    currency: z.string(),
+    product: ref,
+    recurring: z
+      .object({
+        interval: z.enum(['day', 'week', 'month', 'year']),
+        interval_count: z.number().int().positive(),
+        usage_type: z.enum(['licensed', 'metered']).optional(),
+      })
+      .loose()
+      .nullable(),
+  })
+  .loose();
+
+export const rawSubscriptionItem = z
+  .object({
+    id: z.string(),
+    price: rawPrice,
+    quantity: z.number().int().nonnegative().nullish(),
+    created: unix,
+    // Since API 2025-03-31 the billing period lives on the items.
+    current_period_end: unix.optional(),
+  })
+  .loose();
+
+// https://docs.stripe.com/api/invoices/object
+export const rawInvoice = z
+  .object({
+    id: z.string(),
+    customer: ref.nullable(),
+    status: z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']).nullable(),
+    amount_due: z.number().int(),
+    amount_remaining: z.number().int(),
+    attempted: z.boolean(),
+    attempt_count: z.number().int().nonnegative(),
+    collection_method: z.enum(['charge_automatically', 'send_invoice']),
+    created: unix,
+    due_date: unix.nullable(),
+    status_transitions: z.object({ finalized_at: unix.nullish() }).loose().nullish(),
+  })
+  .loose();
+
+// https://docs.stripe.com/api/subscription_schedules/object
+export const rawSchedule = z
+  .object({
+    id: z.string(),
+    phases: z.array(
+      z
+        .object({
+          start_date: unix,
+          end_date: unix.nullable(),
+          items: z.array(z.object({ price: z.union([z.string(), rawPrice]), quantity: z.number().int().nonnegative().nullish() }).loose()),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+export const rawSubscription = z
+  .object({
+    id: z.string(),
+    object: z.literal('subscription'),
+    customer: ref,
+    status: z.enum(['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused']),
+    created: unix,
+    cancel_at_period_end: z.boolean(),
+    cancel_at: unix.nullable(),
+    items: z.object({ data: z.array(rawSubscriptionItem), has_more: z.boolean() }).loose(),
+    latest_invoice: z.union([z.string(), rawInvoice]).nullable(),
+    schedule: z.union([z.string(), rawSchedule]).nullable(),
+    // Before API 2025-03-31 the period was on the subscription.
+    current_period_end: unix.optional(),
+  })
+  .loose();
+
+export type RawPrice = z.infer<typeof rawPrice>;
+export type RawSubscriptionItem = z.infer<typeof rawSubscriptionItem>;
+export type RawInvoice = z.infer<typeof rawInvoice>;
+export type RawSchedule = z.infer<typeof rawSchedule>;
+export type RawSubscription = z.infer<typeof rawSubscription>;
+
+export const refId = (r: string | { id: string }): string => (typeof r === 'string' ? r : r.id);
+
+/** Why `issues` rejected a record, in one line. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+}

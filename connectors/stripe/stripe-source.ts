@@ -1,0 +1,187 @@
+// The Stripe billing source. `sync` reads the whole portfolio once per run through the official
+// client (all subscriptions, 100 per page with auto-pagination, latest invoice and schedule expanded;
+// then the open invoices) — ⌈subscriptions/100⌉ + ⌈open invoices/100⌉ calls whatever the batch
+// count — and stores each customer's facts plus its MRR/seat history in state. `read` answers a
+// batch from state; without a sync at this `asOf` (e.g. a webhook rescoring one account) it reads
+// just the batch's customers (two calls each).
+import type { SignalValue } from '../../lib/signals/catalog.ts';
+import type {
+  AccountRef,
+  RejectedRecord,
+  SignalSource,
+  SourceContext,
+  SourceReadResult,
+  StateStore,
+  SyncReport,
+} from '../shared/source.ts';
+import { emptyReadResult, IDENTITY } from '../shared/source.ts';
+import { addDays, type BillingHistory, isoDay, pruneHistory, recordDay } from './billing-history.ts';
+import { type CustomerBilling, fromStripeSubscriptions } from './billing-model.ts';
+import { toBillingSignals } from './billing-signals.ts';
+import { parseStripeConfig, type StripeConfig, type StripeConfigInput } from './config.ts';
+import { createStripeClient, toStripeError } from './stripe-client.ts';
+import { describeIssues, type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId } from './stripe-raw.ts';
+
+interface CustomerState {
+  /** The `asOf` (ISO) of the read that produced `billing`. */
+  asOf: string;
+  billing: CustomerBilling;
+  history: BillingHistory;
+}
+
+interface SyncMarker {
+  asOf: string;
+  customers: number;
+  /** Customers left unscored this run because one of their records failed its schema. */
+  rejectedCustomers: Record<string, string>;
+}
+
+const SYNC_KEY = 'stripe:sync';
+const customerKey = (id: string) => `stripe:customer:${id}`;
+
+async function getMany<T>(store: StateStore, keys: string[]): Promise<Map<string, T>> {
+  if (store.getMany) return store.getMany<T>(keys);
+  const out = new Map<string, T>();
+  for (const k of keys) {
+    const v = await store.get<T>(k);
+    if (v !== undefined) out.set(k, v);
+  }
+  return out;
+}
+
+async function putMany(store: StateStore, entries: [string, unknown][]): Promise<void> {
+  if (store.putMany) return store.putMany(entries);
+  for (const [k, v] of entries) await store.put(k, v);
+}
+
+interface PortfolioRead {
+  billing: Map<string, CustomerBilling>;
+  rejected: RejectedRecord[];
+  rejectedCustomers: Map<string, string>;
+  records: number;
+}
+
+/** Reads subscriptions and open invoices (all customers, or one) and maps them per customer. */
+async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: string): Promise<PortfolioRead> {
+  const client = createStripeClient(config, ctx.signal);
+  const only = customer === undefined ? {} : { customer };
+  const subs: RawSubscription[] = [];
+  const invoices: RawInvoice[] = [];
+  const rejected: RejectedRecord[] = [];
+  const rejectedCustomers = new Map<string, string>();
+  let records = 0;
+  const reject = (raw: unknown, kind: string, reason: string) => {
+    const r = raw as { id?: unknown; customer?: unknown };
+    const id = typeof r?.id === 'string' ? r.id : `(${kind} without id)`;
+    rejected.push({ recordId: id, reason: `${kind}: ${reason}` });
+    const cus = typeof r?.customer === 'string' ? r.customer : (r?.customer as { id?: unknown } | undefined)?.id;
+    if (typeof cus === 'string') rejectedCustomers.set(cus, `Stripe ${kind} ${id} failed validation (${reason})`);
+  };
+  try {
+    // https://docs.stripe.com/api/subscriptions/list (status=all includes canceled; expand: https://docs.stripe.com/api/expanding_objects)
+    for await (const raw of client.subscriptions.list({
+      status: 'all',
+      limit: 100,
+      expand: ['data.latest_invoice', 'data.schedule'],
+      ...only,
+    })) {
+      records++;
+      const parsed = rawSubscription.safeParse(raw);
+      if (parsed.success) subs.push(parsed.data);
+      else reject(raw, 'subscription', describeIssues(parsed.error));
+    }
+    // https://docs.stripe.com/api/invoices/list
+    for await (const raw of client.invoices.list({ status: 'open', limit: 100, ...only })) {
+      records++;
+      const parsed = rawInvoice.safeParse(raw);
+      if (parsed.success) invoices.push(parsed.data);
+      else reject(raw, 'invoice', describeIssues(parsed.error));
+    }
+  } catch (err) {
+    throw toStripeError(err);
+  }
+  const prices = new Map<string, RawPrice>();
+  const subsBy = new Map<string, RawSubscription[]>();
+  for (const s of subs) {
+    for (const item of s.items.data) prices.set(item.price.id, item.price);
+    const id = refId(s.customer);
+    subsBy.set(id, [...(subsBy.get(id) ?? []), s]);
+  }
+  const invoicesBy = new Map<string, RawInvoice[]>();
+  for (const inv of invoices) {
+    if (inv.customer === null) continue;
+    const id = refId(inv.customer);
+    invoicesBy.set(id, [...(invoicesBy.get(id) ?? []), inv]);
+  }
+  const billing = new Map<string, CustomerBilling>();
+  for (const [id, list] of subsBy) {
+    if (rejectedCustomers.has(id)) continue;
+    billing.set(id, fromStripeSubscriptions(id, list, invoicesBy.get(id) ?? [], prices, { seatProducts: config.seatProducts }));
+  }
+  return { billing, rejected, rejectedCustomers, records };
+}
+
+/** Stores today's facts and appends today's MRR and seats to each customer's history. */
+async function storeBilling(ctx: SourceContext, billing: Map<string, CustomerBilling>): Promise<void> {
+  const day = isoDay(ctx.asOf);
+  const keys = [...billing.keys()].map(customerKey);
+  const existing = await getMany<CustomerState>(ctx.state, keys);
+  const entries: [string, CustomerState][] = [];
+  for (const [id, b] of billing) {
+    const history = pruneHistory(recordDay(existing.get(customerKey(id))?.history, day, b.mrrCents, b.seats), addDays(day, -100));
+    entries.push([customerKey(id), { asOf: ctx.asOf.toISOString(), billing: b, history }]);
+  }
+  await putMany(ctx.state, entries);
+}
+
+export function createStripeSource(input: StripeConfigInput): SignalSource {
+  const config = parseStripeConfig(input);
+
+  async function sync(ctx: SourceContext): Promise<SyncReport> {
+    const read = await readBilling(config, ctx);
+    await storeBilling(ctx, read.billing);
+    const marker: SyncMarker = {
+      asOf: ctx.asOf.toISOString(),
+      customers: read.billing.size,
+      rejectedCustomers: Object.fromEntries(read.rejectedCustomers),
+    };
+    await ctx.state.put(SYNC_KEY, marker);
+    ctx.log?.('stripe.sync', { records: read.records, customers: read.billing.size, rejected: read.rejected.length });
+    return { records: read.records, rejected: read.rejected, checkpoint: { asOf: marker.asOf, customers: marker.customers } };
+  }
+
+  async function read(accounts: readonly AccountRef[], ctx: SourceContext): Promise<SourceReadResult> {
+    const result = emptyReadResult();
+    const asOf = ctx.asOf.toISOString();
+    const marker = await ctx.state.get<SyncMarker>(SYNC_KEY);
+    const rejectedCustomers = new Map(Object.entries(marker?.asOf === asOf ? marker.rejectedCustomers : {}));
+    const ids = [...new Set(accounts.map((a) => a.identities[IDENTITY.stripeCustomerId]).filter((id): id is string => Boolean(id)))];
+    if (marker?.asOf !== asOf) {
+      for (const id of ids) {
+        const one = await readBilling(config, ctx, id);
+        result.rejected.push(...one.rejected);
+        for (const [cus, why] of one.rejectedCustomers) rejectedCustomers.set(cus, why);
+        await storeBilling(ctx, one.billing);
+      }
+    }
+    const states = await getMany<CustomerState>(ctx.state, ids.map(customerKey));
+    for (const account of accounts) {
+      const id = account.identities[IDENTITY.stripeCustomerId];
+      if (!id) {
+        result.unmatched.push({ accountId: account.accountId, reason: 'no stripeCustomerId identity on the account' });
+        continue;
+      }
+      const why = rejectedCustomers.get(id);
+      const state = states.get(customerKey(id));
+      if (why || !state || state.asOf !== asOf) {
+        result.unmatched.push({ accountId: account.accountId, reason: why ?? `Stripe has no subscription for customer ${id}` });
+        continue;
+      }
+      const signals: Record<string, SignalValue> = toBillingSignals(state.billing, state.history, ctx.asOf, config);
+      result.signals.set(account.accountId, signals);
+    }
+    return result;
+  }
+
+  return { name: 'stripe', sync, read };
+}

@@ -1,0 +1,155 @@
+// The Stripe source reading a whole portfolio through the official client against the fake:
+// pagination, the fixed call count, 429s and faults waited out without loss or duplicates,
+// malformed records reported and skipped, and the trace free of the key.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../connectors/shared/errors.ts';
+import { MemoryStateStore } from '../../../connectors/shared/source.ts';
+import type { StripeFake } from '../../../connectors/stripe/fake/stripe-fake.ts';
+import { createStripeSource } from '../../../connectors/stripe/stripe-source.ts';
+import { account, context, day, seedPortfolio, sourceFor, startFake } from './stripe-kit.ts';
+
+let fake: StripeFake;
+beforeEach(async () => {
+  fake = await startFake();
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+const asOf = day('2026-06-01');
+
+describe('reading the portfolio', () => {
+  it('given 250 subscriptions, when synced, then three pages are read with starting_after and every customer gets signals', async () => {
+    const ids = seedPortfolio(fake, 250);
+    const source = sourceFor(fake);
+    const ctx = context(asOf);
+    const report = await source.sync?.(ctx);
+    const pages = fake.server.calls('GET', '/v1/subscriptions');
+    expect(pages).toHaveLength(3);
+    expect(pages[0]?.query).toContain('limit=100');
+    expect(pages[0]?.query).toContain('expand[0]=data.latest_invoice');
+    expect(pages[1]?.query).toContain('starting_after=');
+    expect(fake.server.calls('GET', '/v1/invoices')).toHaveLength(1);
+    expect(report?.records).toBe(250);
+    const result = await source.read(
+      ids.map((id) => account(`crm-${id}`, id)),
+      ctx,
+    );
+    expect(result.signals.size).toBe(250);
+    expect(result.unmatched).toEqual([]);
+    expect(result.signals.get('crm-cus_p0007')).toMatchObject({
+      'billing.paymentStatus': 'current',
+      'billing.daysOverdue': 0,
+      'stripe.seats': 10,
+    });
+    // read answers from state: no more vendor calls
+    expect(fake.server.log).toHaveLength(4);
+  });
+
+  it('given 429s on the second page, when synced, then they are waited out and no subscription is lost or duplicated', async () => {
+    const ids = seedPortfolio(fake, 250);
+    fake.server.inject({
+      match: (r) => r.path === '/v1/subscriptions' && r.query.has('starting_after'),
+      times: 2,
+      fault: { kind: 'status', status: 429, body: { error: { type: 'invalid_request_error', code: 'rate_limit', message: 'Too many' } } },
+    });
+    const source = sourceFor(fake);
+    const ctx = context(asOf);
+    const report = await source.sync?.(ctx);
+    expect(fake.server.calls('GET', '/v1/subscriptions').filter((c) => c.status === 429)).toHaveLength(2);
+    expect(report?.records).toBe(250);
+    const result = await source.read(
+      ids.map((id) => account(id, id)),
+      ctx,
+    );
+    expect(result.signals.size).toBe(250);
+  });
+
+  it("given a client budget above the fake's 25 req/s, when reading many customers, then the fake answers 429 and every one is still read", async () => {
+    const ids = seedPortfolio(fake, 40);
+    const source = sourceFor(fake, { limits: { requests: 1000, windowMs: 50 } });
+    // no sync at this asOf: read fetches each customer (2 calls each = 80 calls, over the 25/s limit)
+    const result = await source.read(
+      ids.map((id) => account(id, id)),
+      context(asOf),
+    );
+    expect(fake.server.log.some((c) => c.status === 429)).toBe(true);
+    expect(result.signals.size).toBe(40);
+    expect(result.unmatched).toEqual([]);
+  });
+
+  it('given a 503, a dropped connection and a malformed body, when synced, then each is retried and the data is complete', async () => {
+    seedPortfolio(fake, 120);
+    fake.server.inject({ match: (r) => r.path === '/v1/subscriptions', times: 1, fault: { kind: 'status', status: 503 } });
+    fake.server.inject({ match: (r) => r.query.has('starting_after'), times: 1, fault: { kind: 'drop' } });
+    fake.server.inject({ match: (r) => r.path === '/v1/invoices', times: 1, fault: { kind: 'malformed' } });
+    const report = await sourceFor(fake).sync?.(context(asOf));
+    expect(report?.records).toBe(120);
+    expect(fake.server.calls('GET', '/v1/subscriptions').map((c) => c.status)).toEqual([503, 200, 0, 200]);
+    // the malformed body came with a 200 and was read again
+    expect(fake.server.calls('GET', '/v1/invoices')).toHaveLength(2);
+  });
+
+  it('given one malformed subscription, when synced, then it is reported with its id and reason, its customer is unmatched, and the rest are scored', async () => {
+    const ids = seedPortfolio(fake, 3);
+    const bad = fake.subscriptions().find((s) => s.customer === ids[1]);
+    fake.patchRaw('subscription', String(bad?.id), { status: 'sleeping' });
+    const source = sourceFor(fake);
+    const ctx = context(asOf);
+    const report = await source.sync?.(ctx);
+    expect(report?.rejected).toEqual([{ recordId: bad?.id, reason: expect.stringContaining('status') }]);
+    const result = await source.read(
+      ids.map((id) => account(id, id)),
+      ctx,
+    );
+    expect([...result.signals.keys()]).toEqual([ids[0], ids[2]]);
+    expect(result.unmatched).toEqual([{ accountId: ids[1], reason: expect.stringContaining('failed validation') }]);
+  });
+});
+
+describe('credentials and secrets', () => {
+  it('given a wrong key, when synced, then a ConfigError says what to fix and does not contain the key', async () => {
+    const wrongKey = 'sk_test_wrongKeyWrongKey123';
+    const source = createStripeSource({ apiKey: wrongKey, baseUrl: fake.url });
+    const err = await source.sync?.(context(asOf)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as Error).message).toMatch(/API key was rejected \(401\).*apiKey/);
+    expect(JSON.stringify(err) + String((err as Error).stack)).not.toContain(wrongKey);
+  });
+
+  it('given a config without a key, when the source is created, then a ConfigError names the field', () => {
+    expect(() => createStripeSource({ apiKey: 'nope' })).toThrow(/apiKey: expected a Stripe secret key/);
+  });
+
+  it('given HEALTHSCORE_HTTP_TRACE, when synced, then every exchange is traced and the key appears nowhere', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stripe-trace-')), 'trace.jsonl');
+    const previous = process.env.HEALTHSCORE_HTTP_TRACE;
+    process.env.HEALTHSCORE_HTTP_TRACE = file;
+    try {
+      seedPortfolio(fake, 5);
+      await sourceFor(fake).sync?.(context(asOf, new MemoryStateStore()));
+      await createStripeSource({ apiKey: 'sk_test_anotherWrongKey42', baseUrl: fake.url })
+        .sync?.(context(asOf))
+        .catch(() => undefined);
+    } finally {
+      if (previous === undefined) delete process.env.HEALTHSCORE_HTTP_TRACE;
+      else process.env.HEALTHSCORE_HTTP_TRACE = previous;
+    }
+    const text = readFileSync(file, 'utf8');
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { vendor: string; status: number });
+    expect(lines.length).toBe(3);
+    expect(lines.every((l) => l.vendor === 'stripe')).toBe(true);
+    expect(lines.map((l) => l.status)).toEqual([200, 200, 401]);
+    expect(text).not.toContain(fake.apiKey);
+    expect(text).not.toContain('sk_test_anotherWrongKey42');
+  });
+});
