@@ -1,7 +1,7 @@
 // Turns fitted logistic coefficients into an interpretable model in the same format as the presets:
 // each signal's share ∝ how much churn odds fall per point it scores (negative coefficients only),
 // layer weights as whole numbers summing to 100, signal weights as whole numbers within each layer.
-import { stringify } from 'yaml';
+import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { CompiledModel } from '../model/compile.ts';
 import type { ModelConfig } from '../model/schema.ts';
 import { validateModel } from '../model/validate.ts';
@@ -125,7 +125,18 @@ export function calibratedModelConfig(
   return validateModel(raw, `calibrated ${base.id}`);
 }
 
-/** The model file text, with a header saying where it came from. */
+/** The model file text, with a header saying where it came from; bands, maps and conditions on one line each, as in the presets. */
 export function modelYaml(config: ModelConfig, header: readonly string[]): string {
-  return `${header.map((h) => `# ${h}`).join('\n')}\n${stringify(config, { lineWidth: 0 })}`;
+  const doc = new Document(config);
+  visit(doc, {
+    Pair(_, pair) {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if (key === 'bands' && isSeq(pair.value)) {
+        for (const band of pair.value.items) if (isMap(band)) band.flow = true;
+      } else if ((key === 'map' || key === 'tiers' || key === 'when') && isMap(pair.value)) {
+        pair.value.flow = true;
+      }
+    },
+  });
+  return `${header.map((h) => `# ${h}`).join('\n')}\n${doc.toString({ lineWidth: 0 })}`;
 }
