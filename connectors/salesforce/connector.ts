@@ -1,0 +1,84 @@
+// The Salesforce CRM connector (CrmConnector): accounts and their join keys, the relationship /
+// engagement / outcome signal source, the Account custom fields the score is written to, and tasks
+// for alerts, all through jsforce with one process-wide budget and the shared retry policy.
+import type { CrmConnector, CrmTask, ListAccountsOptions, ScoreWrite } from '../shared/crm.ts';
+import { DataError } from '../shared/errors.ts';
+import { listSalesforceAccounts } from './accounts.ts';
+import { type ApiUsage, SalesforceClient } from './client.ts';
+import { parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.ts';
+import { setupSalesforceFields } from './setup.ts';
+import { isSalesforceId, soqlIdList } from './soql.ts';
+import { createSalesforceSource } from './source.ts';
+import { writeSalesforceScores } from './writer.ts';
+
+export { type SalesforceConfig, type SalesforceConfigInput, salesforceConfigSchema } from './config.ts';
+
+const PRIORITY = { high: 'High', medium: 'Normal', low: 'Low' } as const;
+
+/** Where people open records: https://acme.my.salesforce.com → https://acme.lightning.force.com. */
+export function lightningBase(config: Pick<SalesforceConfig, 'instanceUrl' | 'lightningUrl'>): string {
+  if (config.lightningUrl) return config.lightningUrl.replace(/\/$/, '');
+  const url = new URL(config.instanceUrl);
+  const m = /^(.+?)\.((?:sandbox|develop|scratch)\.)?my\.salesforce\.com$/.exec(url.hostname);
+  return m ? `https://${m[1]}.${m[2] ?? ''}lightning.force.com` : url.origin;
+}
+
+export interface SalesforceConnector extends CrmConnector {
+  readonly kind: 'salesforce';
+  readonly config: SalesforceConfig;
+  readonly client: SalesforceClient;
+  /** The org's API usage as last reported by Sforce-Limit-Info (undefined before the first call). */
+  apiUsage(): ApiUsage | undefined;
+}
+
+export function createSalesforceConnector(input: SalesforceConfigInput): SalesforceConnector {
+  const config = parseSalesforceConfig(input);
+  const client = new SalesforceClient(config);
+  const mapping = config.mapping;
+  const base = lightningBase(config);
+
+  const ownerOf = async (accountId: string): Promise<string | undefined> => {
+    const rows = await client.queryAll(`SELECT Id, OwnerId FROM Account WHERE Id IN (${soqlIdList([accountId])})`);
+    const owner = rows[0]?.OwnerId;
+    return typeof owner === 'string' ? owner : undefined;
+  };
+
+  return {
+    kind: 'salesforce',
+    config,
+    client,
+    apiUsage: () => client.usage,
+    listAccounts: (options?: ListAccountsOptions) => listSalesforceAccounts(client, mapping, options),
+    source: createSalesforceSource(client, mapping),
+    setup: () => setupSalesforceFields(client),
+    writeScores: (rows: readonly ScoreWrite[], signal?: AbortSignal) => writeSalesforceScores(client, rows, signal),
+    async createTask(task: CrmTask) {
+      if (!isSalesforceId(task.accountId)) throw new DataError('salesforce', task.accountId, 'not a Salesforce record id');
+      const ownerId = task.ownerId ?? (await ownerOf(task.accountId));
+      const record = {
+        WhatId: task.accountId,
+        ...(ownerId ? { OwnerId: ownerId } : {}),
+        Subject: task.title.slice(0, 255),
+        Description: task.body.slice(0, 32000),
+        ActivityDate: task.dueDate,
+        Priority: PRIORITY[task.priority],
+        Status: 'Not Started',
+        TaskSubtype: 'Task',
+      };
+      // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/dome_sobject_create.htm
+      const res = (await client.call(() => client.conn.sobject('Task').create(record) as Promise<unknown>)) as {
+        id?: string;
+        success: boolean;
+        errors?: { statusCode?: string; message?: string }[];
+      };
+      if (!res.success || !res.id)
+        throw new DataError(
+          'salesforce',
+          task.accountId,
+          `task not created: ${(res.errors ?? []).map((e) => `${e.statusCode}: ${e.message}`).join('; ')}`,
+        );
+      return { id: res.id };
+    },
+    recordUrl: (accountId: string) => `${base}/lightning/r/Account/${accountId}/view`,
+  };
+}

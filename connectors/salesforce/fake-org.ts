@@ -1,0 +1,244 @@
+// The fake org's data: objects with their field definitions (standard fields plus the custom ones
+// the seed or the Metadata API adds), records keyed by 18-character id, and field-level checks on
+// writes that answer with Salesforce's status codes (INVALID_FIELD, STRING_TOO_LONG, ...).
+import { IdSequence, sameId } from './fake-ids.ts';
+
+export type FieldType =
+  | 'id'
+  | 'reference'
+  | 'string'
+  | 'textarea'
+  | 'picklist'
+  | 'multipicklist'
+  | 'double'
+  | 'int'
+  | 'boolean'
+  | 'date'
+  | 'datetime';
+
+export interface FieldDef {
+  name: string;
+  type: FieldType;
+  /** Text length limit. */
+  length?: number;
+  /** Number precision (total digits) and scale (decimals). */
+  precision?: number;
+  scale?: number;
+  /** Allowed values of a restricted picklist. */
+  values?: string[];
+  custom?: boolean;
+  readOnly?: boolean;
+}
+
+export type SfValue = string | number | boolean | null;
+export type SfRecord = Record<string, SfValue>;
+
+export interface RecordError {
+  statusCode: string;
+  message: string;
+  fields: string[];
+}
+
+const std = (name: string, type: FieldType, extra: Partial<FieldDef> = {}): FieldDef => ({ name, type, ...extra });
+const audit = [
+  std('Id', 'id', { readOnly: true }),
+  std('CreatedDate', 'datetime', { readOnly: true }),
+  std('LastModifiedDate', 'datetime', { readOnly: true }),
+  std('SystemModstamp', 'datetime', { readOnly: true }),
+  std('IsDeleted', 'boolean', { readOnly: true }),
+];
+
+/** The standard fields of the objects the connector reads and writes. */
+const STANDARD: Record<string, FieldDef[]> = {
+  Account: [
+    std('Name', 'string', { length: 255 }),
+    std('Website', 'string', { length: 255 }),
+    std('OwnerId', 'reference'),
+    std('Type', 'picklist'),
+    std('Industry', 'picklist'),
+  ],
+  Contact: [
+    std('AccountId', 'reference'),
+    std('FirstName', 'string', { length: 40 }),
+    std('LastName', 'string', { length: 80 }),
+    std('Name', 'string', { readOnly: true }),
+    std('Email', 'string', { length: 80 }),
+    std('Title', 'string', { length: 128 }),
+  ],
+  User: [std('Name', 'string'), std('Email', 'string'), std('IsActive', 'boolean')],
+  Task: [
+    std('AccountId', 'reference', { readOnly: true }),
+    std('WhatId', 'reference'),
+    std('WhoId', 'reference'),
+    std('OwnerId', 'reference'),
+    std('Subject', 'string', { length: 255 }),
+    std('Description', 'textarea', { length: 32000 }),
+    std('ActivityDate', 'date'),
+    std('Status', 'picklist', { values: ['Not Started', 'In Progress', 'Completed', 'Waiting on someone else', 'Deferred'] }),
+    std('Priority', 'picklist', { values: ['High', 'Normal', 'Low'] }),
+    std('TaskSubtype', 'picklist', { values: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'] }),
+    std('CallType', 'picklist', { values: ['Internal', 'Inbound', 'Outbound'] }),
+    std('CallDurationInSeconds', 'int'),
+    std('CallDisposition', 'string', { length: 255 }),
+    std('CompletedDateTime', 'datetime', { readOnly: true }),
+    std('IsClosed', 'boolean', { readOnly: true }),
+  ],
+  Event: [
+    std('AccountId', 'reference', { readOnly: true }),
+    std('WhatId', 'reference'),
+    std('WhoId', 'reference'),
+    std('OwnerId', 'reference'),
+    std('Subject', 'string', { length: 255 }),
+    std('StartDateTime', 'datetime'),
+    std('EndDateTime', 'datetime'),
+    std('DurationInMinutes', 'int'),
+  ],
+  EventWhoRelation: [std('EventId', 'reference'), std('RelationId', 'reference'), std('Type', 'string')],
+};
+
+export class FakeOrg {
+  private readonly schema = new Map<string, Map<string, FieldDef>>();
+  private readonly tables = new Map<string, Map<string, SfRecord>>();
+  private readonly ids = new IdSequence();
+  /** API updates applied per record id (tests assert each record lands once). */
+  readonly updateCounts = new Map<string, number>();
+  /** Vendor time in ms (the fake's clock), used to stamp writes. */
+  now: () => number;
+
+  constructor(now: () => number) {
+    this.now = now;
+    for (const [object, fields] of Object.entries(STANDARD)) {
+      for (const f of [...audit, ...fields]) this.defineField(object, f);
+      this.tables.set(object, new Map());
+    }
+  }
+
+  objectName(name: string): string | undefined {
+    return [...this.schema.keys()].find((k) => k.toLowerCase() === name.toLowerCase());
+  }
+
+  field(object: string, name: string): FieldDef | undefined {
+    return this.schema.get(object)?.get(name.toLowerCase());
+  }
+
+  fields(object: string): FieldDef[] {
+    return [...(this.schema.get(object)?.values() ?? [])];
+  }
+
+  defineField(object: string, def: FieldDef): void {
+    let fields = this.schema.get(object);
+    if (!fields) {
+      fields = new Map();
+      this.schema.set(object, fields);
+      this.tables.set(object, new Map());
+    }
+    fields.set(def.name.toLowerCase(), def);
+  }
+
+  records(object: string): SfRecord[] {
+    return [...(this.tables.get(object)?.values() ?? [])];
+  }
+
+  get(object: string, id: string): SfRecord | undefined {
+    const table = this.tables.get(object);
+    if (!table) return undefined;
+    return table.get(id) ?? [...table.values()].find((r) => sameId(String(r.Id), id));
+  }
+
+  /** Finds a record of any object by id (for WhatId / OwnerId checks). */
+  find(id: string): { object: string; record: SfRecord } | undefined {
+    for (const object of this.tables.keys()) {
+      const record = this.get(object, id);
+      if (record) return { object, record };
+    }
+    return undefined;
+  }
+
+  /** Inserts a record as stored (seeding: no field checks, unknown fields are defined as text). */
+  insertRaw(object: string, values: SfRecord, at = this.now()): string {
+    const id = this.ids.next(object);
+    const stamp = sfDateTime(at);
+    const record: SfRecord = { Id: id, CreatedDate: stamp, LastModifiedDate: stamp, SystemModstamp: stamp, IsDeleted: false, ...values };
+    for (const key of Object.keys(record)) {
+      if (!this.field(object, key)) this.defineField(object, { name: key, type: 'string', custom: key.endsWith('__c') });
+    }
+    this.tables.get(object)?.set(id, record);
+    return id;
+  }
+
+  /** Changes stored values without checks; `touch` stamps LastModifiedDate like a real edit. */
+  patchRaw(object: string, id: string, values: SfRecord, touch = true): void {
+    const record = this.get(object, id);
+    if (!record) throw new Error(`fake org: no ${object} ${id}`);
+    Object.assign(record, values);
+    if (touch) record.LastModifiedDate = record.SystemModstamp = sfDateTime(this.now());
+  }
+
+  /** Checks values the way the API does before a create or update; returns the first error. */
+  check(object: string, values: Record<string, unknown>): RecordError | undefined {
+    for (const [key, value] of Object.entries(values)) {
+      const f = this.field(object, key);
+      if (!f) return err('INVALID_FIELD', `No such column '${key}' on sobject of type ${object}`, []);
+      if (f.readOnly) return err('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f.name}.`, [f.name]);
+      if (value === null) continue;
+      const bad = checkValue(f, value);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+
+  /** Applies checked values and stamps the modification. */
+  write(object: string, id: string, values: Record<string, unknown>): void {
+    const record = this.get(object, id);
+    if (!record) return;
+    for (const [key, value] of Object.entries(values)) record[(this.field(object, key) as FieldDef).name] = value as SfValue;
+    this.updateCounts.set(String(record.Id), (this.updateCounts.get(String(record.Id)) ?? 0) + 1);
+    record.LastModifiedDate = record.SystemModstamp = sfDateTime(this.now());
+  }
+
+  create(object: string, values: Record<string, unknown>): string {
+    const named: SfRecord = {};
+    for (const [key, value] of Object.entries(values)) named[(this.field(object, key) as FieldDef).name] = value as SfValue;
+    return this.insertRaw(object, named);
+  }
+}
+
+const err = (statusCode: string, message: string, fields: string[]): RecordError => ({ statusCode, message, fields });
+
+function checkValue(f: FieldDef, value: unknown): RecordError | undefined {
+  const label = f.name;
+  switch (f.type) {
+    case 'double':
+    case 'int': {
+      if (typeof value !== 'number' || !Number.isFinite(value))
+        return err('JSON_PARSER_ERROR', `Cannot deserialize instance of double from VALUE_STRING value ${String(value)}`, [label]);
+      const digits = (f.precision ?? 18) - (f.scale ?? 0);
+      if (Math.abs(Math.trunc(value)).toString().length > digits)
+        return err('NUMBER_OUTSIDE_VALID_RANGE', `${label}: value outside of valid range on numeric field: ${value}`, [label]);
+      return undefined;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : err('JSON_PARSER_ERROR', `Cannot deserialize instance of boolean`, [label]);
+    case 'date':
+      return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)
+        ? undefined
+        : err('INVALID_TYPE_ON_FIELD_IN_RECORD', `${label}: value not of required type: ${String(value)}`, [label]);
+    case 'datetime':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value))
+        ? undefined
+        : err('INVALID_TYPE_ON_FIELD_IN_RECORD', `${label}: value not of required type: ${String(value)}`, [label]);
+    case 'picklist':
+      if (typeof value !== 'string') return err('JSON_PARSER_ERROR', `Cannot deserialize instance of string`, [label]);
+      if (f.values && !f.values.includes(value))
+        return err('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${label}: bad value for restricted picklist field: ${value}`, [label]);
+      return undefined;
+    default:
+      if (typeof value !== 'string') return err('JSON_PARSER_ERROR', `Cannot deserialize instance of string from ${typeof value}`, [label]);
+      if (f.length !== undefined && value.length > f.length)
+        return err('STRING_TOO_LONG', `${label}: data value too large: ${value.slice(0, 40)}... (max length=${f.length})`, [label]);
+      return undefined;
+  }
+}
+
+/** The date-time format the REST API answers with: 2026-05-01T12:00:00.000+0000. */
+export const sfDateTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '+0000');

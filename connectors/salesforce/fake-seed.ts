@@ -1,0 +1,175 @@
+// Loads the vendor-neutral seed format (connectors/shared/crm-seed.ts) into the fake org as a real
+// org would hold it: Users (owners), Accounts with the custom fields the mapping reads, Contacts,
+// Tasks (emails, calls, notes), Events (meetings) with their EventWhoRelation attendees.
+import type { SeedAccount, SeedActivity, SeedContact } from '../shared/crm-seed.ts';
+import { defaultSalesforceMapping, type SalesforceMapping } from './config.ts';
+import type { FakeOrg, FieldDef, SfRecord } from './fake-org.ts';
+import { sfDateTime } from './fake-org.ts';
+
+const dayMs = (iso: string): number => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
+
+/** Defines the custom fields an org customized for the default mapping has (types matter to SOQL). */
+export function defineOrgCustomization(org: FakeOrg, m: SalesforceMapping = defaultSalesforceMapping): void {
+  const add = (object: string, name: string | null | undefined, def: Omit<FieldDef, 'name'>) => {
+    if (name) org.defineField(object, { name, custom: true, ...def });
+  };
+  const text = { type: 'string', length: 255 } as const;
+  add('Account', m.account.segment, { type: 'picklist', values: ['Enterprise', 'Mid-Market', 'SMB'] });
+  add('Account', m.account.contractStart, { type: 'date' });
+  add('Account', m.account.renewalDate, { type: 'date' });
+  add('Account', m.account.csmSentiment, { type: 'picklist', values: ['Green', 'Yellow', 'Red'] });
+  add('Account', m.account.nps, { type: 'double', precision: 3, scale: 1 });
+  for (const b of [m.account.successPlanOnTrack, m.account.roiDocumented])
+    if (b) add('Account', b.field, { type: 'picklist', values: [...b.trueValues, ...b.falseValues] });
+  for (const f of Object.values(m.identity)) add('Account', f, text);
+  if (m.override) {
+    add('Account', m.override.score, { type: 'double', precision: 3, scale: 0 });
+    add('Account', m.override.reason, text);
+    add('Account', m.override.expiresOn, { type: 'date' });
+  }
+  for (const flag of [m.contact.champion, m.contact.execSponsor, m.contact.left])
+    if (flag) add('Contact', flag.field, typeof flag.value === 'boolean' ? { type: 'boolean' } : { type: 'multipicklist' });
+  for (const f of [m.contact.roleStartDate, m.contact.leftDate, m.contact.executiveSince]) add('Contact', f, { type: 'date' });
+  const dir = m.activity.emailDirection;
+  add('Task', dir.field, { type: 'picklist', values: [dir.inbound, dir.outbound] });
+  add('Task', m.activity.emailThread, text);
+  const outcome = m.activity.meetingOutcome;
+  if (outcome) add('Event', outcome.field, { type: 'picklist', values: [...outcome.attended, ...outcome.noShow, 'Scheduled', 'Canceled'] });
+}
+
+const titleCase = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const SEGMENTS = { enterprise: 'Enterprise', mid_market: 'Mid-Market', smb: 'SMB' } as const;
+const OUTCOMES = { completed: 'Completed', no_show: 'No Show', scheduled: 'Scheduled', canceled: 'Canceled' } as const;
+
+export class SeedLoader {
+  private readonly org: FakeOrg;
+  private readonly m: SalesforceMapping;
+  private readonly users = new Map<string, string>();
+
+  constructor(org: FakeOrg, mapping: SalesforceMapping = defaultSalesforceMapping) {
+    this.org = org;
+    this.m = mapping;
+  }
+
+  /** The User id for an email, created on first use. */
+  user(email: string): string {
+    let id = this.users.get(email.toLowerCase());
+    if (!id) {
+      id = this.org.insertRaw('User', { Name: email.split('@')[0] ?? email, Email: email, IsActive: true });
+      this.users.set(email.toLowerCase(), id);
+    }
+    return id;
+  }
+
+  /** Loads accounts; returns seed key → Account Id (18 characters). */
+  load(accounts: readonly SeedAccount[]): Map<string, string> {
+    const ids = new Map<string, string>();
+    for (const a of accounts) ids.set(a.key, this.account(a));
+    return ids;
+  }
+
+  private account(a: SeedAccount): string {
+    const { account: am, identity, override } = this.m;
+    const fields: SfRecord = {
+      Name: a.name,
+      Website: `https://www.${a.domain}`,
+      OwnerId: this.user(a.ownerEmail ?? 'csm@healthscore.example'),
+    };
+    const set = (name: string | null | undefined, value: string | number | boolean | undefined) => {
+      if (name && value !== undefined) fields[name] = value;
+    };
+    set(am.segment, a.segment && SEGMENTS[a.segment]);
+    set(am.contractStart, a.contractStart);
+    set(am.renewalDate, a.renewalDate);
+    set(am.csmSentiment, a.csmSentiment && titleCase(a.csmSentiment));
+    set(am.nps, a.nps);
+    const yesNo = (b: { trueValues: string[]; falseValues: string[] } | null, v: boolean | undefined) =>
+      v === undefined || !b ? undefined : v ? b.trueValues[0] : (b.falseValues[0] ?? undefined);
+    set(am.successPlanOnTrack?.field, yesNo(am.successPlanOnTrack, a.successPlanOnTrack));
+    set(am.roiDocumented?.field, yesNo(am.roiDocumented, a.roiDocumented));
+    set(identity.stripeCustomerId, a.identities?.stripeCustomerId);
+    set(identity.zendeskOrganizationId, a.identities?.zendeskOrganizationId);
+    set(identity.mixpanelGroupKey, a.identities?.mixpanelGroupKey);
+    if (override && a.override) {
+      set(override.score, a.override.score);
+      set(override.reason, a.override.reason);
+      set(override.expiresOn, a.override.expiresOn);
+    }
+    const created = a.contractStart ? dayMs(a.contractStart) : a.modifiedAt ? dayMs(a.modifiedAt) : this.org.now();
+    const accountId = this.org.insertRaw('Account', fields, created);
+    this.org.patchRaw('Account', accountId, { LastModifiedDate: sfDateTime(a.modifiedAt ? dayMs(a.modifiedAt) : this.org.now()) }, false);
+    const contacts = new Map<string, string>();
+    for (const c of a.contacts ?? []) contacts.set(c.key, this.contact(accountId, c, a.activities ?? [], created));
+    for (const act of a.activities ?? []) this.activity(accountId, fields.OwnerId as string, act, contacts);
+    return accountId;
+  }
+
+  private contact(accountId: string, c: SeedContact, activities: readonly SeedActivity[], accountCreated: number): string {
+    const { contact: cm } = this.m;
+    const [first, ...rest] = c.name.split(' ');
+    const fields: SfRecord = { AccountId: accountId, FirstName: rest.length > 0 ? (first ?? '') : '', LastName: rest.join(' ') || c.name };
+    fields.Email = c.email;
+    if (c.title) fields.Title = c.title;
+    if (cm.champion && c.champion) fields[cm.champion.field] = cm.champion.value;
+    if (cm.execSponsor && c.execSponsor) fields[cm.execSponsor.field] = cm.execSponsor.value;
+    if (cm.roleStartDate && c.inRoleSince) fields[cm.roleStartDate] = c.inRoleSince;
+    if (cm.left && c.leftOn) fields[cm.left.field] = cm.left.value;
+    if (cm.leftDate && c.leftOn) fields[cm.leftDate] = c.leftOn;
+    if (cm.executiveSince && c.executiveSince) fields[cm.executiveSince] = c.executiveSince;
+    const involved = activities.filter((x) =>
+      x.kind === 'meeting' ? x.contactKeys.includes(c.key) : x.kind !== 'note' && x.contactKey === c.key,
+    );
+    const dates = [c.inRoleSince, c.executiveSince, ...involved.map((x) => x.at)].filter((d): d is string => Boolean(d)).map(dayMs);
+    return this.org.insertRaw('Contact', fields, dates.length > 0 ? Math.min(...dates) : accountCreated);
+  }
+
+  private activity(accountId: string, ownerId: string, act: SeedActivity, contacts: Map<string, string>): void {
+    const at = dayMs(act.at);
+    const base: SfRecord = { WhatId: accountId, AccountId: accountId, OwnerId: ownerId };
+    const { emailDirection, emailThread, meetingOutcome } = this.m.activity;
+    const task = (fields: SfRecord) =>
+      this.org.insertRaw(
+        'Task',
+        { ...base, Status: 'Completed', IsClosed: true, ActivityDate: act.at.slice(0, 10), CompletedDateTime: sfDateTime(at), ...fields },
+        at,
+      );
+    switch (act.kind) {
+      case 'email': {
+        const fields: SfRecord = { TaskSubtype: 'Email', Subject: `Email: ${act.direction === 'inbound' ? 'Re: ' : ''}${act.threadId}` };
+        fields.WhoId = contacts.get(act.contactKey) ?? null;
+        fields[emailDirection.field] = act.direction === 'inbound' ? emailDirection.inbound : emailDirection.outbound;
+        if (emailThread) fields[emailThread] = act.threadId;
+        task(fields);
+        return;
+      }
+      case 'call':
+        task({
+          TaskSubtype: 'Call',
+          Subject: 'Call',
+          CallType: 'Outbound',
+          WhoId: contacts.get(act.contactKey) ?? null,
+          CallDurationInSeconds: act.connected ? 900 : 0,
+          CallDisposition: act.connected ? 'Connected' : 'No answer',
+        });
+        return;
+      case 'note':
+        task({ TaskSubtype: 'Task', Subject: 'Note', Description: act.body });
+        return;
+      case 'meeting': {
+        const who = act.contactKeys.map((k) => contacts.get(k)).filter((id): id is string => Boolean(id));
+        const fields: SfRecord = {
+          ...base,
+          Subject: 'Meeting',
+          StartDateTime: sfDateTime(at),
+          EndDateTime: sfDateTime(at + 30 * 60_000),
+          DurationInMinutes: 30,
+          WhoId: who[0] ?? null,
+        };
+        if (meetingOutcome) fields[meetingOutcome.field] = OUTCOMES[act.outcome];
+        const eventId = this.org.insertRaw('Event', fields, at);
+        for (const contactId of who)
+          this.org.insertRaw('EventWhoRelation', { EventId: eventId, RelationId: contactId, Type: 'Contact' }, at);
+      }
+    }
+  }
+}

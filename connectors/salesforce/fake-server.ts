@@ -1,0 +1,151 @@
+// A fake Salesforce org on 127.0.0.1 for tests and the local demo: the REST query / collections /
+// create endpoints and the Metadata API SOAP endpoint jsforce calls, session checks answered with
+// INVALID_SESSION_ID, a rolling 24-hour API allocation reported in Sforce-Limit-Info on every
+// response (REQUEST_LIMIT_EXCEEDED past it), the kit's fault injection, seeding and read helpers.
+import type { SeedAccount } from '../shared/crm-seed.ts';
+import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../shared/fake-server.ts';
+import { defaultSalesforceMapping, type SalesforceMapping } from './config.ts';
+import { metadataHandler } from './fake-metadata.ts';
+import { FakeOrg, type RecordError, type SfRecord } from './fake-org.ts';
+import { restError, restRoutes } from './fake-rest.ts';
+import { defineOrgCustomization, SeedLoader } from './fake-seed.ts';
+import { soapFault } from './fake-xml.ts';
+
+export interface SalesforceFakeOptions {
+  /** Rolling 24-hour API request allocation (Enterprise Edition starts at 100,000). */
+  dailyLimit?: number;
+  /** Highest API version served, e.g. "62.0". */
+  version?: string;
+  /** Records per query page (Salesforce: 2,000). */
+  pageSize?: number;
+  /** Compresses the fake's clock (the daily window) for tests. */
+  clock?: FakeClock;
+  /** The org customization to create (fields the seed writes); the connector's defaults when absent. */
+  mapping?: SalesforceMapping;
+}
+
+const DAY_MS = 86_400_000;
+
+export interface SalesforceFake {
+  instanceUrl: string;
+  /** The session id the fake accepts. */
+  accessToken: string;
+  server: FakeHttpServer;
+  org: FakeOrg;
+  /** From now on every call answers INVALID_SESSION_ID, as after a session timeout or revoked token. */
+  expireSession(): void;
+  /** Loads seed accounts; returns seed key → Account Id (18 characters). */
+  seedAccounts(accounts: readonly SeedAccount[]): Map<string, string>;
+  /** Lower-level seeding: inserts a record as stored (any field, no checks); returns its id. */
+  insert(object: string, values: SfRecord, createdAt?: Date): string;
+  /** Edits a record as a user would (stamps LastModifiedDate now unless `touch` is false). */
+  edit(object: string, id: string, values: SfRecord, touch?: boolean): void;
+  /** The User id for an email (created on first use). */
+  user(email: string): string;
+  /** The next collections update answers this error for the record (every time, or `times` times). */
+  failRecord(id: string, error: { statusCode: string; message: string; fields?: string[] }, times?: number): void;
+  account(id: string): SfRecord | undefined;
+  /** How many API updates were applied to the record. */
+  updatesOf(id: string): number;
+  tasks(): SfRecord[];
+  /** Custom field definitions created through the Metadata API, by full name. */
+  customFields(): Map<string, Record<string, unknown>>;
+  /** Metadata API operations received, in order. */
+  metadataOperations(): { operation: string; fullNames: string[] }[];
+  /** API requests counted against the daily allocation in the current window. */
+  apiUsage(): { used: number; limit: number };
+  close(): Promise<void>;
+}
+
+export async function startSalesforceFake(options: SalesforceFakeOptions = {}): Promise<SalesforceFake> {
+  const version = options.version ?? '62.0';
+  const clock = options.clock ?? new FakeClock();
+  const dailyLimit = options.dailyLimit ?? 100_000;
+  const allocation = new WindowLimit(dailyLimit, DAY_MS, clock);
+  const accessToken = `00DHs0000000001!AQ${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}.fake`;
+  const org = new FakeOrg(() => clock.now());
+  const mapping = options.mapping ?? defaultSalesforceMapping;
+  defineOrgCustomization(org, mapping);
+  const seed = new SeedLoader(org, mapping);
+  const recordFailures = new Map<string, RecordError & { times?: number }>();
+  const customFields = new Map<string, Record<string, unknown>>();
+  const operations: { operation: string; fullNames: string[] }[] = [];
+  let used = 0;
+  let expired = false;
+
+  const server = new FakeHttpServer();
+  const limitHeader = () => ({ 'sforce-limit-info': `api-usage=${used}/${dailyLimit}` });
+  const withLimitInfo =
+    (h: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>) =>
+    async (req: FakeRequest): Promise<FakeResponse> => {
+      const res = await h(req);
+      return { ...res, headers: { ...limitHeader(), ...res.headers } };
+    };
+
+  server.guard = (req) => {
+    const soap = req.path.startsWith('/services/Soap/');
+    const token = soap
+      ? /<(?:\w+:)?sessionId>([^<]*)<\/(?:\w+:)?sessionId>/.exec(req.body)?.[1]
+      : /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (expired || token !== accessToken) {
+      // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+      if (soap)
+        return {
+          status: 500,
+          headers: { 'content-type': 'text/xml;charset=UTF-8' },
+          body: soapFault('INVALID_SESSION_ID', 'Invalid Session ID found in SessionHeader: Illegal Session'),
+        };
+      return restError(401, 'INVALID_SESSION_ID', 'Session expired or invalid');
+    }
+    const taken = allocation.take();
+    if (!taken.ok) {
+      used = dailyLimit;
+      const headers = limitHeader();
+      if (soap)
+        return {
+          status: 500,
+          headers: { ...headers, 'content-type': 'text/xml;charset=UTF-8' },
+          body: soapFault('REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'),
+        };
+      return { ...restError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers };
+    }
+    used = dailyLimit - taken.remaining;
+    return undefined;
+  };
+
+  for (const [method, path, handler] of restRoutes({ org, version, pageSize: options.pageSize ?? 2000, recordFailures }))
+    server.route(method, path, withLimitInfo(handler));
+  server.route('POST', '/services/Soap/m/:version', withLimitInfo(metadataHandler({ org, customFields, operations }, version)));
+
+  const instanceUrl = await server.start();
+  return {
+    instanceUrl,
+    accessToken,
+    server,
+    org,
+    expireSession: () => {
+      expired = true;
+    },
+    seedAccounts: (accounts) => seed.load(accounts),
+    insert: (object, values, createdAt) => {
+      const name = org.objectName(object) ?? object;
+      return org.insertRaw(name, values, createdAt?.getTime());
+    },
+    edit: (object, id, values, touch = true) => org.patchRaw(org.objectName(object) ?? object, id, values, touch),
+    user: (email) => seed.user(email),
+    failRecord: (id, error, times) => {
+      const stored = org.find(id)?.record.Id;
+      recordFailures.set(String(stored ?? id), { fields: [], ...error, ...(times === undefined ? {} : { times }) });
+    },
+    account: (id) => {
+      const r = org.get('Account', id);
+      return r ? { ...r } : undefined;
+    },
+    updatesOf: (id) => org.updateCounts.get(String(org.find(id)?.record.Id ?? id)) ?? 0,
+    tasks: () => org.records('Task').map((r) => ({ ...r })),
+    customFields: () => new Map(customFields),
+    metadataOperations: () => [...operations],
+    apiUsage: () => ({ used, limit: dailyLimit }),
+    close: () => server.stop(),
+  };
+}

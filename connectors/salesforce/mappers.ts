@@ -1,0 +1,151 @@
+// Pure mappers from validated Salesforce records (see raw-schemas.ts) to the connector's clean model:
+// the CRM account with its join keys and override, contacts with their roles in time, and the
+// customer interactions (emails, calls, meetings) the relationship and engagement signals use.
+import type { CrmAccount, ManualOverride } from '../shared/crm.ts';
+import type { SfRow } from './client.ts';
+import type { SalesforceMapping } from './config.ts';
+import { parseSfDateTime } from './raw-schemas.ts';
+
+export const DAY_MS = 86_400_000;
+
+/** A date (YYYY-MM-DD) as epoch ms at 00:00 UTC. */
+export const dayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`);
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
+
+/** True when a checkbox is ticked or a (multi-select) picklist holds the value. */
+export function hasFlag(raw: unknown, value: boolean | string): boolean {
+  if (typeof value === 'boolean') return raw === value || (typeof raw === 'string' && raw.toLowerCase() === String(value));
+  if (typeof raw !== 'string') return false;
+  return raw.split(';').some((v) => v.trim().toLowerCase() === value.toLowerCase());
+}
+
+/** A yes/no field: true, false, or undefined when empty or not one of the configured values. */
+export function yesNo(raw: unknown, spec: { trueValues: string[]; falseValues: string[] }): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  const v = str(raw)?.toLowerCase();
+  if (v === undefined) return undefined;
+  if (spec.trueValues.some((t) => t.toLowerCase() === v)) return true;
+  if (spec.falseValues.some((f) => f.toLowerCase() === v)) return false;
+  return undefined;
+}
+
+/** "https://www.acme.com/about" → "acme.com". */
+export function domainOf(website: unknown): string | undefined {
+  const w = str(website);
+  if (!w) return undefined;
+  const host =
+    w
+      .replace(/^[a-z]+:\/\//i, '')
+      .split(/[/?#:]/)[0]
+      ?.toLowerCase() ?? '';
+  return host.replace(/^www\./, '') || undefined;
+}
+
+/** "Mid-Market" → "mid_market". */
+const segmentOf = (v: unknown): string | undefined =>
+  str(v)
+    ?.toLowerCase()
+    .replace(/[\s-]+/g, '_');
+
+export function fromSalesforceAccount(row: SfRow, m: SalesforceMapping): CrmAccount {
+  const identities: Record<string, string> = {};
+  for (const [key, field] of Object.entries(m.identity)) {
+    const v = field ? row[field] : undefined;
+    if (typeof v === 'number' || (typeof v === 'string' && v.trim() !== '')) identities[key] = String(v).trim();
+  }
+  const account: CrmAccount = { accountId: String(row.Id), identities };
+  const name = str(row.Name);
+  const domain = domainOf(row.Website);
+  const segment = m.account.segment ? segmentOf(row[m.account.segment]) : undefined;
+  const ownerId = str(row.OwnerId);
+  if (name) account.name = name;
+  if (domain) account.domain = domain;
+  if (segment) account.segment = segment;
+  if (ownerId) account.ownerId = ownerId;
+  const override = m.override ? overrideOf(row, m.override) : undefined;
+  if (override) account.override = override;
+  if (typeof row.LastModifiedDate === 'string') account.modifiedAt = new Date(parseSfDateTime(row.LastModifiedDate)).toISOString();
+  return account;
+}
+
+function overrideOf(row: SfRow, o: { score: string; reason: string; expiresOn: string }): ManualOverride | undefined {
+  const score = row[o.score];
+  const reason = str(row[o.reason]);
+  const expiresOn = str(row[o.expiresOn]);
+  if (typeof score !== 'number' || !reason || !expiresOn) return undefined;
+  return { score: Math.max(0, Math.min(100, score)), reason, expiresOn };
+}
+
+export interface CleanContact {
+  id: string;
+  accountId: string;
+  createdAt: number;
+  champion: boolean;
+  execSponsor: boolean;
+  /** When the contact took their role (CreatedDate when the role date is empty). */
+  roleStart: number;
+  /** Marked as left without a date (taken as left whatever the as-of date). */
+  leftFlag: boolean;
+  leftAt?: number;
+  executiveSince?: number;
+}
+
+export function fromSalesforceContact(row: SfRow, m: SalesforceMapping): CleanContact {
+  const c = m.contact;
+  const date = (field: string | null) => (field && typeof row[field] === 'string' ? dayStart(row[field] as string) : undefined);
+  const createdAt = parseSfDateTime(String(row.CreatedDate));
+  const contact: CleanContact = {
+    id: String(row.Id),
+    accountId: String(row.AccountId),
+    createdAt,
+    champion: c.champion ? hasFlag(row[c.champion.field], c.champion.value) : false,
+    execSponsor: c.execSponsor ? hasFlag(row[c.execSponsor.field], c.execSponsor.value) : false,
+    roleStart: date(c.roleStartDate) ?? createdAt,
+    leftFlag: c.left ? hasFlag(row[c.left.field], c.left.value) : false,
+  };
+  const leftAt = date(c.leftDate);
+  const executiveSince = date(c.executiveSince);
+  if (leftAt !== undefined) contact.leftAt = leftAt;
+  if (executiveSince !== undefined) contact.executiveSince = executiveSince;
+  return contact;
+}
+
+export type Interaction =
+  | { kind: 'email'; accountId: string; at: number; direction: 'inbound' | 'outbound'; contactId?: string; thread?: string }
+  | { kind: 'call'; accountId: string; at: number; connected: boolean; contactId?: string }
+  | { kind: 'meeting'; accountId: string; at: number; outcome: 'attended' | 'no_show' | 'other'; contactIds: string[] };
+
+/** An email or call Task as an interaction; other tasks (to-dos, notes) are not customer interactions. */
+export function fromSalesforceTask(row: SfRow, m: SalesforceMapping): Interaction | undefined {
+  const at = parseSfDateTime(String(row.CompletedDateTime ?? row.CreatedDate));
+  const accountId = String(row.AccountId);
+  const contactId = str(row.WhoId);
+  const who = contactId ? { contactId } : {};
+  if (row.TaskSubtype === 'Call') {
+    const seconds = row.CallDurationInSeconds;
+    return { kind: 'call', accountId, at, connected: typeof seconds === 'number' && seconds > 0, ...who };
+  }
+  if (row.TaskSubtype !== 'Email') return undefined;
+  const dir = m.activity.emailDirection;
+  const raw = str(row[dir.field])?.toLowerCase();
+  const direction = raw === dir.inbound.toLowerCase() ? 'inbound' : raw === dir.outbound.toLowerCase() ? 'outbound' : undefined;
+  if (!direction) return undefined;
+  const thread = m.activity.emailThread ? str(row[m.activity.emailThread]) : undefined;
+  return { kind: 'email', accountId, at, direction, ...who, ...(thread ? { thread } : {}) };
+}
+
+/** A meeting Event with its attendees (EventWhoRelation, or the Event's WhoId without Shared Activities). */
+export function fromSalesforceEvent(row: SfRow, attendees: readonly string[], m: SalesforceMapping): Interaction {
+  const spec = m.activity.meetingOutcome;
+  const raw = spec ? str(row[spec.field])?.toLowerCase() : undefined;
+  const outcome =
+    raw && spec?.attended.some((v) => v.toLowerCase() === raw)
+      ? 'attended'
+      : raw && spec?.noShow.some((v) => v.toLowerCase() === raw)
+        ? 'no_show'
+        : 'other';
+  const who = str(row.WhoId);
+  const contactIds = attendees.length > 0 ? [...attendees] : who ? [who] : [];
+  return { kind: 'meeting', accountId: String(row.AccountId), at: parseSfDateTime(String(row.StartDateTime)), outcome, contactIds };
+}

@@ -1,0 +1,104 @@
+// Raw API schemas (zod) of the records the connector reads, built from the field mapping because the
+// field names are configuration: Account (listing and signals), Contact, Task, Event, EventWhoRelation.
+// Each comes with the SOQL field list that selects exactly what it validates.
+import { z } from 'zod';
+import type { RejectedRecord } from '../shared/source.ts';
+import type { SfRow } from './client.ts';
+import type { SalesforceMapping } from './config.ts';
+
+/** Parses Salesforce's date-time format (2026-05-01T12:00:00.000+0000) to epoch ms. */
+export const parseSfDateTime = (s: string): number => Date.parse(s.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+
+const sfId = z.string().regex(/^[a-zA-Z0-9]{15}(?:[a-zA-Z0-9]{3})?$/, 'not a Salesforce record id');
+const sfDateTime = z.string().refine((s) => !Number.isNaN(parseSfDateTime(s)), 'not a date-time');
+const sfDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'not a date (YYYY-MM-DD)');
+const text = z.string().nullish();
+const flag = z.union([z.boolean(), z.string()]).nullish();
+const num = z.number().nullish();
+
+type Shape = Record<string, z.ZodType>;
+
+const put = (shape: Shape, field: string | null | undefined, schema: z.ZodType) => {
+  if (field) shape[field] = schema;
+};
+
+const build = (shape: Shape) => ({ fields: Object.keys(shape), schema: z.looseObject(shape) });
+
+/** Account fields for listing: identity, owner, the join keys, the CSM override, modification time. */
+export function accountListing(m: SalesforceMapping) {
+  const shape: Shape = { Id: sfId, Name: text, Website: text, OwnerId: sfId.nullish(), LastModifiedDate: sfDateTime };
+  put(shape, m.account.segment, text);
+  for (const f of Object.values(m.identity)) put(shape, f, z.union([z.string(), z.number()]).nullish());
+  if (m.override) {
+    put(shape, m.override.score, num);
+    put(shape, m.override.reason, text);
+    put(shape, m.override.expiresOn, sfDate.nullish());
+  }
+  return build(shape);
+}
+
+/** Account fields that feed signals directly (renewal, age, sentiment, NPS, plan, ROI). */
+export function accountSignals(m: SalesforceMapping) {
+  const a = m.account;
+  const shape: Shape = { Id: sfId };
+  put(shape, a.contractStart, sfDate.nullish());
+  put(shape, a.renewalDate, sfDate.nullish());
+  put(shape, a.csmSentiment, text);
+  put(shape, a.nps, num);
+  put(shape, a.successPlanOnTrack?.field, flag);
+  put(shape, a.roiDocumented?.field, flag);
+  return build(shape);
+}
+
+export function contactRecord(m: SalesforceMapping) {
+  const c = m.contact;
+  const shape: Shape = { Id: sfId, AccountId: sfId, Email: text, Title: text, CreatedDate: sfDateTime };
+  put(shape, c.champion?.field, flag);
+  put(shape, c.execSponsor?.field, flag);
+  put(shape, c.left?.field, flag);
+  put(shape, c.roleStartDate, sfDate.nullish());
+  put(shape, c.leftDate, sfDate.nullish());
+  put(shape, c.executiveSince, sfDate.nullish());
+  return build(shape);
+}
+
+export function taskRecord(m: SalesforceMapping) {
+  const shape: Shape = {
+    Id: sfId,
+    AccountId: sfId,
+    WhoId: sfId.nullish(),
+    TaskSubtype: text,
+    CallDurationInSeconds: num,
+    CompletedDateTime: sfDateTime.nullish(),
+    CreatedDate: sfDateTime,
+  };
+  put(shape, m.activity.emailDirection.field, text);
+  put(shape, m.activity.emailThread, text);
+  return build(shape);
+}
+
+export function eventRecord(m: SalesforceMapping) {
+  const shape: Shape = { Id: sfId, AccountId: sfId, WhoId: sfId.nullish(), StartDateTime: sfDateTime };
+  put(shape, m.activity.meetingOutcome?.field, text);
+  return build(shape);
+}
+
+export const eventWhoRelation = build({ EventId: sfId, RelationId: sfId });
+
+/** Splits rows into those that pass the schema and rejected ones (id and reason); never throws. */
+export function validateRows(rows: readonly SfRow[], schema: z.ZodType, kind: string): { valid: SfRow[]; rejected: RejectedRecord[] } {
+  const valid: SfRow[] = [];
+  const rejected: RejectedRecord[] = [];
+  for (const row of rows) {
+    const parsed = schema.safeParse(row);
+    if (parsed.success) {
+      valid.push(parsed.data as SfRow);
+      continue;
+    }
+    const id =
+      typeof row.Id === 'string' ? row.Id : typeof row.EventId === 'string' ? `${row.EventId}/${String(row.RelationId)}` : '(no id)';
+    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || kind}: ${i.message}`).join('; ');
+    rejected.push({ recordId: id, reason: `${kind} ${reason}` });
+  }
+  return { valid, rejected };
+}
