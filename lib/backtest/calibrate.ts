@@ -160,7 +160,7 @@ export function calibrate(
     return {
       status: 'insufficient',
       fitHorizon,
-      message: `too few outcomes to calibrate: ${count} ${kind} outcome${count === 1 ? '' : 's'} with a snapshot ${fitHorizon} days before; fitting needs at least ${kFoldNeeds} churned and ${kFoldNeeds} non-churned (${o.minFitChurned} to fit in each of ${o.folds} folds)`,
+      message: `too few outcomes to calibrate: ${count} ${kind} outcome${count === 1 ? '' : 's'} with a snapshot ${fitHorizon} days or more before; fitting needs at least ${kFoldNeeds} churned and ${kFoldNeeds} non-churned (${o.minFitChurned} to fit in each of ${o.folds} folds)`,
       excluded: { rules, note: exclusionNote },
     };
   }
@@ -199,6 +199,7 @@ export function calibrate(
   const before: ScoredRow[][] = horizons.map(() => []);
   const after: ScoredRow[][] = horizons.map(() => []);
   const leftOut = horizons.map(() => ({ noSnapshot: 0, unscored: 0 }));
+  const heldOutDecided = horizons.map(() => 0);
   let evaluated: Fit | undefined;
   for (const s of splits) {
     const fit = fitOnce(model, s.training, h, o, why);
@@ -218,6 +219,7 @@ export function calibrate(
           lo.unscored++;
           return;
         }
+        if (signalPoints(model, snap, o.exclusions).masked > 0) heldOutDecided[k] = (heldOutDecided[k] as number) + 1;
         const outcome = { churned: isChurn(row), expanded: row.outcome.outcome === 'expanded' };
         before[k]?.push({ ...b, ...outcome });
         after[k]?.push({ ...a, ...outcome });
@@ -247,6 +249,14 @@ export function calibrate(
     `${exclusionNote.charAt(0).toUpperCase()}${exclusionNote.slice(1)}.`,
   ]);
   const notes: string[] = [];
+  horizons.forEach((days, k) => {
+    const n = heldOutDecided[k] as number;
+    if (n > 0) {
+      notes.push(
+        `${n} held-out snapshot(s) at ${days} days already carry a post-decision value (${rules.join('; ')}): both models score them as they are, so these figures may be flattered by decisions already made`,
+      );
+    }
+  });
   if (!outOfTime) notes.push('held-out figures pool the five folds: each outcome was scored by a model fitted without it');
   if (final.masked > 0) notes.push(`${final.masked} post-decision value(s) were masked in the training snapshots`);
   return {

@@ -60,6 +60,7 @@ const columnName = (s: string) => s.toLowerCase().replace(/[\s_-]/g, '');
 export class OutcomeReader {
   format: OutcomeFormat | undefined;
   private columns: { accountId: number; date: number; outcome: number } | undefined;
+  private badHeaderLine: number | undefined;
   private readonly seen = new Map<string, number>();
   private lineNo = 0;
 
@@ -73,6 +74,7 @@ export class OutcomeReader {
     const line = this.lineNo === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
     if (line.trim() === '') return undefined;
     this.format ??= line.trimStart().startsWith('{') ? 'jsonl' : 'csv';
+    if (this.badHeaderLine !== undefined) return this.problem(`not read: the CSV header on line ${this.badHeaderLine} is unusable`);
     if (this.format === 'csv' && this.columns === undefined) return this.readHeader(line);
     const fields = this.format === 'jsonl' ? this.jsonFields(line) : this.csvFields(line);
     if (typeof fields === 'string') return this.problem(fields);
@@ -90,6 +92,7 @@ export class OutcomeReader {
       .filter(([, i]) => i < 0)
       .map(([k]) => k);
     if (missing.length > 0) {
+      this.badHeaderLine = this.lineNo;
       return this.problem(`CSV header must name the columns accountId, date and outcome (missing: ${missing.join(', ')})`);
     }
     this.columns = idx;

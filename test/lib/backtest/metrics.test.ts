@@ -134,7 +134,12 @@ describe('too few churners', () => {
 describe('bootstrap intervals', () => {
   const rows: ScoredRow[] = Array.from({ length: 400 }, (_, i) => {
     const score = (i * 37) % 100;
-    return { score, tier: score < 40 ? 'red' : score < 70 ? 'yellow' : 'green', churned: (i * 7919) % 100 < 100 - score - 20, expanded: false };
+    return {
+      score,
+      tier: score < 40 ? 'red' : score < 70 ? 'yellow' : 'green',
+      churned: (i * 7919) % 100 < 100 - score - 20,
+      expanded: false,
+    };
   });
   const g = groupByScore(rows.map((r) => r.score));
   const churned = rows.map((r) => r.churned);
