@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../connectors/shared/errors.ts';
+import { type Org, startOrg } from './support.ts';
+
+let org: Org | undefined;
+afterEach(async () => {
+  await org?.fake.close();
+  org = undefined;
+});
+
+const FIELDS = [
+  'Health_Score__c',
+  'Health_Tier__c',
+  'Health_Drivers__c',
+  'Health_Change_7d__c',
+  'Health_Change_30d__c',
+  'Health_Completeness__c',
+  'Health_Flags__c',
+  'Health_Model__c',
+  'Health_Updated_At__c',
+].map((f) => `Account.${f}`);
+
+describe('Salesforce setup of the health-score fields', () => {
+  it('given a fresh org, when setup runs twice, then the first creates the nine Account fields in one call and the second only reads', async () => {
+    org = await startOrg();
+    const first = await org.connector.setup();
+    expect(first.created.sort()).toEqual([...FIELDS].sort());
+    expect(first.updated).toEqual([]);
+    const tier = org.fake.customFields().get('Account.Health_Tier__c') as { type: string; valueSet: unknown };
+    expect(tier.type).toBe('Picklist');
+    expect(JSON.stringify(tier.valueSet)).toMatch(/green.*yellow.*red.*unknown/);
+    expect(org.fake.customFields().get('Account.Health_Score__c')).toMatchObject({ type: 'Number', precision: '3', scale: '0' });
+    expect(org.fake.customFields().get('Account.Health_Updated_At__c')).toMatchObject({ type: 'DateTime' });
+
+    const second = await org.connector.setup();
+    expect(second).toEqual({ created: [], updated: [], unchanged: FIELDS });
+    expect(org.fake.metadataOperations().map((o) => o.operation)).toEqual(['readMetadata', 'createMetadata', 'readMetadata']);
+  });
+
+  it('given a tier picklist an admin made without "unknown", when setup runs, then only that field is updated', async () => {
+    org = await startOrg();
+    await org.connector.setup();
+    const conn = org.connector.client.conn;
+    await conn.metadata.update('CustomField', {
+      fullName: 'Account.Health_Tier__c',
+      label: 'Health Tier',
+      type: 'Picklist',
+      valueSet: { restricted: true, valueSetDefinition: { sorted: false, value: [{ fullName: 'green', default: false, label: 'Green' }] } },
+    } as never);
+    const report = await org.connector.setup();
+    expect(report.updated).toEqual(['Account.Health_Tier__c']);
+    expect(report.unchanged).toHaveLength(8);
+  });
+
+  it('given a Health_Score__c field of another type, when setup runs, then it fails with a ConfigError naming the field', async () => {
+    org = await startOrg();
+    await org.connector.client.conn.metadata.create('CustomField', {
+      fullName: 'Account.Health_Score__c',
+      label: 'Health Score',
+      type: 'Text',
+      length: 10,
+    } as never);
+    await expect(org.connector.setup()).rejects.toThrow(ConfigError);
+    await expect(org.connector.setup()).rejects.toThrow(/Health_Score__c exists with type Text, expected Number/);
+  });
+});
