@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createMixpanelSource, type MixpanelFake } from '../../../connectors/mixpanel/index.ts';
-import { ConfigError, TransientError } from '../../../connectors/shared/errors.ts';
+import { ConfigError, QuotaExhaustedError, TransientError } from '../../../connectors/shared/errors.ts';
 import { MemoryStateStore } from '../../../connectors/shared/source.ts';
 import { ASOF, account, daysAgo, seedDays, seedPortfolio, setup, sourceConfig } from './helpers.ts';
 
@@ -82,6 +82,27 @@ describe('mixpanel under pressure', () => {
     s.fake.server.inject({ fault: { kind: 'status', status: 500, body: { error: 'internal error' } } });
     await expect(s.source.sync(s.ctx)).rejects.toBeInstanceOf(TransientError);
     expect(s.fake.queries().length).toBe(3);
+  });
+
+  it('given Mixpanel allows 5 queries at once, when many feature reports run in parallel, then the client keeps below 5 and never meets a 429', async () => {
+    const features = Array.from({ length: 8 }, (_, i) => `Feature ${i + 1}`);
+    const s = await setup({ fake: { queryLatencyMs: 40 }, config: { coreFeatures: features } });
+    fakes.push(s.fake);
+    seedPortfolio(s.fake, 30);
+    const report = await s.source.sync(s.ctx);
+    expect(report.checkpoint.queries).toBe(2 + features.length);
+    expect(s.fake.queries().map((q) => q.status)).toEqual(Array(10).fill(200));
+  });
+
+  it('given the project already used its hour of queries, when the wait would pass the retry cap, then the run stops with QuotaExhaustedError', async () => {
+    // Its own budget size: the process-wide budget it pauses for the hour is not the other tests' one.
+    const s = await setup({ fake: { queriesPerHour: 1, clockScale: 1 }, config: { limits: { queriesPerHour: 30 } } });
+    fakes.push(s.fake);
+    seedPortfolio(s.fake, 5);
+    const err = await s.source.sync(s.ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QuotaExhaustedError);
+    expect((err as Error).message).toMatch(/rate limit still exceeded.*wait 3600 s.*resume later/);
+    expect(s.fake.queries().map((q) => q.status)).toEqual([200, 429]);
   });
 
   it('given an export line that is not JSON and an event without the group key, when synced, then both are reported and the rest is counted', async () => {
