@@ -1,0 +1,147 @@
+// The HubSpot connector's configuration: credentials, endpoints, the rate budget and, because every
+// portal is customized, which property (or association label) feeds which signal. Validated with
+// zod; defaults follow HubSpot's standard properties where one exists (hs_buying_role) and plain
+// custom property names otherwise.
+import { z } from 'zod';
+import { ConfigError } from '../shared/errors.ts';
+
+/** How a contact is marked (champion, executive sponsor, left): a contact property or a company↔contact association label. */
+const markerSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('property'),
+    property: z.string().min(1),
+    /** For a multi-select (e.g. hs_buying_role): the option that marks. Absent: any value but "" / "false" marks. */
+    value: z.string().min(1).optional(),
+  }),
+  z.object({ kind: z.literal('associationLabel'), label: z.string().min(1) }),
+]);
+export type ContactMarker = z.infer<typeof markerSchema>;
+
+const propertyName = z.string().regex(/^[a-z0-9_]+$/, 'a HubSpot internal property name (lower case, digits, underscores), not its label');
+
+const validRegex = z.string().refine(
+  (s) => {
+    try {
+      new RegExp(s, 'i');
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not a valid regular expression' },
+);
+
+const companySchema = z.object({
+  segment: propertyName.default('customer_segment'),
+  renewalDate: propertyName.default('renewal_date'),
+  contractStart: propertyName.default('contract_start_date'),
+  csmSentiment: propertyName.default('csm_sentiment'),
+  /** Which option values of the sentiment property mean green / yellow / red (compared case-insensitively). */
+  csmSentimentValues: z
+    .object({
+      green: z.array(z.string()).default(['green']),
+      yellow: z.array(z.string()).default(['yellow']),
+      red: z.array(z.string()).default(['red']),
+    })
+    .prefault({}),
+  nps: propertyName.default('nps_score'),
+  successPlanOnTrack: propertyName.default('success_plan_on_track'),
+  roiDocumented: propertyName.default('roi_documented'),
+  /** AccountRef.identities key → company property holding that system's id. */
+  identities: z.record(z.string(), propertyName).default({
+    stripeCustomerId: 'stripe_customer_id',
+    zendeskOrganizationId: 'zendesk_organization_id',
+    mixpanelGroupKey: 'mixpanel_group_key',
+  }),
+  override: z
+    .object({
+      score: propertyName.default('healthscore_override_score'),
+      reason: propertyName.default('healthscore_override_reason'),
+      expiresOn: propertyName.default('healthscore_override_expires'),
+    })
+    .prefault({}),
+});
+
+const contactSchema = z.object({
+  champion: markerSchema.default({ kind: 'property', property: 'hs_buying_role', value: 'CHAMPION' }),
+  execSponsor: markerSchema.default({ kind: 'property', property: 'hs_buying_role', value: 'EXECUTIVE_SPONSOR' }),
+  /** A date property (the day they left) or a label; a champion who left is `departed`. */
+  left: markerSchema.default({ kind: 'property', property: 'left_company_on' }),
+  /** Optional date property saying since when a contact holds their role; otherwise taken from the marker's history. */
+  roleSinceProperty: propertyName.optional(),
+  /** Job titles that make a contact an executive (for leadership changes), case-insensitive. */
+  executiveTitlePattern: validRegex.default(
+    '\\b(chief|ceo|cfo|cto|coo|cro|cio|cmo|president|vp|svp|evp|vice president|head of|founder|executive|managing director)\\b',
+  ),
+  /** Titles excluded even when they match the pattern. */
+  executiveTitleExclude: validRegex.default('\\b(assistant|coordinator|intern)\\b'),
+});
+
+const engagementSchema = z.object({
+  /** hs_call_disposition values that mean the call connected (HubSpot's default "Connected" outcome). */
+  connectedCallDispositions: z.array(z.string()).default(['f240bbac-87c9-4f6e-bf70-924b57d47db7']),
+  /** The email property grouping a conversation; replies are matched by sender when it is empty. */
+  emailThreadProperty: propertyName.default('hs_email_thread_id'),
+});
+
+export const hubSpotConfigSchema = z.object({
+  /** A private app access token (or OAuth access token). Never logged. */
+  accessToken: z.string({ error: 'accessToken is required: a HubSpot private app token' }).min(1, 'accessToken is empty'),
+  basePath: z.url().default('https://api.hubapi.com'),
+  /** The portal (Hub) id, for links to records. */
+  portalId: z
+    .union([z.string().regex(/^\d+$/, 'the numeric Hub ID shown in HubSpot account settings'), z.number().int().positive()], {
+      error: 'portalId is required: the numeric Hub ID, used for record links',
+    })
+    .transform(String),
+  appBaseUrl: z.url().default('https://app.hubspot.com'),
+  rateLimit: z
+    .object({
+      /** Requests per window for the whole process: HubSpot allows 100 (Free/Starter) or 190 (Pro/Enterprise) per 10 s; 10% margin. */
+      limit: z.number().int().positive().default(90),
+      windowMs: z.number().int().positive().default(10_000),
+      /** The search endpoints allow 5 requests per second per token. */
+      searchLimit: z.number().int().positive().default(4),
+      searchWindowMs: z.number().int().positive().default(1_000),
+    })
+    .prefault({}),
+  retry: z
+    .object({
+      maxAttempts: z.number().int().min(1).max(10).optional(),
+      baseDelayMs: z.number().int().min(0).optional(),
+      maxDelayMs: z.number().int().min(0).optional(),
+      maxTotalWaitMs: z.number().int().min(0).optional(),
+    })
+    .prefault({}),
+  /** Records per batch update (HubSpot's maximum is 100). */
+  writeBatchSize: z.number().int().min(1).max(100).default(100),
+  company: companySchema.prefault({}),
+  contact: contactSchema.prefault({}),
+  engagement: engagementSchema.prefault({}),
+});
+
+export type HubSpotConfig = z.infer<typeof hubSpotConfigSchema>;
+export type HubSpotConfigInput = z.input<typeof hubSpotConfigSchema>;
+
+/** Validates the config, throwing a ConfigError that names every bad path (never the token's value). */
+export function parseHubSpotConfig(input: unknown): HubSpotConfig {
+  const r = hubSpotConfigSchema.safeParse(input);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
+  throw new ConfigError('hubspot', `invalid configuration: ${problems.join('; ')}`);
+}
+
+/** The properties the connector creates on companies and writes the score into. */
+export const scorePropertyNames = {
+  score: 'healthscore_score',
+  tier: 'healthscore_tier',
+  drivers: 'healthscore_drivers',
+  change7d: 'healthscore_change_7d',
+  change30d: 'healthscore_change_30d',
+  completeness: 'healthscore_completeness',
+  flags: 'healthscore_flags',
+  modelId: 'healthscore_model',
+  updatedAt: 'healthscore_updated_at',
+} as const;
+
+export const scorePropertyGroup = { name: 'healthscore', label: 'Health score' } as const;

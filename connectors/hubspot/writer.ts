@@ -1,0 +1,107 @@
+// Writes scores back: only the properties that changed since the last successful write, 100
+// companies per batch update. One outcome per row: written, unchanged, rejected (HubSpot's reason:
+// a 207 per-record error, or the record a batch-level 400 was isolated to by splitting) or failed
+// (retry next run). A rejected record never stops the batch; auth, scope and daily-quota errors stop
+// the write (the caller keeps its checkpoint).
+import type { SimplePublicObjectBatchInput } from '@hubspot/api-client/lib/codegen/crm/companies/index.js';
+import { changedProperties, type ScoreProperties, type ScoreWrite, type WriteOutcome, type WriteReport } from '../shared/crm.ts';
+import { ConfigError, QuotaExhaustedError, RateLimitedError, TransientError } from '../shared/errors.ts';
+import { chunk } from './api.ts';
+import type { HubSpotCaller } from './client.ts';
+import { scorePropertyNames } from './config.ts';
+import { HubSpotRequestError } from './errors.ts';
+import { batchErrorRaw } from './raw-schemas.ts';
+
+/** How many times one write may split batches because of transient failures (an outage must not multiply calls). */
+const TRANSIENT_SPLITS = 4;
+
+function hubSpotValue(key: keyof ScoreProperties, values: ScoreProperties): string {
+  const v = values[key];
+  return v === null ? '' : String(v);
+}
+
+/** Score values → the HubSpot company properties to send (only `keys`). */
+export function toHubSpotProperties(values: ScoreProperties, keys: readonly (keyof ScoreProperties)[]): Record<string, string> {
+  return Object.fromEntries(keys.map((k) => [scorePropertyNames[k], hubSpotValue(k, values)]));
+}
+
+interface Pending {
+  row: ScoreWrite;
+  properties: Record<string, string>;
+}
+
+export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly ScoreWrite[], signal?: AbortSignal): Promise<WriteReport> {
+  const outcomes = new Map<number, WriteOutcome>();
+  const lastIndex = new Map(rows.map((r, i) => [r.accountId, i]));
+  const pending: (Pending & { index: number })[] = [];
+  for (const [index, row] of rows.entries()) {
+    const keys = changedProperties(row.values, row.previous);
+    if (lastIndex.get(row.accountId) !== index)
+      outcomes.set(index, { accountId: row.accountId, status: 'failed', reason: 'the same account appears again later in this write' });
+    else if (keys.length === 0) outcomes.set(index, { accountId: row.accountId, status: 'unchanged' });
+    else pending.push({ row, properties: toHubSpotProperties(row.values, keys), index });
+  }
+
+  let calls = 0;
+  let splitsLeft = TRANSIENT_SPLITS;
+  const settle = (p: Pending & { index: number }, outcome: Omit<WriteOutcome, 'accountId'>) =>
+    outcomes.set(p.index, { accountId: p.row.accountId, ...outcome });
+
+  async function writeBatch(batch: (Pending & { index: number })[]): Promise<void> {
+    const inputs: SimplePublicObjectBatchInput[] = batch.map((p) => ({ id: p.row.accountId, properties: p.properties }));
+    try {
+      const res = await caller.call(
+        'update companies',
+        (sdk) => {
+          calls++;
+          // Docs: https://developers.hubspot.com/docs/guides/api/crm/objects/companies (update companies in batches, 100 per call)
+          return sdk.crm.companies.batchApi.update({ inputs });
+        },
+        { signal },
+      );
+      const written = new Set(res.results.map((r) => r.id));
+      const rejected = new Map<string, string>();
+      for (const e of 'errors' in res ? (res.errors ?? []) : []) {
+        const parsed = batchErrorRaw.safeParse(e);
+        if (!parsed.success) continue;
+        const why = [parsed.data.category, parsed.data.message].filter(Boolean).join(': ');
+        for (const id of parsed.data.context?.ids ?? []) rejected.set(id, why);
+      }
+      for (const p of batch) {
+        const id = p.row.accountId;
+        if (rejected.has(id)) settle(p, { status: 'rejected', reason: rejected.get(id) ?? '' });
+        else if (written.has(id)) settle(p, { status: 'written', written: p.row.values });
+        else settle(p, { status: 'failed', reason: 'HubSpot did not confirm this record in its batch response' });
+      }
+    } catch (err) {
+      if (err instanceof ConfigError || err instanceof QuotaExhaustedError) throw err;
+      if (err instanceof HubSpotRequestError) {
+        if (/PROPERTY_DOESNT_EXIST/.test(err.body.message ?? ''))
+          throw new ConfigError('hubspot', `the Health score properties are missing on companies: run setup first (${err.message})`, {
+            cause: err,
+          });
+        if (batch.length === 1)
+          return void settle(batch[0] as Pending & { index: number }, { status: 'rejected', reason: err.body.message ?? err.message });
+        return splitAndWrite(batch);
+      }
+      if (err instanceof TransientError || err instanceof RateLimitedError) {
+        if (batch.length > 1 && splitsLeft > 0) {
+          splitsLeft--;
+          return splitAndWrite(batch);
+        }
+        for (const p of batch) settle(p, { status: 'failed', reason: err.message });
+        return;
+      }
+      throw err;
+    }
+  }
+
+  async function splitAndWrite(batch: (Pending & { index: number })[]): Promise<void> {
+    const half = Math.ceil(batch.length / 2);
+    await writeBatch(batch.slice(0, half));
+    await writeBatch(batch.slice(half));
+  }
+
+  for (const batch of chunk(pending, caller.config.writeBatchSize)) await writeBatch(batch);
+  return { outcomes: rows.map((_r, i) => outcomes.get(i) as WriteOutcome), calls };
+}
