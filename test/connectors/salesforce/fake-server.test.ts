@@ -1,0 +1,100 @@
+import jsforce from 'jsforce';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type SalesforceFake, startSalesforceFake } from '../../../connectors/salesforce/fake-server.ts';
+import { plainAccounts } from './support.ts';
+
+let fake: SalesforceFake | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+async function connected(options: Parameters<typeof startSalesforceFake>[0] = {}) {
+  fake = await startSalesforceFake(options);
+  const conn = new jsforce.Connection({ instanceUrl: fake.instanceUrl, accessToken: fake.accessToken, version: '62.0' });
+  return { fake, conn };
+}
+
+const rest = async (f: SalesforceFake, path: string, init: RequestInit = {}) =>
+  fetch(`${f.instanceUrl}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${f.accessToken}`, 'content-type': 'application/json', ...init.headers },
+  });
+
+describe('Salesforce fake org', () => {
+  it('given seeded accounts, when queried with WHERE, LIKE, IN, ORDER BY and LIMIT through jsforce, then the SOQL subset answers like the API', async () => {
+    const { fake, conn } = await connected();
+    const ids = fake.seedAccounts(plainAccounts(5, { nps: 8 }));
+    fake.edit('Account', ids.get('a002') as string, { NPS_Score__c: 3 });
+    const q = (soql: string) => conn.query<Record<string, unknown>>(soql).then((r) => r.records.map((x) => x.Name));
+    expect(await q("SELECT Name FROM Account WHERE Name LIKE 'account 00%' ORDER BY Name DESC LIMIT 2")).toEqual([
+      'Account 005',
+      'Account 004',
+    ]);
+    expect(
+      await q(`SELECT Name FROM Account WHERE Id IN ('${ids.get('a003')}', '${ids.get('a001')?.slice(0, 15)}') ORDER BY Name`),
+    ).toEqual(['Account 001', 'Account 003']);
+    expect(await q("SELECT Name FROM Account WHERE NPS_Score__c < 5 OR (Name = 'Account 005' AND NOT NPS_Score__c = null)")).toEqual([
+      'Account 002',
+      'Account 005',
+    ]);
+    const record = (await conn.query<Record<string, unknown>>('SELECT id, nps_score__c FROM Account LIMIT 1')).records[0];
+    expect(Object.keys(record ?? {})).toEqual(['attributes', 'Id', 'NPS_Score__c']);
+  });
+
+  it('given a bad query, an unknown object and an unserved version, when called, then Salesforce error bodies come back', async () => {
+    const { fake } = await connected();
+    const malformed = await rest(fake, `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Account WHERE')}`);
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual([{ message: 'unexpected end of query', errorCode: 'MALFORMED_QUERY' }]);
+    const unknown = await rest(fake, `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Widget__c')}`);
+    expect(await unknown.json()).toMatchObject([{ errorCode: 'INVALID_TYPE' }]);
+    const future = await rest(fake, `/services/data/v99.0/query?q=${encodeURIComponent('SELECT Id FROM Account')}`);
+    expect(future.status).toBe(404);
+    expect(future.headers.get('sforce-limit-info')).toMatch(/^api-usage=\d+\/100000$/);
+  });
+
+  it('given 201 records or allOrNone with one bad record, when a collections update is sent, then the limit error or a full rollback is answered', async () => {
+    const { fake } = await connected();
+    const ids = [...fake.seedAccounts(plainAccounts(2)).values()];
+    const tooMany = Array.from({ length: 201 }, () => ({ attributes: { type: 'Account' }, id: ids[0], Name: 'x' }));
+    const limit = await rest(fake, '/services/data/v62.0/composite/sobjects', {
+      method: 'PATCH',
+      body: JSON.stringify({ records: tooMany }),
+    });
+    expect(await limit.json()).toMatchObject([{ errorCode: 'EXCEEDED_ID_LIMIT' }]);
+    const records = [
+      { attributes: { type: 'Account' }, id: ids[0], Name: 'Renamed' },
+      { attributes: { type: 'Account' }, id: ids[1], Nope__c: 1 },
+    ];
+    const all = await rest(fake, '/services/data/v62.0/composite/sobjects', {
+      method: 'PATCH',
+      body: JSON.stringify({ allOrNone: true, records }),
+    });
+    const results = (await all.json()) as { success: boolean; errors: { statusCode: string }[] }[];
+    expect(results.map((r) => r.errors[0]?.statusCode)).toEqual(['ALL_OR_NONE_OPERATION_ROLLED_BACK', 'INVALID_FIELD']);
+    expect(fake.account(ids[0] as string)?.Name).toBe('Account 001');
+  });
+
+  it('given jsforce metadata.upsert, when a field is upserted twice, then it is created then updated', async () => {
+    const { fake, conn } = await connected();
+    const field = { fullName: 'Account.Tier_Note__c', label: 'Tier Note', type: 'Text', length: 40 };
+    const first = await conn.metadata.upsert('CustomField', [field] as never);
+    const second = await conn.metadata.upsert('CustomField', [{ ...field, length: 80 }] as never);
+    expect(first).toEqual([{ created: true, fullName: 'Account.Tier_Note__c', success: true, errors: [] }]);
+    expect(second).toEqual([{ created: false, fullName: 'Account.Tier_Note__c', success: true, errors: [] }]);
+    expect(fake.customFields().get('Account.Tier_Note__c')).toMatchObject({ length: '80' });
+    const bad = await conn.metadata.create('CustomField', [{ fullName: 'Account.Bad__c', label: 'Bad', type: 'Number' }] as never);
+    expect(bad).toMatchObject([{ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION' }] }]);
+  });
+
+  it('given the daily allocation, when it is used up, then REQUEST_LIMIT_EXCEEDED comes back with the usage header', async () => {
+    const { fake } = await connected({ dailyLimit: 2 });
+    const soql = `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Account')}`;
+    expect((await rest(fake, soql)).headers.get('sforce-limit-info')).toBe('api-usage=1/2');
+    expect((await rest(fake, soql)).headers.get('sforce-limit-info')).toBe('api-usage=2/2');
+    const over = await rest(fake, soql);
+    expect(over.status).toBe(403);
+    expect(await over.json()).toEqual([{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }]);
+  });
+});
