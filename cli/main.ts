@@ -1,11 +1,12 @@
 // The `healthscore` command line: dispatches to one command per file in cli/commands/.
 import { ModelConfigError } from '../lib/model/validate.ts';
 import { type Command, EXIT_USAGE, UsageError } from './command.ts';
+import { backtestCommand } from './commands/backtest.ts';
 import { demoCommand } from './commands/demo.ts';
 import { modelsCommand } from './commands/models.ts';
 import { scoreCommand } from './commands/score.ts';
 
-const commands: Command[] = [scoreCommand, modelsCommand, demoCommand];
+const commands: Command[] = [scoreCommand, modelsCommand, demoCommand, backtestCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -87,6 +87,8 @@ function normal(rnd: () => number): number {
 
 interface Account {
   id: string;
+  /** Days since the contract started, at the first snapshot. */
+  ageAtStart: number;
   health: number;
   /** An unrelated latent per non-planted signal. */
   others: Map<string, number>;
@@ -115,6 +117,7 @@ export function plantedFixture(options: PlantedFixtureOptions = {}): PlantedFixt
   const rnd = seededRandom(seed);
   const span = weeks * 7 - 1;
   const minLead = Math.min(100, span);
+  const ages = seededRandom(seed + 104_729);
   const accounts: Account[] = [];
   const outcomes: FixtureOutcome[] = [];
   for (let i = 0; i < count; i++) {
@@ -125,7 +128,7 @@ export function plantedFixture(options: PlantedFixtureOptions = {}): PlantedFixt
     const outcomeAt = start + (minLead + Math.floor(rnd() * (span - minLead + 1))) * DAY_MS;
     const id = `acct-${String(i).padStart(5, '0')}`;
     const outcome: OutcomeKind = churned ? 'churned' : health > 0.8 && rnd() < 0.6 ? 'expanded' : 'renewed';
-    accounts.push({ id, health, others, outcomeAt, churned });
+    accounts.push({ id, ageAtStart: Math.floor(ages() * 1200), health, others, outcomeAt, churned });
     outcomes.push({ accountId: id, date: isoDay(outcomeAt), outcome });
   }
 
@@ -144,6 +147,7 @@ export function plantedFixture(options: PlantedFixtureOptions = {}): PlantedFixt
         }
         const daysLeft = Math.round((a.outcomeAt - at) / DAY_MS);
         signals['commercial.daysToRenewal'] = daysLeft;
+        signals['lifecycle.accountAgeDays'] = a.ageAtStart + w * 7;
         if (a.churned && decisionDays > 0 && daysLeft <= decisionDays) signals['billing.subscriptionChange'] = 'cancel_pending';
         yield { accountId: a.id, asOf: isoDay(at), signals };
       }

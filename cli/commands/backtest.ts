@@ -1,0 +1,136 @@
+// `healthscore backtest`: checks a model against real outcomes (renewed / churned / expanded) using
+// only the data known H days before each outcome, and with --calibrate fits weights and tier
+// thresholds from them. Outcomes are read first; the history is streamed once.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DEFAULT_EXCLUSIONS, parseExclusions } from '../../lib/backtest/features.ts';
+import { htmlReport } from '../../lib/backtest/html-report.ts';
+import { backtestReport, DEFAULT_HORIZONS, selectFromHistory, withInputLines } from '../../lib/backtest/run.ts';
+import { textReport } from '../../lib/backtest/text-report.ts';
+import { DEFAULT_TARGET_RECALL } from '../../lib/backtest/thresholds.ts';
+import { loadModel } from '../../pipeline/model-files.ts';
+import { historyStream, openInput, readOutcomesFile } from '../backtest-input.ts';
+import { type Command, EXIT_BAD_RECORDS, EXIT_OK, parseCommandArgs, UsageError } from '../command.ts';
+
+const usage = `
+Usage: healthscore backtest --history FILE --outcomes FILE --model <preset|file> [options]
+
+Checks a model against what really happened: for each outcome and horizon H, scores the account's
+latest snapshot dated on or before (outcome date - H days) and reports churn per tier, precision and
+recall of red and red+yellow, ROC and PR AUC, lift, and churn by score band.
+
+Options:
+  --history FILE        AccountSnapshot JSONL, many asOf dates per account ('-' reads standard input)   (required)
+  --outcomes FILE       JSONL or CSV with accountId, date, outcome (renewed, churned, expanded)         (required)
+  --model, -m           a preset (layered, categories) or a model file                                 (required)
+  --horizons LIST       days before the outcome, comma-separated (default 60,90)
+  --format, -f          text (default) | json | html
+  --out DIR             also write backtest.json, backtest.html, backtest.txt (and the calibrated model) there
+  --calibrate           fit signal weights and tier thresholds at the longest horizon (logistic regression,
+                        out-of-time validation) and report before/after on held-out outcomes only
+  --target-recall X     share of churners the calibrated red tier must catch (default ${DEFAULT_TARGET_RECALL})
+  --exclude LIST        post-decision signals kept out of fitting: key or key=value, comma-separated, or 'none'
+                        (default ${DEFAULT_EXCLUSIONS.map((x) => `${x.key}=${x.value}`).join(',')})
+  --seed N              seed of the bootstrap and of k-fold assignment (default 20260101)
+
+Timing goes to standard error for json and html, to the end of the report for text.
+Exit codes: 0 ok · 1 some input lines bad (each reported with its line, the rest used) · 2 usage or model error
+`;
+
+function parseHorizons(text: string): number[] {
+  const hs = text.split(',').map((s) => Number(s.trim()));
+  if (hs.length === 0 || hs.some((h) => !Number.isInteger(h) || h < 0 || h > 3650)) {
+    throw new UsageError(`--horizons must be whole numbers of days such as 60,90, not '${text}'`);
+  }
+  return [...new Set(hs)].sort((a, b) => a - b);
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  if (!stream.write(text)) await new Promise<void>((resolve) => stream.once('drain', () => resolve()));
+}
+
+export const backtestCommand: Command = {
+  name: 'backtest',
+  summary: 'check a model against real renewals and churns; --calibrate fits weights and thresholds',
+  usage,
+  async run(argv) {
+    const t0 = performance.now();
+    const { values } = parseCommandArgs(argv, {
+      history: { type: 'string' },
+      outcomes: { type: 'string' },
+      model: { type: 'string', short: 'm' },
+      horizons: { type: 'string', default: DEFAULT_HORIZONS.join(',') },
+      format: { type: 'string', short: 'f', default: 'text' },
+      out: { type: 'string' },
+      calibrate: { type: 'boolean', default: false },
+      'target-recall': { type: 'string', default: String(DEFAULT_TARGET_RECALL) },
+      exclude: { type: 'string' },
+      seed: { type: 'string', default: '20260101' },
+    });
+    if (!values.history) throw new UsageError('--history is required');
+    if (!values.outcomes) throw new UsageError('--outcomes is required');
+    if (!values.model) throw new UsageError('--model is required');
+    const format = values.format;
+    if (format !== 'text' && format !== 'json' && format !== 'html')
+      throw new UsageError(`--format must be text, json or html, not '${format}'`);
+    const horizons = parseHorizons(values.horizons);
+    const targetRecall = Number(values['target-recall']);
+    if (!(targetRecall > 0 && targetRecall <= 1))
+      throw new UsageError(`--target-recall must be a share above 0 and at most 1, not '${values['target-recall']}'`);
+    const seed = Number(values.seed);
+    if (!Number.isInteger(seed)) throw new UsageError(`--seed must be a whole number, not '${values.seed}'`);
+    const exclusions = values.exclude === undefined ? DEFAULT_EXCLUSIONS : parseExclusions(values.exclude);
+    const models = loadModel(values.model);
+    if (values.calibrate && 'fallback' in models) throw new UsageError('--calibrate needs a single model, not a model set');
+
+    const outcomes = await readOutcomesFile(values.outcomes);
+    const t1 = performance.now();
+    const history = historyStream(await openInput(values.history, '--history'));
+    const selector = await selectFromHistory(outcomes.outcomes, history.snapshots, horizons, (_, error) => {
+      history.problems.push({ source: 'history', line: history.position.line, error });
+    });
+    const t2 = performance.now();
+    const metrics = { bootstrap: { seed } };
+    const report = withInputLines(
+      backtestReport(models, selector, {
+        metrics,
+        ...(values.calibrate ? { calibrate: { targetRecall, exclusions, seed, metrics } } : {}),
+      }),
+      { outcomeLines: outcomes.lines, historyLines: history.position.line, problems: [...outcomes.problems, ...history.problems] },
+    );
+    const t3 = performance.now();
+
+    let savedModel: string | undefined;
+    if (values.out) {
+      await mkdir(values.out, { recursive: true });
+      if (report.calibrated?.status === 'fitted') {
+        savedModel = join(values.out, `${report.calibrated.model.id}.yaml`);
+        await writeFile(savedModel, report.calibrated.yaml);
+      }
+      await writeFile(join(values.out, 'backtest.json'), `${JSON.stringify(report, null, 2)}\n`);
+      await writeFile(join(values.out, 'backtest.html'), htmlReport(report));
+      await writeFile(join(values.out, 'backtest.txt'), textReport(report, savedModel));
+    }
+    const body =
+      format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? htmlReport(report) : textReport(report, savedModel);
+    await write(process.stdout, body);
+
+    const total = performance.now() - t0;
+    const rate = Math.round(report.inputs.snapshots / Math.max((t2 - t1) / 1000, 1e-3));
+    const timing = `timing: outcomes ${seconds(t1 - t0)} · history ${seconds(t2 - t1)} (${(report.inputs.historyLines ?? 0).toLocaleString('en-US')} lines, ${rate.toLocaleString('en-US')} snapshots/s) · metrics${values.calibrate ? ' and calibration' : ''} ${seconds(t3 - t2)} · total ${seconds(total)} · peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`;
+    if (format === 'text') await write(process.stdout, `\n${timing}`);
+    else process.stderr.write(timing);
+
+    const bad = (report.inputs.badOutcomeLines ?? 0) + (report.inputs.badHistoryLines ?? 0);
+    if (bad > 0) {
+      for (const p of report.problems.slice(0, 20)) process.stderr.write(`${JSON.stringify(p)}\n`);
+      process.stderr.write(
+        `healthscore backtest: ${bad} input line(s) could not be used${bad > 20 ? ' (first 20 above; all in --format json)' : ' (see above)'}\n`,
+      );
+      return EXIT_BAD_RECORDS;
+    }
+    return EXIT_OK;
+  },
+};
