@@ -60,13 +60,18 @@ describe('Salesforce client behaviour', () => {
     expect(org.connector.apiUsage()).toEqual({ used: 8, limit: 10 });
   });
 
-  it('given a slow answer and a malformed body, when listing, then both are retried and the listing completes', async () => {
+  it('given a slow answer, a dropped connection and a malformed body, when listing, then each is retried and the listing completes', async () => {
     org = await startOrg({}, { timeoutMs: 200 });
     org.fake.seedAccounts(plainAccounts(3));
     org.fake.server.inject({ times: 1, fault: { kind: 'delay', ms: 600 } });
+    org.fake.server.inject({ times: 1, fault: { kind: 'drop' } });
     org.fake.server.inject({ times: 1, fault: { kind: 'malformed' } });
     const pages = await collect(org.connector.listAccounts());
     expect(pages.flatMap((p) => p.accounts)).toHaveLength(3);
+    // The timed-out request is logged by the fake only when its delay ends, so it is not asserted here.
+    const statuses = queryCalls(org.fake).map((c) => c.status);
+    expect(statuses.filter((s) => s === 0)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
   });
 
   it('given a vendor down for good, when listing, then retries stop at the policy cap with a TransientError', async () => {

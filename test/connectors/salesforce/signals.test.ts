@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { salesforceMappingSchema } from '../../../connectors/salesforce/config.ts';
 import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
 import { MemoryStateStore } from '../../../connectors/shared/source.ts';
 import { type Org, queryCalls, startOrg } from './support.ts';
@@ -193,5 +194,30 @@ describe('Salesforce relationship and engagement signals', () => {
     expect(result.rejected).toEqual([{ recordId: bad, reason: expect.stringMatching(/Role_Start_Date__c: not a date/) }]);
     expect(result.signals.get(acme)?.['relationship.championStatus']).toBe('active');
     expect(result.unmatched.map((u) => u.accountId).sort()).toEqual([ghost, 'not-an-id'].sort());
+  });
+
+  it('given an org that marks champions in a multi-select role picklist and has Shared Activities off, when read with that mapping, then roles and meeting contacts follow it', async () => {
+    const mapping = salesforceMappingSchema.parse({
+      contact: {
+        champion: { field: 'Contact_Roles__c', value: 'Champion' },
+        execSponsor: { field: 'Contact_Roles__c', value: 'Executive Sponsor' },
+      },
+      activity: { sharedActivities: false },
+    });
+    org = await startOrg({ mapping }, { mapping });
+    const account: SeedAccount = {
+      key: 'custom',
+      name: 'Custom',
+      domain: 'custom.example',
+      contacts: [champion('ann'), { key: 'eve', name: 'Eve Exec', email: 'eve@custom.example', execSponsor: true }],
+      activities: [{ kind: 'meeting', at: daysBefore(4), contactKeys: ['ann', 'eve'], outcome: 'completed' }],
+    };
+    const { of } = await signalsFor([account]);
+    expect(of('custom')).toMatchObject({
+      'relationship.championStatus': 'active',
+      'relationship.engagedContacts30d': 1,
+      'relationship.execSponsorEngaged': false,
+    });
+    expect(org ? queryCalls(org.fake) : []).toHaveLength(4);
   });
 });
