@@ -1,0 +1,66 @@
+// The run's stored days as backtest history: only what point-in-time selection can use is asked for.
+import { describe, expect, it } from 'vitest';
+import { parseInstant } from '../../../lib/backtest/dates.ts';
+import type { OutcomeRecord } from '../../../lib/backtest/outcomes.ts';
+import { selectFromHistory } from '../../../lib/backtest/run.ts';
+import { type DayHistoryReader, historyFromStore, type StoredDay } from '../../../lib/backtest/store-history.ts';
+import { healthyLayered } from '../../support/models.ts';
+
+const outcome = (accountId: string, date: string, kind: OutcomeRecord['outcome'], line: number): OutcomeRecord => ({
+  accountId,
+  date,
+  at: parseInstant(date) as number,
+  outcome: kind,
+  line,
+});
+
+class MemoryDays implements DayHistoryReader {
+  readonly asked: [string, string, string][] = [];
+  readonly days: StoredDay[];
+  constructor(days: StoredDay[]) {
+    this.days = days;
+  }
+  async history(accountId: string, fromDay: string, toDay: string) {
+    this.asked.push([accountId, fromDay, toDay]);
+    return this.days.filter((d) => d.accountId === accountId && d.day >= fromDay && d.day <= toDay);
+  }
+}
+
+describe('history from the run store', () => {
+  it('given outcomes for two accounts, when read from the store, then each account is asked once, up to its latest outcome − the shortest horizon', async () => {
+    const store = new MemoryDays([
+      { accountId: 'a', day: '2026-01-01', signals: { 'outcome.nps': 9 } },
+      { accountId: 'a', day: '2026-04-01', signals: { 'outcome.nps': 2 } },
+      { accountId: 'b', day: '2026-02-01', signals: { 'outcome.nps': 5 } },
+    ]);
+    const outcomes = [
+      outcome('a', '2026-03-02', 'churned', 1),
+      outcome('a', '2026-06-30', 'renewed', 2),
+      outcome('b', '2026-05-01', 'renewed', 3),
+    ];
+    const snaps = [];
+    for await (const s of historyFromStore(store, outcomes, [90, 60])) snaps.push(s);
+    expect(store.asked).toEqual([
+      ['a', '1970-01-01', '2026-05-01'],
+      ['b', '1970-01-01', '2026-03-02'],
+    ]);
+    expect(snaps).toEqual([
+      { accountId: 'a', asOf: '2026-01-01', signals: { 'outcome.nps': 9 } },
+      { accountId: 'a', asOf: '2026-04-01', signals: { 'outcome.nps': 2 } },
+      { accountId: 'b', asOf: '2026-02-01', signals: { 'outcome.nps': 5 } },
+    ]);
+  });
+
+  it('given the store as history, when selected point in time, then each horizon gets the day a file would give', async () => {
+    const store = new MemoryDays([
+      { accountId: 'a', day: '2026-01-01', signals: healthyLayered },
+      { accountId: 'a', day: '2026-04-01', signals: healthyLayered },
+      { accountId: 'a', day: '2026-05-02', signals: healthyLayered },
+    ]);
+    const outcomes = [outcome('a', '2026-06-30', 'churned', 1)];
+    const selector = await selectFromHistory(outcomes, historyFromStore(store, outcomes, [60, 120]), [60, 120]);
+    // 60 days before 2026-06-30 is 2026-05-01 (the day after is never read); 120 days before is 2026-03-02.
+    expect(selector.rows()[0]?.snapshots.map((s) => s?.asOf)).toEqual(['2026-04-01', '2026-01-01']);
+    expect(store.asked).toEqual([['a', '1970-01-01', '2026-05-01']]);
+  });
+});
