@@ -75,6 +75,9 @@ function expandParams(q: URLSearchParams): string[] {
   return [...q.entries()].filter(([k]) => k === 'expand' || /^expand\[\d*\]$/.test(k)).map(([, v]) => v);
 }
 
+/** A path must end in a field that holds an expandable id, whatever the data holds. */
+const expandable = (path: string) => (path.split('.').at(-1) ?? '') in EXPANDABLE;
+
 function unknownParam(q: URLSearchParams, allowed: string[]): string | undefined {
   for (const k of q.keys()) {
     const base = k.replace(/\[.*$/, '');
@@ -116,7 +119,8 @@ function list(
   }
   const page = rows.map((r) => structuredClone(r));
   for (const path of expandParams(q)) {
-    if (!path.startsWith('data.')) return error(400, 'invalid_request_error', `This property cannot be expanded (${path}).`);
+    if (!path.startsWith('data.') || !expandable(path))
+      return error(400, 'invalid_request_error', `This property cannot be expanded (${path}).`);
     const e = expandPath(page, path.slice(5).split('.'), data, path);
     if (e) return error(400, 'invalid_request_error', e);
   }
@@ -128,6 +132,7 @@ function retrieve(data: StripeFakeData, req: FakeRequest, kind: keyof StripeFake
   if (!found) return error(404, 'invalid_request_error', `No such ${noun}: '${req.params.id}'`, 'resource_missing', 'id');
   const obj = structuredClone(found);
   for (const path of expandParams(req.query)) {
+    if (!expandable(path)) return error(400, 'invalid_request_error', `This property cannot be expanded (${path}).`);
     const e = expandPath(obj, path.split('.'), data, path);
     if (e) return error(400, 'invalid_request_error', e);
   }

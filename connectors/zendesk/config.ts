@@ -1,0 +1,100 @@
+// The Zendesk source's configuration: credentials (an agent's email and an API token), where the API
+// is (subdomain or base URL), rate-limit budgets, retry policy, and the support-signal definitions
+// (what counts as an escalation, which tags carry sentiment, how far the first run backfills).
+import { z } from 'zod';
+import { ConfigError } from '../shared/errors.ts';
+import { defaultRetryPolicy, type RetryPolicy } from '../shared/retry.ts';
+
+const retrySchema = z
+  .object({
+    maxAttempts: z.number().int().min(1),
+    baseDelayMs: z.number().int().min(0),
+    maxDelayMs: z.number().int().min(0),
+    maxTotalWaitMs: z.number().int().min(0),
+  })
+  .partial();
+
+const tag = z
+  .string()
+  .min(1)
+  .transform((t) => t.toLowerCase());
+
+export const zendeskConfigSchema = z
+  .object({
+    /** The API user's email; requests authenticate as `<username>/token`. */
+    username: z.email(),
+    apiToken: z.string().min(8, 'expected a Zendesk API token'),
+    /** `https://<subdomain>.zendesk.com/api/v2` unless `baseUrl` is given. */
+    subdomain: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]*$/i)
+      .optional(),
+    /** The API root ending in `/api/v2` (the fake: `http://127.0.0.1:<port>/api/v2`). */
+    baseUrl: z.url().optional(),
+    limits: z
+      .object({
+        /** The plan's requests per minute (Team 200 … Enterprise 700); 90% of it is used. */
+        planPerMinute: z.number().int().positive().default(200),
+        /** Incremental exports allow 10 requests per minute; 9 are used. */
+        incrementalPerMinute: z.number().int().positive().default(10),
+        /** The window the per-minute limits count over (compressed in tests). */
+        windowMs: z.number().int().positive().default(60_000),
+      })
+      .default({ planPerMinute: 200, incrementalPerMinute: 10, windowMs: 60_000 }),
+    retry: retrySchema.default({}),
+    timeoutMs: z.number().int().positive().default(30_000),
+    escalation: z
+      .object({
+        /** Urgent priority makes a ticket an escalation. */
+        urgentPriority: z.boolean().default(true),
+        /** Any of these tags makes a ticket an escalation. */
+        tags: z.array(tag).default(['escalated', 'escalation']),
+      })
+      .refine((e) => e.urgentPriority || e.tags.length > 0, 'an escalation needs urgent priority and/or at least one tag')
+      .default({ urgentPriority: true, tags: ['escalated', 'escalation'] }),
+    sentiment: z
+      .object({
+        positiveTags: z.array(tag).default(['sentiment_positive']),
+        negativeTags: z.array(tag).default(['sentiment_negative']),
+        /** Ratings and tagged tickets from this many days count as recent. */
+        windowDays: z.number().int().positive().default(30),
+      })
+      .default({ positiveTags: ['sentiment_positive'], negativeTags: ['sentiment_negative'], windowDays: 30 }),
+    /**
+     * How far back the first run reads (and how long a ticket stays in state after its last update).
+     * 120 days: `support.ticketVolumeRatio` compares the last 30 days with the 90 days before them.
+     */
+    backfillDays: z.number().int().min(90).default(120),
+    /** Ratings are re-read this many days before the last sync, to catch surveys answered late. */
+    ratingsLookbackDays: z.number().int().min(0).default(14),
+    /** Records per incremental export page (at most 1,000). */
+    pageSize: z.number().int().min(1).max(1000).default(1000),
+  })
+  .refine((c) => c.subdomain !== undefined || c.baseUrl !== undefined, { message: 'give subdomain or baseUrl', path: ['subdomain'] });
+
+export type ZendeskConfigInput = z.input<typeof zendeskConfigSchema>;
+export type ZendeskConfig = Omit<z.output<typeof zendeskConfigSchema>, 'retry' | 'subdomain' | 'baseUrl'> & {
+  endpointUri: string;
+  retry: RetryPolicy;
+};
+
+/** Parses and completes the config; throws a ConfigError naming each bad field (never echoing the token). */
+export function parseZendeskConfig(input: unknown): ZendeskConfig {
+  const r = zendeskConfigSchema.safeParse(input);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    throw new ConfigError('zendesk', `invalid source config: ${problems}`);
+  }
+  const { subdomain, baseUrl, retry, ...rest } = r.data;
+  const d = defaultRetryPolicy;
+  return {
+    ...rest,
+    endpointUri: (baseUrl ?? `https://${subdomain}.zendesk.com/api/v2`).replace(/\/+$/, ''),
+    retry: {
+      maxAttempts: retry.maxAttempts ?? d.maxAttempts,
+      baseDelayMs: retry.baseDelayMs ?? d.baseDelayMs,
+      maxDelayMs: retry.maxDelayMs ?? d.maxDelayMs,
+      maxTotalWaitMs: retry.maxTotalWaitMs ?? d.maxTotalWaitMs,
+    },
+  };
+}
