@@ -117,21 +117,34 @@ export function horizonMetrics(
       expanded: inTier.filter((r) => r.expanded).length,
       churnRate,
       expansionRate: ratio(inTier.filter((r) => r.expanded).length, inTier.length),
-      lift: enoughChurn && churnRate !== null && baseRate ? r4(c / inTier.length / (churnedCount / n)) : null,
+      lift: enoughChurn && inTier.length >= minChurned && baseRate ? r4(c / inTier.length / (churnedCount / n)) : null,
     };
   }
+  const smallTiers = (['red', 'yellow', 'green'] as const).filter((t) => tiers[t].accounts > 0 && tiers[t].accounts < minChurned);
+  if (enoughChurn && smallTiers.length > 0) {
+    notes.push(
+      `no lift for tiers with fewer than ${minChurned} accounts (${smallTiers.map((t) => `${t} ${tiers[t].accounts}`).join(', ')})`,
+    );
+  }
 
-  const flagStats = (flags: boolean[]): FlagStats => {
+  const flagStats = (flags: boolean[], name: string): FlagStats => {
     const c = flagCounts(flags, churned);
+    if (enoughChurn && c.flagged < minChurned) {
+      notes.push(
+        c.flagged === 0
+          ? `no account was ${name} at ${days} days, so ${name} precision is undefined`
+          : `only ${c.flagged} account${c.flagged === 1 ? ' was' : 's were'} ${name} at ${days} days: ${name} precision needs at least ${minChurned}`,
+      );
+    }
     return {
       flagged: c.flagged,
       churnedFlagged: c.churnedFlagged,
-      precision: enoughChurn ? r4(precisionOf(c)) : null,
+      precision: enoughChurn && c.flagged >= minChurned ? r4(precisionOf(c)) : null,
       recall: enoughChurn ? r4(recallOf(c)) : null,
     };
   };
-  const redStats = flagStats(red);
-  if (enoughChurn && redStats.flagged === 0) notes.push(`no account was red at ${days} days, so red precision is undefined`);
+  const redStats = flagStats(red, 'red');
+  const redYellowStats = flagStats(redYellow, 'red or yellow');
 
   let intervals: ReturnType<typeof bootstrapIntervals> | undefined;
   if (enoughForAuc && churnedCount >= minForIntervals) intervals = bootstrapIntervals(groups, churned, red, options.bootstrap);
@@ -148,8 +161,12 @@ export function horizonMetrics(
     aucCi90: r4i(intervals?.auc),
     prAuc: enoughForAuc ? r4(prAuc(groups, churned)) : null,
     tiers,
-    red: { ...redStats, precisionCi90: r4i(intervals?.redPrecision), recallCi90: r4i(intervals?.redRecall) },
-    redYellow: flagStats(redYellow),
+    red: {
+      ...redStats,
+      precisionCi90: redStats.precision === null ? null : r4i(intervals?.redPrecision),
+      recallCi90: r4i(intervals?.redRecall),
+    },
+    redYellow: redYellowStats,
     calibration: scoreBands(
       rows.map((r) => r.score),
       churned,

@@ -40,7 +40,7 @@ function beforeAfter(h: CalibratedHorizon): string {
 
 export function calibrationText(c: CalibrationReport, savedTo?: string): string[] {
   if (c.status === 'insufficient') {
-    return [`Calibration at ${c.fitHorizon} days: not done. ${c.message}.`, `  ${c.excluded.note}`];
+    return [`Calibration at ${c.fitHorizon} days: not done: ${c.message}.`, `  ${c.excluded.note}`];
   }
   const out = [
     `Calibration at ${c.fitHorizon} days: ${c.split}`,
@@ -66,7 +66,7 @@ export function textReport(report: BacktestReport, savedModel?: string): string 
   const i = report.inputs;
   const out = [
     `Backtest of ${report.model.label} (version ${report.model.version})`,
-    `Outcomes: ${int(i.outcomes)} read${i.badOutcomeLines ? `, ${int(i.badOutcomeLines)} bad line(s)` : ''}${i.unknownAccounts ? ` (${int(i.unknownAccounts)} for accounts not in the history)` : ''}; ${int(i.outcomesUsed)} used`,
+    `Outcomes: ${int(i.outcomesUsed)} used${i.badOutcomeLines ? `; ${int(i.badOutcomeLines)} bad line(s)` : ''}${i.unknownAccounts ? ` (${int(i.unknownAccounts)} for accounts not in the history)` : ''}`,
     `History: ${int(i.snapshots)} snapshots streamed${i.badHistoryLines ? `, ${int(i.badHistoryLines)} bad line(s)` : ''}; ${int(i.retainedSnapshots)} kept for point-in-time selection`,
   ];
   if (report.problems.length > 0) {

@@ -195,7 +195,7 @@ describe('too few churners', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/ROC AUC – · PR AUC –/);
     expect(stdout).toMatch(/note: only 3 churned accounts at 90 days: churn metrics \(AUC, precision, recall, lift\) need at least 5/);
-    expect(stdout).toMatch(/Calibration at 90 days: not done\. too few outcomes to calibrate: 3 churned outcomes/);
+    expect(stdout).toMatch(/Calibration at 90 days: not done: too few outcomes to calibrate: 3 churned outcomes/);
     const json = JSON.parse(
       (await runCli(['backtest', '--history', history, '--outcomes', few, '--model', 'layered', '--format', 'json'])).stdout,
     );

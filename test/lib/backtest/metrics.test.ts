@@ -115,6 +115,24 @@ describe('too few churners', () => {
     expect(m.tiers.red.churned).toBe(2);
   });
 
+  it('given enough churners but only 2 red accounts, then red precision and the red lift are withheld with a note', () => {
+    const rows: ScoredRow[] = Array.from({ length: 40 }, (_, i) => ({
+      score: i < 2 ? 20 : 50 + (i % 30),
+      tier: i < 2 ? 'red' : i % 30 < 20 ? 'yellow' : 'green',
+      churned: i % 4 === 0,
+      expanded: false,
+    }));
+    const m = horizonMetrics(60, rows, none);
+    expect(m.red.flagged).toBe(2);
+    expect(m.red.precision).toBeNull();
+    expect(m.red.precisionCi90).toBeNull();
+    expect(m.red.recall).toBeCloseTo(0.1, 4);
+    expect(m.tiers.red.lift).toBeNull();
+    expect(m.tiers.yellow.lift).not.toBeNull();
+    expect(m.notes).toContain('only 2 accounts were red at 60 days: red precision needs at least 5');
+    expect(m.notes).toContain('no lift for tiers with fewer than 5 accounts (red 2)');
+  });
+
   it('given no scored account at all, then the note says there is nothing to measure', () => {
     const m = horizonMetrics(90, [], { noSnapshot: 4, unscored: 0 });
     expect(m.accounts).toBe(0);
