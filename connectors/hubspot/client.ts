@@ -57,6 +57,8 @@ export interface CallOptions {
   /** Only 429s and 5xx are retried (for creates, where a dropped connection may have created the record). */
   retryOnlyWhenUnprocessed?: boolean;
   signal?: AbortSignal | undefined;
+  /** Overrides the configured attempts (e.g. fewer for the halves of a split batch). */
+  maxAttempts?: number;
 }
 
 export interface HubSpotCaller {
@@ -98,11 +100,14 @@ export function createHubSpotCaller(config: HubSpotConfig): HubSpotCaller {
   return {
     config,
     call(what, fn, options = {}) {
-      return withRetry(() => attempt(what, fn, options), { policy, budget, ...(options.signal ? { signal: options.signal } : {}) }).catch(
-        (err: unknown) => {
-          throw err instanceof NotRetried ? err.inner : err;
-        },
-      );
+      const p = options.maxAttempts === undefined ? policy : { ...policy, maxAttempts: options.maxAttempts };
+      return withRetry(() => attempt(what, fn, options), {
+        policy: p,
+        budget,
+        ...(options.signal ? { signal: options.signal } : {}),
+      }).catch((err: unknown) => {
+        throw err instanceof NotRetried ? err.inner : err;
+      });
     },
   };
 }

@@ -44,6 +44,15 @@ export class HubSpotRequestError extends DataError {
   }
 }
 
+/** A 5xx: transient, with the status (a 500 from HubSpot's own error handler may be caused by one record in a batch). */
+export class HubSpotServerError extends TransientError {
+  readonly status: number;
+  constructor(status: number, message: string, options?: ErrorOptions) {
+    super('hubspot', message, options);
+    this.status = status;
+  }
+}
+
 export function parseErrorBody(text: string | undefined): HubSpotErrorBody {
   if (!text) return {};
   try {
@@ -105,7 +114,7 @@ export function toHubSpotError(what: string, x: Observed, err: unknown, windows:
         : 'the token may not do this: check the private app scopes and the user permissions';
     return new ConfigError('hubspot', `${what}: ${fix} (HubSpot said ${said})`, cause);
   }
-  if (status >= 500 || status === 408) return new TransientError('hubspot', `${what}: HubSpot answered ${status} (${said})`, cause);
+  if (status >= 500 || status === 408) return new HubSpotServerError(status, `${what}: HubSpot answered ${status} (${said})`, cause);
   if (status >= 200 && status < 300)
     return new TransientError(
       'hubspot',

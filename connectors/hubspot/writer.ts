@@ -9,11 +9,16 @@ import { ConfigError, QuotaExhaustedError, RateLimitedError, TransientError } fr
 import { chunk } from './api.ts';
 import type { HubSpotCaller } from './client.ts';
 import { scorePropertyNames } from './config.ts';
-import { HubSpotRequestError } from './errors.ts';
+import { HubSpotRequestError, HubSpotServerError } from './errors.ts';
 import { batchErrorRaw } from './raw-schemas.ts';
 
-/** How many times one write may split batches because of transient failures (an outage must not multiply calls). */
-const TRANSIENT_SPLITS = 4;
+/**
+ * How many times one write may split a refused batch: one bad record among 100 takes 7 halvings, so
+ * this isolates two; past it the rest fails for the next run. With fewer attempts for the halves, a
+ * portal that refuses everything (an outage answering 500, a deleted option) costs a bounded number of calls.
+ */
+const MAX_SPLITS = 16;
+const SPLIT_ATTEMPTS = 2;
 
 function hubSpotValue(key: keyof ScoreProperties, values: ScoreProperties): string {
   const v = values[key];
@@ -43,11 +48,11 @@ export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly S
   }
 
   let calls = 0;
-  let splitsLeft = TRANSIENT_SPLITS;
+  let splitsLeft = MAX_SPLITS;
   const settle = (p: Pending & { index: number }, outcome: Omit<WriteOutcome, 'accountId'>) =>
     outcomes.set(p.index, { accountId: p.row.accountId, ...outcome });
 
-  async function writeBatch(batch: (Pending & { index: number })[]): Promise<void> {
+  async function writeBatch(batch: (Pending & { index: number })[], isSplit = false): Promise<void> {
     const inputs: SimplePublicObjectBatchInput[] = batch.map((p) => ({ id: p.row.accountId, properties: p.properties }));
     try {
       const res = await caller.call(
@@ -57,7 +62,7 @@ export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly S
           // Docs: https://developers.hubspot.com/docs/guides/api/crm/objects/companies (update companies in batches, 100 per call)
           return sdk.crm.companies.batchApi.update({ inputs });
         },
-        { signal },
+        { signal, ...(isSplit ? { maxAttempts: SPLIT_ATTEMPTS } : {}) },
       );
       const written = new Set(res.results.map((r) => r.id));
       const rejected = new Map<string, string>();
@@ -82,13 +87,12 @@ export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly S
           });
         if (batch.length === 1)
           return void settle(batch[0] as Pending & { index: number }, { status: 'rejected', reason: err.body.message ?? err.message });
-        return splitAndWrite(batch);
+        return splitOrFail(batch, err);
       }
       if (err instanceof TransientError || err instanceof RateLimitedError) {
-        if (batch.length > 1 && splitsLeft > 0) {
-          splitsLeft--;
-          return splitAndWrite(batch);
-        }
+        // A 500 from HubSpot's own handler may come from one record: isolate it. Gateways, timeouts
+        // and rate limits say nothing about the records: the batch is retried on the next run.
+        if (err instanceof HubSpotServerError && err.status === 500 && batch.length > 1) return splitOrFail(batch, err);
         for (const p of batch) settle(p, { status: 'failed', reason: err.message });
         return;
       }
@@ -96,10 +100,15 @@ export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly S
     }
   }
 
-  async function splitAndWrite(batch: (Pending & { index: number })[]): Promise<void> {
+  async function splitOrFail(batch: (Pending & { index: number })[], err: Error): Promise<void> {
+    if (splitsLeft <= 0) {
+      for (const p of batch) settle(p, { status: 'failed', reason: `not isolated within ${MAX_SPLITS} splits: ${err.message}` });
+      return;
+    }
+    splitsLeft--;
     const half = Math.ceil(batch.length / 2);
-    await writeBatch(batch.slice(0, half));
-    await writeBatch(batch.slice(half));
+    await writeBatch(batch.slice(0, half), true);
+    await writeBatch(batch.slice(half), true);
   }
 
   for (const batch of chunk(pending, caller.config.writeBatchSize)) await writeBatch(batch);

@@ -77,6 +77,17 @@ describe('listAccounts', () => {
     expect(new Set(accounts.map((a) => a.accountId)).size).toBe(450);
   });
 
+  it('given 10,050 modified companies, when read incrementally, then the search restarts past its 10,000-result cap and lists each', async () => {
+    f = await fake();
+    const start = Date.UTC(2026, 1, 1);
+    f.seedAccounts(plainAccounts(10_050).map((a, i) => ({ ...a, modifiedAt: new Date(start + i * 1_000).toISOString() })));
+    const { accounts } = await collect(connect(f).listAccounts({ modifiedSince: new Date(start) }));
+    expect(new Set(accounts.map((a) => a.accountId)).size).toBe(10_050);
+    const searches = f.server.calls('POST', '/crm/v3/objects/companies/search');
+    expect(searches.every((r) => r.status === 200)).toBe(true);
+    expect(searches).toHaveLength(51);
+  });
+
   it('given a cursor from an earlier page, when listing resumes from it, then it continues after that page', async () => {
     f = await fake();
     f.seedAccounts(plainAccounts(150));

@@ -122,7 +122,9 @@ describe('failures', () => {
 describe('config', () => {
   it('given a config without token and portal id, when validated, then a ConfigError names each missing field', () => {
     expect(() => parseHubSpotConfig({ basePath: 'not a url' })).toThrow(ConfigError);
-    expect(() => parseHubSpotConfig({ basePath: 'not a url' })).toThrow(/accessToken.*basePath.*portalId|accessToken.*portalId/s);
+    expect(() => parseHubSpotConfig({ basePath: 'not a url' })).toThrow(
+      /accessToken: accessToken is required.*basePath: Invalid URL.*portalId: portalId is required: the numeric Hub ID/,
+    );
   });
 
   it('given only token and portal id, when validated, then HubSpot defaults and the standard property mapping apply', () => {

@@ -158,6 +158,22 @@ describe('batching and bad records', () => {
     expect(f.server.calls('POST', /\/crm\/v4\/associations\/companies\/contacts\/batch\/read/)).toHaveLength(1);
   });
 
+  it('given a company with 650 contacts, when read, then its associations are paged (500 per id) and the champion among the last ones is found', async () => {
+    f = await fake();
+    const contacts = Array.from({ length: 650 }, (_, i) => ({ key: `c${i}`, name: `C ${i}`, email: `c${i}@big.example` }));
+    const { r, ids } = await read([
+      {
+        key: 'big',
+        name: 'Big',
+        domain: 'big.example',
+        contacts: contacts.map((c, i) => (i === 640 ? { ...c, champion: true, inRoleSince: '2025-01-01' } : c)),
+      },
+    ]);
+    expect(r.signals.get(ids.get('big') as string)?.['relationship.championStatus']).toBe('active');
+    expect(f.server.calls('POST', '/crm/v4/associations/companies/contacts/batch/read')).toHaveLength(2);
+    expect(f.server.calls('POST', '/crm/v3/objects/contacts/batch/read')).toHaveLength(7);
+  });
+
   it('given a company whose NPS is not a number and a contact with a broken date, then both are reported with id and reason and the rest is read', async () => {
     f = await fake();
     const ids = f.seedAccounts([

@@ -3,7 +3,7 @@
 // partial failures, batch-level rejections isolated by splitting, tasks on the company, record links.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ScoreWrite } from '../../../connectors/shared/crm.ts';
-import { ConfigError } from '../../../connectors/shared/errors.ts';
+import { ConfigError, TransientError } from '../../../connectors/shared/errors.ts';
 import { connect, fake, type HubSpotFake, plainAccounts, scoreValues } from './support.ts';
 
 let f: HubSpotFake;
@@ -173,6 +173,19 @@ describe('writeScores', () => {
     expect(report.calls).toBe(7);
   });
 
+  it('given HubSpot refuses every record (an option deleted in the portal), when 100 are written, then splitting stops at its cap and nothing is written', async () => {
+    f = await fake();
+    const ids = f.seedAccounts(plainAccounts(100));
+    const connector = connect(f);
+    await connector.setup();
+    const rows = writes(ids.values()).map((r) => ({ ...r, values: scoreValues(20, { tier: 'crimson' as never }) }));
+    const report = await connector.writeScores(rows);
+    expect(report.calls).toBe(1 + 2 * 16);
+    expect(report.outcomes.filter((o) => o.status === 'written')).toEqual([]);
+    expect(report.outcomes.filter((o) => o.status === 'rejected').length).toBeGreaterThan(0);
+    expect(report.outcomes.find((o) => o.status === 'failed')?.reason).toMatch(/not isolated within 16 splits/);
+  });
+
   it('given the properties were never set up, when written, then a ConfigError says to run setup (no split storm)', async () => {
     f = await fake();
     const ids = f.seedAccounts(plainAccounts(100));
@@ -194,6 +207,44 @@ describe('writeScores', () => {
     expect(report.outcomes.every((o) => o.status === 'written')).toBe(true);
     expect(report.calls).toBe(3);
     for (const id of ids) expect(f.updateCount(id)).toBe(1);
+  });
+
+  it('given HubSpot answers 500 to any batch holding one record, when written, then after retries the batch is split until only that record fails', async () => {
+    f = await fake();
+    const ids = [...f.seedAccounts(plainAccounts(8)).values()];
+    const connector = connect(f, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+    await connector.setup();
+    const poison = ids[6] as string;
+    f.server.inject({
+      match: (r) => r.path.endsWith('/batch/update') && r.body.includes(`"${poison}"`),
+      fault: { kind: 'status', status: 500 },
+    });
+    const report = await connector.writeScores(writes(ids));
+    expect(report.outcomes.map((o) => o.status)).toEqual([
+      'written',
+      'written',
+      'written',
+      'written',
+      'written',
+      'written',
+      'failed',
+      'written',
+    ]);
+    expect(report.outcomes[6]?.reason).toMatch(/HubSpot answered 500/);
+    for (const [i, id] of ids.entries()) expect(f.updateCount(id)).toBe(i === 6 ? 0 : 1);
+    // full batch: 3 attempts; then halves [0-3] ok, [4-7] 2 attempts, [4-5] ok, [6-7] 2 attempts, [6] 2 attempts, [7] ok
+    expect(report.calls).toBe(3 + 1 + 2 + 1 + 2 + 2 + 1);
+  });
+
+  it('given HubSpot is unavailable (503), when written, then the batch fails after its retries without splitting', async () => {
+    f = await fake();
+    const ids = [...f.seedAccounts(plainAccounts(8)).values()];
+    const connector = connect(f, { retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } });
+    await connector.setup();
+    f.server.inject({ match: (r) => r.path.endsWith('/batch/update'), fault: { kind: 'status', status: 503 } });
+    const report = await connector.writeScores(writes(ids));
+    expect(report.outcomes.every((o) => o.status === 'failed')).toBe(true);
+    expect(report.calls).toBe(3);
   });
 });
 
@@ -223,6 +274,22 @@ describe('tasks and links', () => {
         }),
       },
     ]);
+  });
+
+  it('given the connection drops while a task is created, when created, then it is not retried blindly (it may exist) and the error is transient', async () => {
+    f = await fake();
+    const ids = f.seedAccounts([{ key: 'acme', name: 'Acme', domain: 'acme.example' }]);
+    f.server.inject({ match: (r) => r.path === '/crm/v3/objects/tasks', times: 1, fault: { kind: 'drop' } });
+    const task = {
+      accountId: ids.get('acme') as string,
+      ownerId: '7',
+      title: 't',
+      body: 'b',
+      dueDate: '2026-03-05',
+      priority: 'low' as const,
+    };
+    await expect(connect(f).createTask(task)).rejects.toBeInstanceOf(TransientError);
+    expect(f.server.calls('POST', '/crm/v3/objects/tasks')).toHaveLength(1);
   });
 
   it('given a portal id, when a record link is asked for, then it opens the company in HubSpot', () => {
