@@ -20,7 +20,10 @@ export const stripeConfigSchema = z.object({
     .string()
     .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]{6,}$/, 'expected a Stripe secret key (sk_test_…/sk_live_…) or restricted key (rk_…)'),
   /** Where the API is; Stripe's own host unless given (the fake: `http://127.0.0.1:<port>`). */
-  baseUrl: z.url().default('https://api.stripe.com'),
+  baseUrl: z
+    .url()
+    .refine((u) => ['', '/'].includes(new URL(u).pathname), 'expected scheme, host and port only (the client adds /v1/…)')
+    .default('https://api.stripe.com'),
   limits: z
     .object({
       /** Requests per window for this process; defaults to 20 (test keys, limit 25/s) or 90 (live keys, 100/s). */

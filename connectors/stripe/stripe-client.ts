@@ -43,8 +43,10 @@ export function stripePolicyFetch(config: StripeConfig, signal?: AbortSignal): t
           await res.body?.cancel();
           throw new TransientError('stripe', `server error ${res.status}`);
         }
-        if (!res.ok) return res;
         const text = await res.text();
+        if (res.status === 404 && !text.includes('"error"'))
+          throw new ConfigError('stripe', `${res.status} without a Stripe error body: check baseUrl in the Stripe source config`);
+        if (!res.ok) return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
         try {
           JSON.parse(text);
         } catch {

@@ -98,6 +98,7 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
       else reject(raw, 'invoice', describeIssues(parsed.error));
     }
   } catch (err) {
+    if (ctx.signal?.aborted) throw ctx.signal.reason;
     throw toStripeError(err);
   }
   const prices = new Map<string, RawPrice>();

@@ -73,6 +73,13 @@ export function zendeskTransport(config: ZendeskConfig, signal?: AbortSignal) {
             `the API user may not read ${path} (403): incremental exports and satisfaction ratings need an admin's token`,
           );
         }
+        if (res.status === 404) {
+          await res.body?.cancel();
+          throw new ConfigError(
+            'zendesk',
+            `the API answered 404 for ${path}: check subdomain or baseUrl (it must end in /api/v2) in the Zendesk source config`,
+          );
+        }
         if (!res.ok) return res;
         const text = await res.text();
         try {

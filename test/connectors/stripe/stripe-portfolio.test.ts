@@ -6,8 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
+import { FakeHttpServer } from '../../../connectors/shared/fake-server.ts';
 import { MemoryStateStore } from '../../../connectors/shared/source.ts';
-import type { StripeFake } from '../../../connectors/stripe/fake/stripe-fake.ts';
+import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/stripe-fake.ts';
 import { createStripeSource } from '../../../connectors/stripe/stripe-source.ts';
 import { account, context, day, seedPortfolio, sourceFor, startFake } from './stripe-kit.ts';
 
@@ -69,8 +70,11 @@ describe('reading the portfolio', () => {
   });
 
   it("given a client budget above the fake's 25 req/s, when reading many customers, then the fake answers 429 and every one is still read", async () => {
+    // a vendor second of 250 ms, so 25 calls surely fall in one window
+    await fake.close();
+    fake = await startStripeFake({ clockScale: 4 });
     const ids = seedPortfolio(fake, 40);
-    const source = sourceFor(fake, { limits: { requests: 1000, windowMs: 50 } });
+    const source = sourceFor(fake, { limits: { requests: 1000, windowMs: 250 } });
     // no sync at this asOf: read fetches each customer (2 calls each = 80 calls, over the 25/s limit)
     const result = await source.read(
       ids.map((id) => account(id, id)),
@@ -121,6 +125,19 @@ describe('credentials and secrets', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toMatch(/API key was rejected \(401\).*apiKey/);
     expect(JSON.stringify(err) + String((err as Error).stack)).not.toContain(wrongKey);
+  });
+
+  it('given a base URL that is not the Stripe API, when synced, then a ConfigError points at baseUrl', async () => {
+    const other = new FakeHttpServer();
+    const url = await other.start();
+    try {
+      await expect(createStripeSource({ apiKey: fake.apiKey, baseUrl: url }).sync?.(context(asOf))).rejects.toThrow(/404.*baseUrl/);
+      expect(() => createStripeSource({ apiKey: fake.apiKey, baseUrl: `${url}/stripe` })).toThrow(
+        /baseUrl: expected scheme, host and port only/,
+      );
+    } finally {
+      await other.stop();
+    }
   });
 
   it('given a config without a key, when the source is created, then a ConfigError names the field', () => {

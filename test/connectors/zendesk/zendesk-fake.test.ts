@@ -47,6 +47,9 @@ describe('the Zendesk fake', () => {
   });
 
   it('given 10 export requests this minute, when an 11th comes, then 429 with Retry-After, and after waiting it passes', async () => {
+    // a vendor minute of one real second, so the eleven requests surely fall in one window
+    await fake.close();
+    fake = await startFake({ clockScale: 60 });
     const url = `${fake.endpointUri}/incremental/organizations.json?start_time=0`;
     for (let i = 0; i < 10; i++) expect((await fetch(url, { headers: auth() })).status).toBe(200);
     const limited = await fetch(url, { headers: auth() });

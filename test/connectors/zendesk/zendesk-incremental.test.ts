@@ -53,8 +53,11 @@ describe('first run', () => {
     expect(pages).toHaveLength(3);
     expect(report?.rejected).toEqual([]);
     expect(report?.checkpoint).toMatchObject({ complete: true, ticketCursor: expect.any(String) });
+    const calls = fake.server.log.length;
     const result = await sourceFor(fake).read(accountsOf(orgs), ctx);
     expect(result.signals.size).toBe(5);
+    // read answers from state alone
+    expect(fake.server.log).toHaveLength(calls);
   });
 });
 

@@ -10,7 +10,7 @@ import { ConfigError } from '../../../connectors/shared/errors.ts';
 import { MemoryStateStore } from '../../../connectors/shared/source.ts';
 import type { ZendeskFake } from '../../../connectors/zendesk/fake/zendesk-fake.ts';
 import { createZendeskSource } from '../../../connectors/zendesk/zendesk-source.ts';
-import { account, context, daysAgo, sourceFor, startFake, WINDOW_MS } from './zendesk-kit.ts';
+import { account, context, daysAgo, sourceFor, startFake } from './zendesk-kit.ts';
 
 let fake: ZendeskFake;
 afterEach(async () => {
@@ -69,8 +69,11 @@ describe('rate limits and faults', () => {
   });
 
   it("given a client budget above the fake's 10 exports a minute, when synced, then the fake's 429s are waited out and nothing is lost", async () => {
+    // a vendor minute of one real second, so more than 10 exports surely fall in one window
+    await fake.close();
+    fake = await startFake({ clockScale: 60 });
     const orgs = seed();
-    const { report, result } = await syncAndRead(orgs, { limits: { planPerMinute: 200, incrementalPerMinute: 100, windowMs: WINDOW_MS } });
+    const { report, result } = await syncAndRead(orgs, { limits: { planPerMinute: 200, incrementalPerMinute: 100, windowMs: 1000 } });
     expect(fake.server.log.some((c) => c.status === 429)).toBe(true);
     expect(report?.records).toBe(4 + 100);
     expect(result.signals.size).toBe(4);
@@ -138,6 +141,11 @@ describe('credentials and secrets', () => {
     expect(err).toBeInstanceOf(ConfigError);
     expect((err as Error).message).toMatch(/401.*username.*apiToken/);
     expect(JSON.stringify(err) + String((err as Error).stack)).not.toContain(token);
+  });
+
+  it('given a base URL without /api/v2, when synced, then a ConfigError points at subdomain or baseUrl', async () => {
+    const source = createZendeskSource({ username: fake.username, apiToken: fake.token, baseUrl: fake.url });
+    await expect(source.sync?.(context())).rejects.toThrow(/404.*subdomain or baseUrl/);
   });
 
   it('given a config without credentials, when the source is created, then a ConfigError names the fields', () => {
