@@ -73,7 +73,7 @@ export function createHubSpotCaller(config: HubSpotConfig): HubSpotCaller {
   const budget = sharedBudget('hubspot', { limit: config.rateLimit.limit, windowMs: config.rateLimit.windowMs });
   const searchBudget = sharedBudget('hubspot:search', { limit: config.rateLimit.searchLimit, windowMs: config.rateLimit.searchWindowMs });
   const policy: Partial<RetryPolicy> = Object.fromEntries(Object.entries(config.retry).filter(([, v]) => v !== undefined));
-  /** After a 401/403 or the daily limit, every further call fails at once: no retry storm. */
+  /** After a 401 (the token is bad) or the daily limit, every further call fails at once: no retry storm. A 403 concerns one scope only. */
   let latched: Error | undefined;
 
   async function attempt<T>(what: string, fn: (sdk: Client) => Promise<T>, options: CallOptions): Promise<T> {
@@ -88,7 +88,7 @@ export function createHubSpotCaller(config: HubSpotConfig): HubSpotCaller {
     } catch (err) {
       record(slot, err);
       const typed = toHubSpotError(what, slot, err, config.rateLimit);
-      if (typed instanceof ConfigError || typed instanceof QuotaExhaustedError) latched = typed;
+      if ((typed instanceof ConfigError && slot.status === 401) || typed instanceof QuotaExhaustedError) latched = typed;
       // A create whose connection dropped may have succeeded: surface it rather than retry it.
       if (options.retryOnlyWhenUnprocessed && slot.url !== undefined && slot.status === undefined) throw new NotRetried(typed);
       throw typed;

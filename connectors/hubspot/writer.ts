@@ -33,12 +33,14 @@ export function toHubSpotProperties(values: ScoreProperties, keys: readonly (key
 interface Pending {
   row: ScoreWrite;
   properties: Record<string, string>;
+  /** The row's position in the input, for the report. */
+  index: number;
 }
 
 export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly ScoreWrite[], signal?: AbortSignal): Promise<WriteReport> {
   const outcomes = new Map<number, WriteOutcome>();
   const lastIndex = new Map(rows.map((r, i) => [r.accountId, i]));
-  const pending: (Pending & { index: number })[] = [];
+  const pending: Pending[] = [];
   for (const [index, row] of rows.entries()) {
     const keys = changedProperties(row.values, row.previous);
     if (lastIndex.get(row.accountId) !== index)
@@ -49,10 +51,10 @@ export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly S
 
   let calls = 0;
   let splitsLeft = MAX_SPLITS;
-  const settle = (p: Pending & { index: number }, outcome: Omit<WriteOutcome, 'accountId'>) =>
+  const settle = (p: Pending, outcome: Omit<WriteOutcome, 'accountId'>) =>
     outcomes.set(p.index, { accountId: p.row.accountId, ...outcome });
 
-  async function writeBatch(batch: (Pending & { index: number })[], isSplit = false): Promise<void> {
+  async function writeBatch(batch: Pending[], isSplit = false): Promise<void> {
     const inputs: SimplePublicObjectBatchInput[] = batch.map((p) => ({ id: p.row.accountId, properties: p.properties }));
     try {
       const res = await caller.call(
@@ -85,8 +87,7 @@ export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly S
           throw new ConfigError('hubspot', `the Health score properties are missing on companies: run setup first (${err.message})`, {
             cause: err,
           });
-        if (batch.length === 1)
-          return void settle(batch[0] as Pending & { index: number }, { status: 'rejected', reason: err.body.message ?? err.message });
+        if (batch.length === 1) return void settle(batch[0] as Pending, { status: 'rejected', reason: err.body.message ?? err.message });
         return splitOrFail(batch, err);
       }
       if (err instanceof TransientError || err instanceof RateLimitedError) {
@@ -100,7 +101,7 @@ export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly S
     }
   }
 
-  async function splitOrFail(batch: (Pending & { index: number })[], err: Error): Promise<void> {
+  async function splitOrFail(batch: Pending[], err: Error): Promise<void> {
     if (splitsLeft <= 0) {
       for (const p of batch) settle(p, { status: 'failed', reason: `not isolated within ${MAX_SPLITS} splits: ${err.message}` });
       return;

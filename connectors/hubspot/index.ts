@@ -1,0 +1,13 @@
+// The HubSpot connector's public surface for the run orchestration, the CLI and the demo.
+
+export {
+  type ContactMarker,
+  type HubSpotConfig,
+  type HubSpotConfigInput,
+  hubSpotConfigSchema,
+  parseHubSpotConfig,
+  scorePropertyGroup,
+  scorePropertyNames,
+} from './config.ts';
+export { createHubSpotConnector } from './connector.ts';
+export { championMemoryKey } from './source.ts';
