@@ -13,12 +13,13 @@ export interface BillingSignalOptions {
 const DAY_S = 86_400;
 const ratio = (now: number, before: number) => Math.round((now / before - 1) * 10_000) / 10_000;
 
-/** current / late / failed from the latest invoice at `asOfS` (unix s). */
+/** current / late / failed from the latest invoice at `asOfS` (unix s): late = a sent invoice past its due date. */
 export function paymentStatus(latest: InvoiceFacts | null, asOfS: number): 'current' | 'late' | 'failed' {
   if (latest === null) return 'current';
   if (latest.status === 'uncollectible') return 'failed';
   if (latest.status !== 'open' || latest.amountRemaining <= 0) return 'current';
-  if (latest.collectionMethod === 'charge_automatically' && latest.attempted && latest.attemptCount > 0) return 'failed';
+  // An automatic charge that was attempted and left the invoice open failed; one not yet attempted is pending.
+  if (latest.collectionMethod === 'charge_automatically') return latest.attempted && latest.attemptCount > 0 ? 'failed' : 'current';
   return latest.dueAt < asOfS ? 'late' : 'current';
 }
 

@@ -57,6 +57,13 @@ describe('payment status', () => {
     expect(signals).toMatchObject({ 'billing.paymentStatus': 'late', 'billing.daysOverdue': 10 });
   });
 
+  it('given a just-finalized invoice whose automatic charge has not been attempted yet, when read, then current', async () => {
+    const sub = fake.addSubscription(seatSubscription('cus_pending', 4));
+    fake.addInvoice({ customer: 'cus_pending', subscription: sub, status: 'open', amountDue: 20_000, created: '2026-06-01T11:00:00Z' });
+    const { signals } = await signalsOf('cus_pending');
+    expect(signals).toMatchObject({ 'billing.paymentStatus': 'current', 'billing.daysOverdue': 0 });
+  });
+
   it('given a paid latest invoice, when read, then current with 0 days overdue', async () => {
     const sub = fake.addSubscription(seatSubscription('cus_ok', 4));
     fake.addInvoice({ customer: 'cus_ok', subscription: sub, status: 'paid', amountDue: 20_000, created: '2026-05-20T00:00:00Z' });
