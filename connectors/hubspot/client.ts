@@ -82,7 +82,10 @@ export function createHubSpotCaller(config: HubSpotConfig): HubSpotCaller {
     for (const b of budgets) await b.acquire(options.signal);
     const slot: Observed = { started: performance.now() };
     try {
-      const out = await slots.run(slot, () => fn(sdk));
+      const out = await withTimeout(
+        slots.run(slot, () => fn(sdk)),
+        config.requestTimeoutMs,
+      );
       record(slot);
       return out;
     } catch (err) {
@@ -110,6 +113,23 @@ export function createHubSpotCaller(config: HubSpotConfig): HubSpotCaller {
       });
     },
   };
+}
+
+class RequestTimeout extends Error {
+  override name = 'RequestTimeout';
+}
+
+/**
+ * The SDK's fetch takes no AbortSignal, so a hung request is abandoned rather than aborted: the
+ * caller gets a timeout (treated like a dropped connection) and the late answer is ignored.
+ */
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new RequestTimeout(`no answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined); // a late failure of an abandoned request is not unhandled
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
 /** Wraps an error so withRetry does not retry it, then is unwrapped for the caller. */

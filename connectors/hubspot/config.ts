@@ -113,6 +113,8 @@ export const hubSpotConfigSchema = z.object({
       maxTotalWaitMs: z.number().int().min(0).optional(),
     })
     .prefault({}),
+  /** A request without an answer after this long is abandoned and retried like a dropped connection. */
+  requestTimeoutMs: z.number().int().positive().default(30_000),
   /** Records per batch update (HubSpot's maximum is 100). */
   writeBatchSize: z.number().int().min(1).max(100).default(100),
   company: companySchema.prefault({}),

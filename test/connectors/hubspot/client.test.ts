@@ -109,6 +109,14 @@ describe('failures', () => {
     expect(f.server.calls('GET', '/crm/v3/objects/companies').map((r) => r.status)).toEqual([502, 0, 200, 200]);
   });
 
+  it('given a request that hangs past the timeout, when listing, then it is abandoned, retried and the listing completes', async () => {
+    f = await fake();
+    f.seedAccounts(plainAccounts(5));
+    f.server.inject({ match: (r) => r.path === '/crm/v3/objects/companies', times: 1, fault: { kind: 'delay', ms: 1_000 } });
+    const { accounts } = await collect(connect(f, { requestTimeoutMs: 100 }).listAccounts());
+    expect(accounts).toHaveLength(5);
+  });
+
   it('given HubSpot stays down, when listing, then retries stop at the cap with a TransientError', async () => {
     f = await fake();
     f.server.inject({ fault: { kind: 'status', status: 503 } });
