@@ -4,8 +4,10 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { type InputProblem, type OutcomeFormat, readOutcomes } from '../lib/backtest/outcomes.ts';
+import { type InputProblem, type OutcomeFormat, type OutcomeRecord, readOutcomes } from '../lib/backtest/outcomes.ts';
+import { historyFromStore } from '../lib/backtest/store-history.ts';
 import { type AccountSnapshot, parseSnapshot } from '../lib/signals/snapshot.ts';
+import { openHistoryStore } from './backtest-store.ts';
 import { UsageError } from './command.ts';
 
 /** Opens a file for reading, turning a missing or unreadable file into a usage error naming the option. */
@@ -30,14 +32,37 @@ export async function readOutcomesFile(path: string) {
   return readOutcomes(lines(await openInput(path, '--outcomes')), format);
 }
 
-/** The history as snapshots; `position.line` is the line of the snapshot last yielded. */
+/** The history as snapshots; `position.line` is the line (or stored day) of the snapshot last yielded. */
 export interface HistoryStream {
   snapshots: AsyncIterable<AccountSnapshot>;
   position: { line: number };
   problems: InputProblem[];
+  /** What `position.line` counts, for the timing line. */
+  unit: 'lines' | 'stored days';
+  /** Where the history comes from, for messages. */
+  label: string;
+  close(): Promise<void>;
 }
 
-export function historyStream(input: Readable): HistoryStream {
+/** The history of --history FILE, or of --from-store <dir|table> read for the given outcomes. */
+export async function openHistory(
+  source: { file: string } | { store: string },
+  outcomes: readonly OutcomeRecord[],
+  horizons: readonly number[],
+): Promise<HistoryStream> {
+  if ('file' in source) return historyStream(await openInput(source.file, '--history'), source.file);
+  const opened = await openHistoryStore(source.store);
+  const position = { line: 0 };
+  async function* counted(): AsyncGenerator<AccountSnapshot> {
+    for await (const snap of historyFromStore(opened.store, outcomes, horizons)) {
+      position.line++;
+      yield snap;
+    }
+  }
+  return { snapshots: counted(), position, problems: [], unit: 'stored days', label: opened.label, close: opened.close };
+}
+
+export function historyStream(input: Readable, label: string): HistoryStream {
   const position = { line: 0 };
   const problems: InputProblem[] = [];
   async function* snapshots(): AsyncGenerator<AccountSnapshot> {
@@ -57,5 +82,14 @@ export function historyStream(input: Readable): HistoryStream {
       yield snap;
     }
   }
-  return { snapshots: snapshots(), position, problems };
+  return {
+    snapshots: snapshots(),
+    position,
+    problems,
+    unit: 'lines',
+    label,
+    close: async () => {
+      if (input !== process.stdin) input.destroy();
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { backtestReport, DEFAULT_HORIZONS, selectFromHistory, withInputLines } f
 import { textReport } from '../../lib/backtest/text-report.ts';
 import { DEFAULT_TARGET_RECALL } from '../../lib/backtest/thresholds.ts';
 import { loadModel } from '../../pipeline/model-files.ts';
-import { historyStream, openInput, readOutcomesFile } from '../backtest-input.ts';
+import { openHistory, readOutcomesFile } from '../backtest-input.ts';
 import { type Command, EXIT_BAD_RECORDS, EXIT_OK, parseCommandArgs, UsageError } from '../command.ts';
 
 const usage = `
@@ -20,7 +20,9 @@ latest snapshot dated on or before (outcome date - H days) and reports churn per
 recall of red and red+yellow, ROC and PR AUC, lift, and churn by score band.
 
 Options:
-  --history FILE        AccountSnapshot JSONL, many asOf dates per account ('-' reads standard input)   (required)
+  --history FILE        AccountSnapshot JSONL, many asOf dates per account ('-' reads standard input)
+  --from-store REF      instead of --history: the run's stored history; REF is a local run's store
+                        directory, or a deployed DynamoDB table name (AWS credentials from the environment)
   --outcomes FILE       JSONL or CSV with accountId, date, outcome (renewed, churned, expanded)         (required)
   --model, -m           a preset (layered, categories) or a model file                                 (required)
   --horizons LIST       days before the outcome, comma-separated (default 60,90)
@@ -59,6 +61,7 @@ export const backtestCommand: Command = {
     const t0 = performance.now();
     const { values } = parseCommandArgs(argv, {
       history: { type: 'string' },
+      'from-store': { type: 'string' },
       outcomes: { type: 'string' },
       model: { type: 'string', short: 'm' },
       horizons: { type: 'string', default: DEFAULT_HORIZONS.join(',') },
@@ -69,7 +72,9 @@ export const backtestCommand: Command = {
       exclude: { type: 'string' },
       seed: { type: 'string', default: '20260101' },
     });
-    if (!values.history) throw new UsageError('--history is required');
+    const store = values['from-store'];
+    if (values.history === undefined && store === undefined) throw new UsageError('--history FILE or --from-store <dir|table> is required');
+    if (values.history !== undefined && store !== undefined) throw new UsageError('give --history or --from-store, not both');
     if (!values.outcomes) throw new UsageError('--outcomes is required');
     if (!values.model) throw new UsageError('--model is required');
     const format = values.format;
@@ -87,10 +92,24 @@ export const backtestCommand: Command = {
 
     const outcomes = await readOutcomesFile(values.outcomes);
     const t1 = performance.now();
-    const history = historyStream(await openInput(values.history, '--history'));
-    const selector = await selectFromHistory(outcomes.outcomes, history.snapshots, horizons, (_, error) => {
-      history.problems.push({ source: 'history', line: history.position.line, error });
-    });
+    const history = await openHistory(
+      values.history !== undefined ? { file: values.history } : { store: store as string },
+      outcomes.outcomes,
+      horizons,
+    );
+    let selector: Awaited<ReturnType<typeof selectFromHistory>>;
+    try {
+      selector = await selectFromHistory(outcomes.outcomes, history.snapshots, horizons, (_, error) => {
+        history.problems.push({ source: 'history', line: history.position.line, error });
+      });
+    } catch (err) {
+      if (history.unit === 'lines') throw err;
+      const why =
+        (err as Error).name === 'ResourceNotFoundException' ? 'no such table (check the name and AWS_REGION)' : (err as Error).message;
+      throw new UsageError(`cannot read the history from ${history.label}: ${why}`);
+    } finally {
+      await history.close();
+    }
     const t2 = performance.now();
     const metrics = { bootstrap: { seed } };
     const report = withInputLines(
@@ -119,7 +138,7 @@ export const backtestCommand: Command = {
 
     const total = performance.now() - t0;
     const rate = Math.round(report.inputs.snapshots / Math.max((t2 - t1) / 1000, 1e-3));
-    const timing = `timing: outcomes ${seconds(t1 - t0)} · history ${seconds(t2 - t1)} (${(report.inputs.historyLines ?? 0).toLocaleString('en-US')} lines, ${rate.toLocaleString('en-US')} snapshots/s) · metrics${values.calibrate ? ' and calibration' : ''} ${seconds(t3 - t2)} · total ${seconds(total)} · peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`;
+    const timing = `timing: outcomes ${seconds(t1 - t0)} · history ${seconds(t2 - t1)} (${(report.inputs.historyLines ?? 0).toLocaleString('en-US')} ${history.unit}, ${rate.toLocaleString('en-US')} snapshots/s) · metrics${values.calibrate ? ' and calibration' : ''} ${seconds(t3 - t2)} · total ${seconds(total)} · peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MB\n`;
     if (format === 'text') await write(process.stdout, `\n${timing}`);
     else process.stderr.write(timing);
 

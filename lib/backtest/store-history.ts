@@ -19,21 +19,43 @@ export interface DayHistoryReader {
   history(accountId: string, fromDay: string, toDay: string): Promise<readonly StoredDay[]>;
 }
 
+export interface StoreHistoryOptions {
+  /** The first day to read (default: all). */
+  fromDay?: string;
+  /** Accounts read ahead at once (default 8): memory stays bounded by that many accounts' days. */
+  concurrency?: number;
+}
+
 export async function* historyFromStore(
   store: DayHistoryReader,
   outcomes: readonly OutcomeRecord[],
   horizons: readonly number[],
-  fromDay = '1970-01-01',
+  options: StoreHistoryOptions = {},
 ): AsyncGenerator<AccountSnapshot> {
+  const fromDay = options.fromDay ?? '1970-01-01';
   const shortest = Math.min(...horizons);
   const lastUseful = new Map<string, number>();
   for (const o of outcomes) {
     const cutoff = o.at - shortest * DAY_MS;
     lastUseful.set(o.accountId, Math.max(lastUseful.get(o.accountId) ?? Number.NEGATIVE_INFINITY, cutoff));
   }
-  for (const [accountId, cutoff] of lastUseful) {
-    for (const d of await store.history(accountId, fromDay, isoDay(cutoff))) {
-      yield { accountId: d.accountId, asOf: d.day, signals: d.signals };
+  const accounts = [...lastUseful];
+  const window = Math.max(1, options.concurrency ?? 8);
+  const pending: Promise<readonly StoredDay[]>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (pending.length < window && next < accounts.length) {
+      const [accountId, cutoff] = accounts[next++] as [string, number];
+      const read = store.history(accountId, fromDay, isoDay(cutoff));
+      // Handled here so a failure while an earlier account is awaited is not an unhandled rejection; awaited below.
+      read.catch(() => undefined);
+      pending.push(read);
     }
+  };
+  fill();
+  while (pending.length > 0) {
+    const days = await (pending.shift() as Promise<readonly StoredDay[]>);
+    fill();
+    for (const d of days) yield { accountId: d.accountId, asOf: d.day, signals: d.signals };
   }
 }

@@ -63,4 +63,21 @@ describe('history from the run store', () => {
     expect(selector.rows()[0]?.snapshots.map((s) => s?.asOf)).toEqual(['2026-04-01', '2026-01-01']);
     expect(store.asked).toEqual([['a', '1970-01-01', '2026-05-01']]);
   });
+
+  it('given a read that fails while an earlier account is being used, then the failure surfaces from the iteration', async () => {
+    const store: DayHistoryReader = {
+      history: async (accountId) => {
+        if (accountId === 'b') throw new Error('throttled');
+        return [{ accountId, day: '2026-01-01', signals: {} }];
+      },
+    };
+    const outcomes = [outcome('a', '2026-06-30', 'renewed', 1), outcome('b', '2026-06-30', 'renewed', 2)];
+    const seen: string[] = [];
+    await expect(
+      (async () => {
+        for await (const s of historyFromStore(store, outcomes, [60])) seen.push(s.accountId);
+      })(),
+    ).rejects.toThrow('throttled');
+    expect(seen).toEqual(['a']);
+  });
 });
