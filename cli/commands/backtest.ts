@@ -13,7 +13,7 @@ import { openHistory, readOutcomesFile } from '../backtest-input.ts';
 import { type Command, EXIT_BAD_RECORDS, EXIT_OK, parseCommandArgs, UsageError } from '../command.ts';
 
 const usage = `
-Usage: healthscore backtest --history FILE --outcomes FILE --model <preset|file> [options]
+Usage: healthscore backtest (--history FILE | --from-store REF) --outcomes FILE --model <preset|file> [options]
 
 Checks a model against what really happened: for each outcome and horizon H, scores the account's
 latest snapshot dated on or before (outcome date - H days) and reports churn per tier, precision and
