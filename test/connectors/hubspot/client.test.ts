@@ -21,8 +21,8 @@ const writes = (ids: Iterable<string>): ScoreWrite[] =>
   [...ids].map((accountId) => ({ accountId, values: scoreValues(64), previous: undefined }));
 
 describe('rate limits', () => {
-  it('given HubSpot allows only 3 requests per 10 s, when setup and 250 scores are written, then the 429s are waited out and every record lands once', async () => {
-    f = await fake({ tenSecondLimit: 3 });
+  it('given HubSpot allows only 1 request per 10 s, when setup (two reads at once) and 250 scores are written, then the 429s are waited out and every record lands once', async () => {
+    f = await fake({ tenSecondLimit: 1 });
     const ids = [...f.seedAccounts(plainAccounts(250)).values()];
     const connector = connect(f);
     await connector.setup();
