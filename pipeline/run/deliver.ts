@@ -5,7 +5,7 @@
 import type { CrmAccount, ScoreProperties, ScoreWrite } from '../../connectors/shared/crm.ts';
 import { alertsFor } from '../../lib/history/playbooks.ts';
 import type { Driver } from '../../lib/scoring/engine.ts';
-import type { AccountState, BatchSummary, DayRecord } from '../store/records.ts';
+import type { AccountState, BatchSummary, DayRecord, RecentDay } from '../store/records.ts';
 import type { RunDeps } from './deps.ts';
 
 /** The driver sentences a CSM sees first: rules, data warnings and the signals that cost points. */
@@ -59,7 +59,7 @@ export async function writeBack(
 export async function deliverAlerts(
   deps: RunDeps,
   records: readonly DayRecord[],
-  histories: Map<string, DayRecord[]>,
+  histories: Map<string, RecentDay[]>,
   accounts: Map<string, CrmAccount>,
   summary: BatchSummary,
 ): Promise<void> {

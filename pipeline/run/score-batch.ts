@@ -10,7 +10,7 @@ import { trendOf } from '../../lib/history/trend.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import { scoreSnapshot, selectModel } from '../../lib/scoring/engine.ts';
 import type { AccountSnapshot } from '../../lib/signals/snapshot.ts';
-import type { AccountState, BatchSummary, DayRecord, PlannedBatch } from '../store/records.ts';
+import type { AccountState, BatchSummary, DayRecord, PlannedBatch, RecentDay } from '../store/records.ts';
 import { deliverAlerts, writeBack } from './deliver.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
 import { gatherSignals } from './gather-signals.ts';
@@ -72,7 +72,10 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   summary.unmatched = gathered.unmatched;
   summary.rejected = gathered.rejected;
 
-  const histories = await deps.store.historyMany(ids, addDays(day, -31), addDays(day, -1));
+  const windowStart = addDays(day, -31);
+  const histories = new Map<string, RecentDay[]>(
+    ids.map((id) => [id, (states.get(id)?.recent ?? []).filter((r) => r.day < day && r.day >= windowStart)]),
+  );
   const records: DayRecord[] = [];
   for (const account of batch.accounts) {
     const g = gathered.accounts.get(account.accountId);
@@ -133,6 +136,12 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
     });
   }
   await deps.store.putDays(records);
+  for (const r of records) {
+    const state = states.get(r.accountId);
+    if (!state) continue;
+    const past = histories.get(r.accountId) ?? [];
+    state.recent = [...past, { day: r.day, score: r.score, flags: r.flags, urgentDrop: r.urgentDrop, tierState: r.tierState }];
+  }
 
   const byId = new Map(batch.accounts.map((a) => [a.accountId, a]));
   await writeBack(deps, records, states, options.asOf, summary, signal);

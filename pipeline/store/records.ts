@@ -42,9 +42,20 @@ export interface CarriedSignals {
   signals: Record<string, SignalValue>;
 }
 
+/** The part of a day's result later days need (trend, confirmation, alert edges). */
+export interface RecentDay {
+  day: string;
+  score: number | null;
+  flags: string[];
+  urgentDrop: number | null;
+  tierState: TierState;
+}
+
 /** State kept between runs (pk ACCOUNT#id, sk STATE). */
 export interface AccountState {
   accountId: string;
+  /** The last 31 days' results, oldest first: trend and confirmation without a history query per account. */
+  recent?: RecentDay[];
   /** The values last written to the CRM successfully. */
   crm?: ScoreProperties;
   /** Each source's last successfully read signals, for carrying forward through an outage. */

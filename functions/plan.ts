@@ -1,0 +1,24 @@
+// Lambda: the schedule starts a run. Lists the CRM's accounts into batches, syncs the sources once,
+// and returns the batch list the state machine's Distributed Map fans out.
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { planRun } from '../pipeline/run/plan.ts';
+import { logger, runOptions, runtime } from './runtime.ts';
+
+const eventSchema = z.looseObject({
+  /** An explicit instant to score at; otherwise the scheduled event's time, otherwise now. */
+  asOf: z.iso.datetime().optional(),
+  time: z.iso.datetime().optional(),
+  runId: z.string().min(1).optional(),
+});
+
+export async function handler(event: unknown, context: Context) {
+  logger.addContext(context);
+  const e = eventSchema.parse(event ?? {});
+  const asOf = e.asOf ?? e.time ?? new Date().toISOString();
+  const { deps, config } = await runtime();
+  const options = runOptions(config, asOf, e.runId);
+  const plan = await planRun(deps, options, AbortSignal.timeout(Math.max(1000, context.getRemainingTimeInMillis() - 10_000)));
+  logger.info('plan', { runId: plan.runId, batches: plan.batches.length, resumed: plan.resumed });
+  return { runId: plan.runId, asOf, batches: plan.batches.map((index) => ({ runId: plan.runId, asOf, index })) };
+}

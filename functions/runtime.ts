@@ -1,0 +1,57 @@
+// What every Lambda shares, built once per container: the structured logger, metrics, and the run's
+// dependencies (connectors with secrets read from Secrets Manager and cached, the table, the model).
+
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { z } from 'zod';
+import { loadModel } from '../pipeline/model-files.ts';
+import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
+import { buildConnectors, parseRunConfig, type RunConfig, SECRETS, type SecretName } from '../pipeline/run-config.ts';
+import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
+
+export const logger = new Logger({ serviceName: 'healthscore' });
+export const metrics = new Metrics({ namespace: 'Healthscore', serviceName: 'healthscore' });
+
+const envSchema = z.object({
+  TABLE_NAME: z.string().min(3),
+  /** The run config (healthscore.config.yaml without secrets) as JSON, set by the stack. */
+  HEALTHSCORE_CONFIG: z.string().min(2),
+});
+
+/** Secrets Manager secret names/ARNs per vendor, e.g. SECRET_HUBSPOT; cached for 5 minutes. */
+async function secretFromManager(name: SecretName): Promise<string | undefined> {
+  const id = process.env[`SECRET_${name.toUpperCase()}`];
+  if (!id) return undefined;
+  const value = await getSecret(id, { maxAge: 300 });
+  if (typeof value !== 'string' || value === '')
+    throw new Error(`secret ${id} (${name}) is empty: put the ${SECRETS[name].env.toLowerCase().replaceAll('_', ' ')} in it`);
+  return value;
+}
+
+let cached: Promise<{ deps: RunDeps; config: RunConfig }> | undefined;
+
+export function runtime(): Promise<{ deps: RunDeps; config: RunConfig }> {
+  cached ??= (async () => {
+    const env = envSchema.parse(process.env);
+    const config = parseRunConfig(JSON.parse(env.HEALTHSCORE_CONFIG), 'HEALTHSCORE_CONFIG');
+    const connectors = await buildConnectors(config, secretFromManager);
+    const store = new DynamoStore(new DynamoDBClient({}), { tableName: env.TABLE_NAME, retentionDays: config.retentionDays });
+    const deps: RunDeps = {
+      ...connectors,
+      store,
+      models: loadModel(config.model),
+      log: (event, detail) => logger.info(event, detail),
+    };
+    return { deps, config };
+  })();
+  cached.catch(() => {
+    cached = undefined;
+  });
+  return cached;
+}
+
+export function runOptions(config: RunConfig, asOf: string, runId?: string): RunOptions {
+  return { asOf: new Date(asOf), batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...(runId ? { runId } : {}) };
+}

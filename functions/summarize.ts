@@ -1,0 +1,32 @@
+// Lambda: the run's last step. Aggregates the batch checkpoints into the run summary, logs it and
+// publishes the metrics the dashboard and alarms read.
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context } from 'aws-lambda';
+import { z } from 'zod';
+import { formatSummary, summarizeRun } from '../pipeline/run/summary.ts';
+import { logger, metrics, runtime } from './runtime.ts';
+
+const eventSchema = z.looseObject({ runId: z.string().min(1) });
+
+export async function handler(event: unknown, context: Context) {
+  logger.addContext(context);
+  const e = eventSchema.parse(event);
+  const { deps } = await runtime();
+  const summary = await summarizeRun(deps.store, e.runId);
+  logger.info('run summary', { summary, text: formatSummary(summary) });
+  metrics.addMetric('AccountsScored', MetricUnit.Count, summary.scored);
+  metrics.addMetric('AccountsUnknown', MetricUnit.Count, summary.unknown);
+  for (const [tier, n] of Object.entries(summary.tiers)) metrics.addMetric(`Tier_${tier}`, MetricUnit.Count, n);
+  metrics.addMetric('CrmWrites', MetricUnit.Count, summary.writes.written);
+  metrics.addMetric(
+    'AlertsSent',
+    MetricUnit.Count,
+    Object.values(summary.alerts).reduce((a, b) => a + b, 0),
+  );
+  metrics.addMetric('FailedSources', MetricUnit.Count, Object.keys(summary.failedSources).length);
+  for (const [vendor, n] of Object.entries(summary.calls)) metrics.addMetric(`VendorCalls_${vendor}`, MetricUnit.Count, n);
+  for (const [vendor, n] of Object.entries(summary.rateLimited)) metrics.addMetric(`RateLimited_${vendor}`, MetricUnit.Count, n);
+  metrics.publishStoredMetrics();
+  if (!summary.complete) throw new Error(`run ${e.runId} incomplete: ${summary.batches.done}/${summary.batches.total} batches done`);
+  return summary;
+}

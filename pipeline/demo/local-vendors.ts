@@ -1,0 +1,126 @@
+// Every vendor on this machine: the fakes of the CRM (HubSpot or Salesforce), Stripe, Zendesk,
+// Mixpanel and Slack on loopback, with connectors pointed at them through the official clients.
+// Vendor time is compressed (rate-limit windows shrink by `scale`), so many simulated days run in
+// minutes while every limit keeps its real ratio.
+import { createHubSpotConnector } from '../../connectors/hubspot/connector.ts';
+import { type HubSpotFake, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
+import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake-mixpanel.ts';
+import { createMixpanelSource } from '../../connectors/mixpanel/index.ts';
+import { createSalesforceConnector } from '../../connectors/salesforce/connector.ts';
+import { type SalesforceFake, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
+import type { CrmConnector } from '../../connectors/shared/crm.ts';
+import type { SignalSource } from '../../connectors/shared/source.ts';
+import { type SlackFake, startSlackFake } from '../../connectors/slack/fake-server.ts';
+import { createSlackNotifier, type SlackNotifier } from '../../connectors/slack/webhook.ts';
+import { type StripeFake, startStripeFake } from '../../connectors/stripe/fake/stripe-fake.ts';
+import { createStripeSource } from '../../connectors/stripe/stripe-source.ts';
+import { startZendeskFake, type ZendeskFake } from '../../connectors/zendesk/fake/zendesk-fake.ts';
+import { createZendeskSource } from '../../connectors/zendesk/zendesk-source.ts';
+import { FEATURES } from './world.ts';
+
+export type CrmKind = 'hubspot' | 'salesforce';
+
+export interface LocalVendors {
+  crmKind: CrmKind;
+  hubspot?: HubSpotFake;
+  salesforce?: SalesforceFake;
+  stripe: StripeFake;
+  zendesk: ZendeskFake;
+  mixpanel: MixpanelFake;
+  slackFake: SlackFake;
+  crm: CrmConnector;
+  sources: SignalSource[];
+  slack: SlackNotifier;
+  close(): Promise<void>;
+}
+
+export interface LocalVendorOptions {
+  crm?: CrmKind;
+  /** Vendor time runs this many times faster than real time (default 1000). */
+  scale?: number;
+  /** Which sources to connect (default all); a test may leave one out. */
+  sources?: ('stripe' | 'zendesk' | 'mixpanel')[];
+}
+
+const fastRetry = { baseDelayMs: 5, maxDelayMs: 100, maxTotalWaitMs: 20_000 };
+
+export async function startLocalVendors(options: LocalVendorOptions = {}): Promise<LocalVendors> {
+  const scale = options.scale ?? 1000;
+  const crmKind = options.crm ?? 'hubspot';
+  const wanted = new Set(options.sources ?? ['stripe', 'zendesk', 'mixpanel']);
+  const [stripe, zendesk, mixpanel, slackFake] = await Promise.all([
+    startStripeFake({ clockScale: scale }),
+    startZendeskFake({ clockScale: scale }),
+    startMixpanelFake({ clockScale: scale }),
+    startSlackFake(),
+  ]);
+  let hubspot: HubSpotFake | undefined;
+  let salesforce: SalesforceFake | undefined;
+  let crm: CrmConnector;
+  if (crmKind === 'hubspot') {
+    hubspot = await startHubSpotFake({ clockScale: scale });
+    crm = createHubSpotConnector({
+      accessToken: hubspot.token,
+      basePath: hubspot.url,
+      portalId: '4242',
+      rateLimit: { limit: 90, windowMs: 10_000 / scale, searchLimit: 4, searchWindowMs: 1_000 / scale },
+      retry: fastRetry,
+    });
+  } else {
+    salesforce = await startSalesforceFake();
+    crm = createSalesforceConnector({ instanceUrl: salesforce.instanceUrl, accessToken: salesforce.accessToken, retry: fastRetry });
+  }
+  const sources: SignalSource[] = [];
+  if (wanted.has('stripe')) {
+    sources.push(
+      createStripeSource({
+        apiKey: stripe.apiKey,
+        baseUrl: stripe.url,
+        limits: { requests: 20, windowMs: 1000 / scale },
+        retry: fastRetry,
+      }),
+    );
+  }
+  if (wanted.has('zendesk')) {
+    sources.push(
+      createZendeskSource({
+        username: zendesk.username,
+        apiToken: zendesk.token,
+        baseUrl: zendesk.endpointUri,
+        limits: { planPerMinute: 200, incrementalPerMinute: 10, windowMs: 60_000 / scale },
+        retry: fastRetry,
+      }),
+    );
+  }
+  if (wanted.has('mixpanel')) {
+    sources.push(
+      createMixpanelSource({
+        region: 'us',
+        queryBaseUrl: mixpanel.queryBaseUrl,
+        exportBaseUrl: mixpanel.exportBaseUrl,
+        serviceAccount: mixpanel.serviceAccount,
+        projectId: mixpanel.projectId,
+        groupKeyProperty: mixpanel.groupKeyProperty,
+        activeEvents: ['Session Start'],
+        coreFeatures: [...FEATURES],
+        limits: { queryWindowMs: 3_600_000 / scale, exportWindowMs: 3_600_000 / scale, exportSecondMs: 1000 / scale },
+        retry: fastRetry,
+      }),
+    );
+  }
+  return {
+    crmKind,
+    ...(hubspot ? { hubspot } : {}),
+    ...(salesforce ? { salesforce } : {}),
+    stripe,
+    zendesk,
+    mixpanel,
+    slackFake,
+    crm,
+    sources,
+    slack: createSlackNotifier({ webhookUrl: slackFake.webhookUrl }),
+    close: async () => {
+      await Promise.all([stripe.close(), zendesk.close(), mixpanel.close(), slackFake.close(), hubspot?.close(), salesforce?.close()]);
+    },
+  };
+}

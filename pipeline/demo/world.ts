@@ -1,0 +1,201 @@
+// The demo portfolio: a deterministic world of accounts, each living one story over the simulated
+// days (steady, slow usage decay, champion departure, payment failure, escalation, onboarding,
+// expansion, renewal risk, and a noisy one-day dip that must not alert). Vendor-neutral: the
+// seeding code turns each day's happenings into HubSpot/Salesforce, Stripe, Zendesk and Mixpanel data.
+
+import { addDays } from '../../lib/history/day-math.ts';
+import { seededRandom } from '../../lib/synthetic.ts';
+
+export type Story =
+  | 'steady'
+  | 'decay'
+  | 'champion_left'
+  | 'payment_failed'
+  | 'escalation'
+  | 'onboarding'
+  | 'expansion'
+  | 'renewal_risk'
+  | 'one_day_dip';
+
+export const STORY_MIX: [Story, number][] = [
+  ['steady', 0.4],
+  ['decay', 0.1],
+  ['champion_left', 0.08],
+  ['payment_failed', 0.08],
+  ['escalation', 0.08],
+  ['onboarding', 0.08],
+  ['expansion', 0.08],
+  ['renewal_risk', 0.05],
+  ['one_day_dip', 0.05],
+];
+
+export const FEATURES = ['Report Created', 'Dashboard Shared', 'Alert Configured', 'Integration Connected'] as const;
+
+export interface DemoAccount {
+  index: number;
+  key: string;
+  name: string;
+  domain: string;
+  story: Story;
+  segment: 'enterprise' | 'mid_market' | 'smb';
+  seats: number;
+  pricePerSeat: number;
+  contractStart: string;
+  renewalDate: string;
+  /** The day the story's turn happens (departure, failure, escalation, dip...). */
+  turnDay: string;
+  nps: number;
+  identities: { stripeCustomerId: string; zendeskOrganizationId: string; mixpanelGroupKey: string };
+  contacts: { key: string; name: string; email: string; title: string; champion?: boolean; execSponsor?: boolean; inRoleSince: string }[];
+}
+
+export interface DemoWorld {
+  /** First and last simulated run days (inclusive). */
+  firstDay: string;
+  lastDay: string;
+  /** Activity is generated from this day on, so the first run already has 90 days of past. */
+  historyStart: string;
+  accounts: DemoAccount[];
+}
+
+const NAMES = [
+  'Acme',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Hooli',
+  'Stark',
+  'Wayne',
+  'Wonka',
+  'Tyrell',
+  'Cyberdyne',
+  'Soylent',
+  'Vandelay',
+  'Massive',
+  'Dunder',
+  'Pied Piper',
+  'Aperture',
+];
+const SUFFIX = [
+  'Labs',
+  'Systems',
+  'Group',
+  'Health',
+  'Logistics',
+  'Capital',
+  'Foods',
+  'Energy',
+  'Media',
+  'Robotics',
+  'Retail',
+  'Studios',
+  'Analytics',
+  'Freight',
+  'Bank',
+];
+
+export function buildWorld(options: { accounts?: number; days?: number; firstDay?: string; seed?: number } = {}): DemoWorld {
+  const count = options.accounts ?? 240;
+  const days = options.days ?? 60;
+  const firstDay = options.firstDay ?? '2026-09-01';
+  const lastDay = addDays(firstDay, days - 1);
+  const rnd = seededRandom(options.seed ?? 2026);
+  const accounts: DemoAccount[] = [];
+  for (let i = 0; i < count; i++) {
+    let r = (i * 0.6180339887) % 1; // low-discrepancy: every story is represented, whatever the count
+    let story: Story = 'steady';
+    for (const [s, share] of STORY_MIX) {
+      if (r < share) {
+        story = s;
+        break;
+      }
+      r -= share;
+    }
+    const name = `${NAMES[i % NAMES.length]} ${SUFFIX[Math.floor(i / NAMES.length) % SUFFIX.length]}${i >= NAMES.length * SUFFIX.length ? ` ${Math.floor(i / (NAMES.length * SUFFIX.length)) + 1}` : ''}`;
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+    const segment = i % 5 === 0 ? 'enterprise' : i % 5 < 3 ? 'mid_market' : 'smb';
+    const seats =
+      segment === 'enterprise'
+        ? 80 + Math.floor(rnd() * 120)
+        : segment === 'mid_market'
+          ? 20 + Math.floor(rnd() * 40)
+          : 5 + Math.floor(rnd() * 10);
+    const contractStart =
+      story === 'onboarding' ? addDays(firstDay, -20 - Math.floor(rnd() * 10)) : addDays(firstDay, -200 - Math.floor(rnd() * 500));
+    const renewalDate =
+      story === 'renewal_risk' ? addDays(firstDay, 40 + Math.floor(rnd() * 25)) : addDays(firstDay, 120 + Math.floor(rnd() * 200));
+    const turnDay = story === 'one_day_dip' ? addDays(firstDay, 30) : addDays(firstDay, 12 + Math.floor(rnd() * 20));
+    const since = addDays(firstDay, -300);
+    accounts.push({
+      index: i,
+      key: `demo-${String(i).padStart(4, '0')}`,
+      name,
+      domain: `${slug}.example`,
+      story,
+      segment,
+      seats,
+      pricePerSeat: segment === 'enterprise' ? 60 : 40,
+      contractStart,
+      renewalDate,
+      turnDay,
+      nps: story === 'renewal_risk' ? 5 : story === 'steady' || story === 'expansion' ? 9 : 7,
+      identities: {
+        stripeCustomerId: `cus_demo${String(i).padStart(5, '0')}`,
+        zendeskOrganizationId: String(360000 + i),
+        mixpanelGroupKey: `acct-${slug}`,
+      },
+      contacts: [
+        {
+          key: 'champion',
+          name: `Chris Champion ${i}`,
+          email: `champion@${slug}.example`,
+          title: 'Head of Operations',
+          champion: true,
+          inRoleSince: since,
+        },
+        {
+          key: 'sponsor',
+          name: `Sam Sponsor ${i}`,
+          email: `sponsor@${slug}.example`,
+          title: 'VP Operations',
+          execSponsor: true,
+          inRoleSince: since,
+        },
+        { key: 'user1', name: `Uma User ${i}`, email: `uma@${slug}.example`, title: 'Analyst', inRoleSince: since },
+        { key: 'user2', name: `Ulf User ${i}`, email: `ulf@${slug}.example`, title: 'Analyst', inRoleSince: since },
+      ],
+    });
+  }
+  return { firstDay, lastDay, historyStart: addDays(firstDay, -90), accounts };
+}
+
+/** Share of seats active on `day` for the account's story (0..1). */
+export function activeShare(a: DemoAccount, day: string): number {
+  const base = 0.55 + ((a.index * 37) % 20) / 100; // 0.55..0.74
+  const sinceTurn = Math.round((Date.parse(day) - Date.parse(a.turnDay)) / 86_400_000);
+  const sinceStart = Math.round((Date.parse(day) - Date.parse(a.contractStart)) / 86_400_000);
+  switch (a.story) {
+    case 'decay':
+      return sinceTurn <= 0 ? base : Math.max(0, base * (1 - sinceTurn * 0.035));
+    case 'onboarding':
+      return Math.min(base, 0.1 + sinceStart * 0.012);
+    case 'expansion':
+      return sinceTurn <= 0 ? base : Math.min(0.95, base + sinceTurn * 0.01);
+    case 'champion_left':
+      return sinceTurn <= 0 ? base : base * 0.85;
+    default:
+      return base;
+  }
+}
+
+/** Which core features the account's users touch on `day` (adoption falls with decay). */
+export function featuresUsed(a: DemoAccount, day: string): string[] {
+  const share = activeShare(a, day);
+  const n = share > 0.6 ? 4 : share > 0.45 ? 3 : share > 0.25 ? 2 : share > 0.05 ? 1 : 0;
+  return FEATURES.slice(0, n);
+}
+
+export function seatsOn(a: DemoAccount, day: string): number {
+  if (a.story === 'expansion' && day >= a.turnDay) return Math.round(a.seats * 1.25);
+  return a.seats;
+}
