@@ -1,45 +1,108 @@
-// `healthscore demo` (what `npm start` runs): scores a deterministic demo portfolio with a preset
-// and prints the table, so a new user sees scores, tiers and drivers with no accounts anywhere.
-
-import { scoreAccount } from '../../lib/scoring/engine.ts';
-import { syntheticSnapshots } from '../../lib/synthetic.ts';
-import { loadModel } from '../../pipeline/model-files.ts';
+// `healthscore demo` (what `npm start` runs): the whole pipeline on this machine — vendor fakes
+// seeded with a deterministic demo portfolio, dynalite as the table — over simulated days, then
+// the portfolio printed and out/report.html written.
+import { relative } from 'node:path';
+import { runDemo } from '../../pipeline/demo/run-demo.ts';
+import { buildPortfolio, topMovers, weeklyTiers } from '../../pipeline/report/portfolio.ts';
+import { topDriverTexts } from '../../pipeline/run/deliver.ts';
 import { type Command, EXIT_OK, parseCommandArgs, UsageError } from '../command.ts';
-import { tableHeader, tableRow } from '../output.ts';
 
 const usage = `
-Usage: healthscore demo [--model <preset|file>] [--accounts N]
+Usage: healthscore demo [--crm hubspot|salesforce] [--accounts N] [--days N] [--model M] [--out DIR]
 
-Scores a deterministic demo portfolio and prints each account's score, tier and top drivers.
+Runs the real pipeline against local fakes of HubSpot (or Salesforce), Stripe, Zendesk, Mixpanel and
+Slack, with DynamoDB as dynalite, over simulated days; prints the portfolio and writes DIR/report.html.
 
 Options:
-  --model, -m     a preset or model file (default: layered)
-  --accounts, -n  how many demo accounts (default: 20)
+  --crm        hubspot (default) or salesforce
+  --accounts   demo accounts (default 240)
+  --days       simulated days (default 60)
+  --model      preset, model set or model file (default portfolio)
+  --out        output folder for report.html, demo-outcomes.jsonl and the local store (default out)
 `;
+
+const positive = (name: string, v: string, max: number) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, not '${v}'`);
+  return n;
+};
+
+function progressBar(done: number, total: number, width = 30): string {
+  const filled = Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`;
+}
 
 export const demoCommand: Command = {
   name: 'demo',
-  summary: 'score a demo portfolio and print the table (what npm start runs)',
+  summary: 'run the whole pipeline on a local demo portfolio (what npm start runs)',
   usage,
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
-      model: { type: 'string', short: 'm', default: 'layered' },
-      accounts: { type: 'string', short: 'n', default: '20' },
+      crm: { type: 'string', default: 'hubspot' },
+      accounts: { type: 'string', default: '240' },
+      days: { type: 'string', default: '60' },
+      model: { type: 'string', default: 'portfolio' },
+      out: { type: 'string', default: 'out' },
     });
-    const count = Number(values.accounts);
-    if (!Number.isInteger(count) || count < 1) throw new UsageError(`--accounts must be a positive whole number, not '${values.accounts}'`);
-    const models = loadModel(values.model);
-    const tiers: Record<string, number> = { green: 0, yellow: 0, red: 0, unknown: 0 };
-    let out = tableHeader();
-    for (const snap of syntheticSnapshots(count)) {
-      const r = scoreAccount(models, snap);
-      tiers[r.tier] = (tiers[r.tier] ?? 0) + 1;
-      out += tableRow(r);
+    if (values.crm !== 'hubspot' && values.crm !== 'salesforce')
+      throw new UsageError(`--crm must be hubspot or salesforce, not '${values.crm}'`);
+    const accounts = positive('accounts', values.accounts, 20_000);
+    const days = positive('days', values.days, 400);
+    const started = performance.now();
+    const tty = process.stderr.isTTY;
+    process.stderr.write(`healthscore demo: ${accounts} accounts, ${days} simulated days, CRM ${values.crm}, model ${values.model}\n`);
+    const demo = await runDemo({
+      crm: values.crm,
+      accounts,
+      days,
+      model: values.model,
+      outDir: values.out,
+      onDay: (done, total, s) => {
+        const line = `${progressBar(done, total)} day ${String(done).padStart(3)}/${total} ${s.day} · ${s.tiers.green} green ${s.tiers.yellow} yellow ${s.tiers.red} red · ${s.writes.written} writes · ${Object.values(s.alerts).reduce((a, b) => a + b, 0)} alerts · ${((performance.now() - started) / 1000).toFixed(0)} s`;
+        if (tty) process.stderr.write(`\r${line}`);
+        else if (done === total || done % 10 === 0) process.stderr.write(`${line}\n`);
+      },
+    });
+    try {
+      if (tty) process.stderr.write('\n');
+      const records = [];
+      for await (const r of demo.store.allDays()) records.push(r);
+      const portfolio = buildPortfolio(records, demo.names);
+      const out: string[] = [];
+      out.push('', 'Tier counts by week (confirmed tiers)', '  day          green  yellow  red  unknown');
+      for (const w of weeklyTiers(portfolio))
+        out.push(
+          `  ${w.day}  ${String(w.tiers.green).padStart(5)}  ${String(w.tiers.yellow).padStart(6)}  ${String(w.tiers.red).padStart(3)}  ${String(w.tiers.unknown).padStart(7)}`,
+        );
+      out.push('', 'Top movers');
+      for (const m of topMovers(portfolio, 8)) {
+        out.push(
+          `  ${m.series.name.padEnd(26)} ${String(m.from).padStart(3)} → ${String(m.to).padEnd(3)} (${m.change > 0 ? '+' : ''}${m.change})  ${topDriverTexts(m.series.latest.drivers, 2).join('; ')}`,
+        );
+      }
+      const byPlaybook = new Map<string, number>();
+      for (const a of demo.alerts) byPlaybook.set(a.playbook, (byPlaybook.get(a.playbook) ?? 0) + 1);
+      out.push(
+        '',
+        `Alerts fired: ${demo.alerts.length} (${[...byPlaybook].map(([k, v]) => `${k} ${v}`).join(', ')}), each once: a CRM task and a Slack message`,
+      );
+      for (const a of demo.alerts.slice(-8)) out.push(`  ${a.day}  ${a.title}`);
+      const last = demo.summaries.at(-1);
+      const writes = demo.summaries.reduce((s, x) => s + x.writes.written, 0);
+      out.push(
+        '',
+        `CRM write-backs over ${days} days: ${writes} (only changed values; last day: ${last?.writes.written ?? 0} of ${last?.scored ?? 0} accounts)`,
+      );
+      out.push(
+        `Report: ${relative(process.cwd(), demo.reportPath)}   ·   finished in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      out.push(
+        `Backtest the demo: npx healthscore backtest --from-store ${relative(process.cwd(), demo.storePath)} --outcomes ${relative(process.cwd(), demo.outcomesPath)} --model ${values.model} --horizons 30,60`,
+      );
+      process.stdout.write(`${out.join('\n')}\n`);
+    } finally {
+      await demo.close();
     }
-    out += `\n${count} accounts: ${Object.entries(tiers)
-      .map(([t, n]) => `${n} ${t}`)
-      .join(' · ')}\n`;
-    process.stdout.write(out);
     return EXIT_OK;
   },
 };

@@ -8,9 +8,16 @@ export function dayIndex(at: Date | number): number {
   return Math.floor((typeof at === 'number' ? at : at.getTime()) / DAY_MS);
 }
 
-/** `yyyy-mm-dd` of a day index. */
+const isoDays = new Map<number, string>();
+
+/** `yyyy-mm-dd` of a day index (memoized: the fake asks for the same few hundred days millions of times). */
 export function isoDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let s = isoDays.get(day);
+  if (s === undefined) {
+    s = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (isoDays.size < 100_000) isoDays.set(day, s);
+  }
+  return s;
 }
 
 /** The day index of a `yyyy-mm-dd` string, or undefined when it is not one. */

@@ -23,6 +23,8 @@ export interface Alert {
   /** ISO day the outreach is due. */
   due: string;
   priority: 'high' | 'medium' | 'low';
+  /** Keys this alert stands for too (claimed with it, so they never alert separately). */
+  alsoClaims?: string[];
 }
 
 export interface PlaybookInput {
@@ -31,12 +33,18 @@ export interface PlaybookInput {
   score: number | null;
   change: TierChange | null;
   state: TierState;
-  flags: readonly string[];
-  /** Flags of the previous day's result (a flag alerts when it appears, not every day it stays). */
-  previousFlags: readonly string[];
+  /**
+   * Like a tier change, a flag or an urgent drop alerts only once it has held for two consecutive
+   * runs (a one-day dip never pages anyone), and once per streak: these are the streaks' first days.
+   */
+  renewalRiskSince: string | null;
   urgentDrop: number | null;
-  /** Whether the previous day's result already had an urgent drop. */
-  previousUrgentDrop: boolean;
+  urgentSince: string | null;
+}
+
+/** The first day of a condition's current streak: carried from the previous run while it holds. */
+export function streakStart(holds: boolean, previousSince: string | null | undefined, day: string): string | null {
+  return holds ? (previousSince ?? day) : null;
 }
 
 export const EXPANSION_GREEN_DAYS = 90;
@@ -100,20 +108,28 @@ export function alertsFor(i: PlaybookInput): Alert[] {
       priority: 'high',
     });
   }
-  if (i.flags.includes('renewal_risk') && !i.previousFlags.includes('renewal_risk')) {
+  if (i.renewalRiskSince !== null && i.renewalRiskSince < i.day) {
     out.push({
       playbook: 'renewal_risk',
-      key: `renewal_risk:${i.day}`,
+      key: `renewal_risk:${i.renewalRiskSince}`,
       title: `${name}: renewal at risk (score ${i.score ?? '?'}), escalate to CS management`,
       audience: ['cs_management', 'csm'],
       due: addDays(i.day, 2),
       priority: 'high',
     });
   }
-  if (i.urgentDrop !== null && !i.previousUrgentDrop) {
+  if (i.urgentDrop !== null && i.urgentSince !== null && i.urgentSince < i.day) {
+    const tierAlert = out.find((a) => a.playbook === 'tier_down_red' || a.playbook === 'tier_down_yellow');
+    if (tierAlert) {
+      // One event, one alert: the fall to a lower tier already asks for outreach; say how steep it was.
+      tierAlert.title += ` (down ${i.urgentDrop} points in 14 days)`;
+      tierAlert.priority = 'high';
+      tierAlert.alsoClaims = [`urgent_drop:${i.urgentSince}`];
+      return out;
+    }
     out.push({
       playbook: 'urgent_drop',
-      key: `urgent_drop:${i.day}`,
+      key: `urgent_drop:${i.urgentSince}`,
       title: `${name} dropped ${i.urgentDrop} points in 14 days: act now`,
       audience: ['csm'],
       due: addDays(i.day, 1),

@@ -45,6 +45,8 @@ export interface DemoAccount {
   /** The day the story's turn happens (departure, failure, escalation, dip...). */
   turnDay: string;
   nps: number;
+  /** A CSM's manual override entered in the CRM, when the story has one. */
+  override?: { score: number; reason: string; expiresOn: string };
   identities: { stripeCustomerId: string; zendeskOrganizationId: string; mixpanelGroupKey: string };
   contacts: { key: string; name: string; email: string; title: string; champion?: boolean; execSponsor?: boolean; inRoleSince: string }[];
 }
@@ -94,7 +96,20 @@ const SUFFIX = [
   'Bank',
 ];
 
-export function buildWorld(options: { accounts?: number; days?: number; firstDay?: string; seed?: number } = {}): DemoWorld {
+export interface WorldOptions {
+  accounts?: number;
+  days?: number;
+  firstDay?: string;
+  seed?: number;
+  /** Explicit stories by account index (tests), instead of the mix. */
+  stories?: Story[];
+  /** Explicit turn days by account index, as offsets from the first day. */
+  turnOffsets?: number[];
+  /** Days after the first day until account 0's manual override expires (default 14). */
+  overrideDays?: number;
+}
+
+export function buildWorld(options: WorldOptions = {}): DemoWorld {
   const count = options.accounts ?? 240;
   const days = options.days ?? 60;
   const firstDay = options.firstDay ?? '2026-09-01';
@@ -111,6 +126,7 @@ export function buildWorld(options: { accounts?: number; days?: number; firstDay
       }
       r -= share;
     }
+    story = options.stories?.[i] ?? story;
     const name = `${NAMES[i % NAMES.length]} ${SUFFIX[Math.floor(i / NAMES.length) % SUFFIX.length]}${i >= NAMES.length * SUFFIX.length ? ` ${Math.floor(i / (NAMES.length * SUFFIX.length)) + 1}` : ''}`;
     const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
     const segment = i % 5 === 0 ? 'enterprise' : i % 5 < 3 ? 'mid_market' : 'smb';
@@ -124,7 +140,13 @@ export function buildWorld(options: { accounts?: number; days?: number; firstDay
       story === 'onboarding' ? addDays(firstDay, -20 - Math.floor(rnd() * 10)) : addDays(firstDay, -200 - Math.floor(rnd() * 500));
     const renewalDate =
       story === 'renewal_risk' ? addDays(firstDay, 40 + Math.floor(rnd() * 25)) : addDays(firstDay, 120 + Math.floor(rnd() * 200));
-    const turnDay = story === 'one_day_dip' ? addDays(firstDay, 30) : addDays(firstDay, 12 + Math.floor(rnd() * 20));
+    const offset = options.turnOffsets?.[i];
+    const turnDay =
+      offset !== undefined
+        ? addDays(firstDay, offset)
+        : story === 'one_day_dip'
+          ? addDays(firstDay, 30)
+          : addDays(firstDay, 12 + Math.floor(rnd() * 20));
     const since = addDays(firstDay, -300);
     accounts.push({
       index: i,
@@ -139,6 +161,15 @@ export function buildWorld(options: { accounts?: number; days?: number; firstDay
       renewalDate,
       turnDay,
       nps: story === 'renewal_risk' ? 5 : story === 'steady' || story === 'expansion' ? 9 : 7,
+      ...(i === 0
+        ? {
+            override: {
+              score: 35,
+              reason: 'Customer announced a re-org; renewal at risk',
+              expiresOn: addDays(firstDay, options.overrideDays ?? 14),
+            },
+          }
+        : {}),
       identities: {
         stripeCustomerId: `cus_demo${String(i).padStart(5, '0')}`,
         zendeskOrganizationId: String(360000 + i),

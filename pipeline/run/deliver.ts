@@ -77,13 +77,14 @@ export async function deliverAlerts(
       score: r.score,
       change,
       state: r.tierState,
-      flags: r.flags,
-      previousFlags: previous?.flags ?? [],
+      renewalRiskSince: r.renewalRiskSince,
       urgentDrop: r.urgentDrop,
-      previousUrgentDrop: previous?.urgentDrop != null,
+      urgentSince: r.urgentSince,
     });
     for (const alert of alerts) {
       if (!(await deps.store.claimAlert(r.accountId, alert.key, { playbook: alert.playbook, day: r.day, title: alert.title }))) continue;
+      for (const key of alert.alsoClaims ?? [])
+        await deps.store.claimAlert(r.accountId, key, { playbook: 'absorbed', day: r.day, title: `covered by ${alert.key}` });
       const drivers = topDriverTexts(r.drivers);
       let task = false;
       let slack = false;
@@ -122,7 +123,7 @@ export async function deliverAlerts(
         }
       }
       if (!task && !slack) {
-        await deps.store.releaseAlert(r.accountId, alert.key);
+        for (const key of [alert.key, ...(alert.alsoClaims ?? [])]) await deps.store.releaseAlert(r.accountId, key);
         continue;
       }
       summary.alerts.push({ accountId: r.accountId, playbook: alert.playbook, key: alert.key, task, slack });

@@ -6,6 +6,7 @@ import { callStats } from '../../connectors/shared/http-trace.ts';
 import { confirmTier } from '../../lib/history/confirmation.ts';
 import { addDays, isoDay } from '../../lib/history/day-math.ts';
 import { applyOverride } from '../../lib/history/override.ts';
+import { streakStart } from '../../lib/history/playbooks.ts';
 import { trendOf } from '../../lib/history/trend.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import { scoreSnapshot, selectModel } from '../../lib/scoring/engine.ts';
@@ -133,6 +134,8 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
       change7d: trend.change7d,
       change30d: trend.change30d,
       urgentDrop: trend.urgentDrop,
+      urgentSince: streakStart(trend.urgentDrop !== null, previous?.urgentSince, day),
+      renewalRiskSince: streakStart(result.flags.includes('renewal_risk'), previous?.renewalRiskSince, day),
     });
   }
   await deps.store.putDays(records);
@@ -140,7 +143,18 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
     const state = states.get(r.accountId);
     if (!state) continue;
     const past = histories.get(r.accountId) ?? [];
-    state.recent = [...past, { day: r.day, score: r.score, flags: r.flags, urgentDrop: r.urgentDrop, tierState: r.tierState }];
+    state.recent = [
+      ...past,
+      {
+        day: r.day,
+        score: r.score,
+        flags: r.flags,
+        urgentDrop: r.urgentDrop,
+        urgentSince: r.urgentSince,
+        renewalRiskSince: r.renewalRiskSince,
+        tierState: r.tierState,
+      },
+    ];
   }
 
   const byId = new Map(batch.accounts.map((a) => [a.accountId, a]));

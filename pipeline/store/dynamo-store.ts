@@ -43,6 +43,8 @@ export class DynamoStore {
     this.kv = {
       get: (key) => this.kvGet(key),
       put: (key, value) => this.kvPut(key, value),
+      getMany: (keys) => this.kvGetMany(keys),
+      putMany: (entries) => this.kvPutMany(entries),
     };
   }
 
@@ -212,6 +214,27 @@ export class DynamoStore {
       text += rest.map((p) => p.value as string).join('');
     }
     return JSON.parse(text) as T;
+  }
+
+  private async kvGetMany<T>(keys: string[]): Promise<Map<string, T>> {
+    const heads = await this.batchGet([...new Set(keys)].map((key) => ({ pk: `KV#${key}`, sk: 'KV' })));
+    const out = new Map<string, T>();
+    for (const head of heads) {
+      const key = (head.pk as string).slice('KV#'.length);
+      const value = (head.parts as number) > 1 ? await this.kvGet<T>(key) : (JSON.parse(head.value as string) as T);
+      if (value !== undefined) out.set(key, value);
+    }
+    return out;
+  }
+
+  private async kvPutMany(entries: [string, unknown][]): Promise<void> {
+    const small: Item[] = [];
+    for (const [key, value] of new Map(entries)) {
+      const text = JSON.stringify(value);
+      if (text.length > PART_CHARS) await this.kvPut(key, value);
+      else small.push({ pk: `KV#${key}`, sk: 'KV', parts: 1, value: text });
+    }
+    await this.batchWrite(small);
   }
 
   private async kvPut(key: string, value: unknown): Promise<void> {

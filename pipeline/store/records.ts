@@ -35,6 +35,9 @@ export interface DayRecord {
   change7d: number | null;
   change30d: number | null;
   urgentDrop: number | null;
+  /** First day of the current streak of an urgent drop / a renewal_risk flag (alerts need two runs). */
+  urgentSince: string | null;
+  renewalRiskSince: string | null;
 }
 
 export interface CarriedSignals {
@@ -48,6 +51,8 @@ export interface RecentDay {
   score: number | null;
   flags: string[];
   urgentDrop: number | null;
+  urgentSince: string | null;
+  renewalRiskSince: string | null;
   tierState: TierState;
 }
 

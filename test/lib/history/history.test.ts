@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { confirmTier, type TierState } from '../../../lib/history/confirmation.ts';
 import { addDays } from '../../../lib/history/day-math.ts';
 import { applyOverride } from '../../../lib/history/override.ts';
-import { alertsFor, type PlaybookInput } from '../../../lib/history/playbooks.ts';
+import { alertsFor, type PlaybookInput, streakStart } from '../../../lib/history/playbooks.ts';
 import { trendOf } from '../../../lib/history/trend.ts';
 import { scoreSnapshot } from '../../../lib/scoring/engine.ts';
 import { healthyLayered, preset, snapshot } from '../../support/models.ts';
@@ -79,10 +79,9 @@ describe('playbooks', () => {
     score: 55,
     change: null,
     state: { confirmed: 'yellow', confirmedSince: '2026-10-02', pending: null, pendingRuns: 0 },
-    flags: [],
-    previousFlags: [],
+    renewalRiskSince: null,
     urgentDrop: null,
-    previousUrgentDrop: false,
+    urgentSince: null,
   };
 
   it('given green → yellow confirmed, then a CSM task due in 7 days', () => {
@@ -113,17 +112,25 @@ describe('playbooks', () => {
     });
   });
 
-  it('given renewal_risk appears, then CS management is alerted once, not on every day it stays', () => {
-    expect(alertsFor({ ...base, flags: ['renewal_risk'] })[0]).toMatchObject({
-      playbook: 'renewal_risk',
-      audience: ['cs_management', 'csm'],
-    });
-    expect(alertsFor({ ...base, flags: ['renewal_risk'], previousFlags: ['renewal_risk'] })).toEqual([]);
+  it('given renewal_risk on one run only, then no alert; held for a second run, then CS management is alerted, keyed to the streak', () => {
+    expect(alertsFor({ ...base, renewalRiskSince: base.day })).toEqual([]);
+    const [a] = alertsFor({ ...base, renewalRiskSince: '2026-10-01' });
+    expect(a).toMatchObject({ playbook: 'renewal_risk', audience: ['cs_management', 'csm'], key: 'renewal_risk:2026-10-01' });
+    expect(alertsFor({ ...base, day: '2026-10-05', renewalRiskSince: '2026-10-01' })[0]?.key).toBe(a?.key);
   });
 
-  it('given an urgent drop, then an urgent alert on its first day only', () => {
-    expect(alertsFor({ ...base, urgentDrop: 25 })[0]).toMatchObject({ playbook: 'urgent_drop' });
-    expect(alertsFor({ ...base, urgentDrop: 26, previousUrgentDrop: true })).toEqual([]);
+  it('given an urgent drop, then it alerts once it holds for a second run, with one key per streak', () => {
+    expect(alertsFor({ ...base, urgentDrop: 25, urgentSince: base.day })).toEqual([]);
+    expect(alertsFor({ ...base, urgentDrop: 26, urgentSince: '2026-10-01' })[0]).toMatchObject({
+      playbook: 'urgent_drop',
+      key: 'urgent_drop:2026-10-01',
+    });
+  });
+
+  it('given a streak, then its start day is carried while the condition holds and cleared when it stops', () => {
+    expect(streakStart(true, undefined, '2026-10-02')).toBe('2026-10-02');
+    expect(streakStart(true, '2026-10-01', '2026-10-02')).toBe('2026-10-01');
+    expect(streakStart(false, '2026-10-01', '2026-10-02')).toBeNull();
   });
 });
 

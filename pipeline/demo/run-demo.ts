@@ -1,0 +1,91 @@
+// The embedded default (`npm start`): the vendor fakes seeded with the demo portfolio, dynalite as
+// the table, and the real pipeline run once per simulated day, then the portfolio printed and the
+// HTML report, the outcomes file and the local store left in the output folder.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { resetCallStats } from '../../connectors/shared/http-trace.ts';
+import { addDays } from '../../lib/history/day-math.ts';
+import { loadModel } from '../model-files.ts';
+import { renderReport } from '../report/html-report.ts';
+import { type AlertRow, buildPortfolio } from '../report/portfolio.ts';
+import type { RunDeps } from '../run/deps.ts';
+import { runAll } from '../run/run-all.ts';
+import type { RunSummary } from '../run/summary.ts';
+import { DynamoStore } from '../store/dynamo-store.ts';
+import { startLocalDynamo } from '../store/local-dynamo.ts';
+import { type CrmKind, startLocalVendors } from './local-vendors.ts';
+import { applyDay, demoOutcomes, seedWorld } from './seed-vendors.ts';
+import { buildWorld } from './world.ts';
+
+export interface DemoOptions {
+  crm: CrmKind;
+  accounts: number;
+  days: number;
+  outDir: string;
+  model: string;
+  /** Called after each simulated day. */
+  onDay?: (done: number, total: number, summary: RunSummary) => void;
+}
+
+export interface DemoResult {
+  summaries: RunSummary[];
+  alerts: AlertRow[];
+  reportPath: string;
+  outcomesPath: string;
+  storePath: string;
+  names: Map<string, string>;
+  store: DynamoStore;
+  close(): Promise<void>;
+}
+
+export async function runDemo(o: DemoOptions): Promise<DemoResult> {
+  const outDir = resolve(o.outDir);
+  const storePath = join(outDir, 'demo-store');
+  rmSync(storePath, { recursive: true, force: true });
+  mkdirSync(storePath, { recursive: true });
+  resetCallStats();
+  const dynamo = await startLocalDynamo({ path: storePath });
+  const vendors = await startLocalVendors({ crm: o.crm });
+  const close = async () => {
+    await vendors.close();
+    await dynamo.close();
+  };
+  try {
+    const world = buildWorld({ accounts: o.accounts, days: o.days });
+    const { state, crmIds } = seedWorld(vendors, world);
+    const names = new Map(world.accounts.map((a) => [crmIds.get(a.key) ?? a.key, a.name]));
+    const store = new DynamoStore(dynamo.client, { tableName: dynamo.tableName });
+    const deps: RunDeps = { crm: vendors.crm, sources: vendors.sources, store, models: loadModel(o.model), slack: vendors.slack };
+    await vendors.crm.setup();
+    const summaries: RunSummary[] = [];
+    const alerts: AlertRow[] = [];
+    for (let i = 0; i < o.days; i++) {
+      const day = addDays(world.firstDay, i);
+      applyDay(vendors, world, day, state);
+      const summary = await runAll(deps, { asOf: new Date(`${day}T23:30:00Z`), batchSize: 100, maxStaleDays: 3 });
+      summaries.push(summary);
+      o.onDay?.(i + 1, o.days, summary);
+    }
+    for (const id of names.keys()) {
+      for (const a of await store.alerts(id))
+        alerts.push({ accountId: id, name: names.get(id) ?? id, day: String(a.day), playbook: String(a.playbook), title: String(a.title) });
+    }
+    alerts.sort((a, b) => a.day.localeCompare(b.day) || a.name.localeCompare(b.name));
+    const records = [];
+    for await (const r of store.allDays()) records.push(r);
+    const portfolio = buildPortfolio(records, names);
+    const reportPath = join(outDir, 'report.html');
+    writeFileSync(reportPath, renderReport(portfolio, alerts, `healthscore demo portfolio (${o.crm}, model ${o.model})`));
+    const outcomesPath = join(outDir, 'demo-outcomes.jsonl');
+    writeFileSync(
+      outcomesPath,
+      `${demoOutcomes(world, crmIds)
+        .map((x) => JSON.stringify(x))
+        .join('\n')}\n`,
+    );
+    return { summaries, alerts, reportPath, outcomesPath, storePath, names, store, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
