@@ -15,7 +15,7 @@ Slack, with DynamoDB as dynalite, over simulated days; prints the portfolio and 
 
 Options:
   --crm        hubspot (default) or salesforce
-  --accounts   demo accounts (default 240)
+  --accounts   demo accounts (default 200)
   --days       simulated days (default 60)
   --model      preset, model set or model file (default portfolio)
   --out        output folder for report.html, demo-outcomes.jsonl and the local store (default out)
@@ -39,7 +39,7 @@ export const demoCommand: Command = {
   async run(argv) {
     const { values } = parseCommandArgs(argv, {
       crm: { type: 'string', default: 'hubspot' },
-      accounts: { type: 'string', default: '240' },
+      accounts: { type: 'string', default: '200' },
       days: { type: 'string', default: '60' },
       model: { type: 'string', default: 'portfolio' },
       out: { type: 'string', default: 'out' },

@@ -8,6 +8,8 @@ import { parseRetryAfter, withRetry } from '../shared/retry.ts';
 
 export const slackConfigSchema = z.object({
   webhookUrl: z.url({ message: 'must be the incoming-webhook URL Slack gave you (https://hooks.slack.com/services/...)' }),
+  /** Slack accepts about one message per second per webhook; the window shrinks when time is compressed. */
+  windowMs: z.number().int().positive().default(1000),
 });
 export type SlackConfig = z.infer<typeof slackConfigSchema>;
 
@@ -52,12 +54,11 @@ export interface SlackNotifier {
   send(alert: SlackAlert): Promise<void>;
 }
 
-export function createSlackNotifier(config: SlackConfig): SlackNotifier {
-  const { webhookUrl } = slackConfigSchema.parse(config);
+export function createSlackNotifier(config: z.input<typeof slackConfigSchema>): SlackNotifier {
+  const { webhookUrl, windowMs } = slackConfigSchema.parse(config);
   registerSecret(new URL(webhookUrl).pathname);
   const fetch = observedFetch('slack');
-  // Slack allows about one message per second per webhook.
-  const budget = sharedBudget('slack', { limit: 1, windowMs: 1000 });
+  const budget = sharedBudget('slack', { limit: 1, windowMs });
   return {
     async send(alert) {
       await withRetry(

@@ -118,7 +118,7 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
     slackFake,
     crm,
     sources,
-    slack: createSlackNotifier({ webhookUrl: slackFake.webhookUrl }),
+    slack: createSlackNotifier({ webhookUrl: slackFake.webhookUrl, windowMs: Math.max(1, Math.round(1000 / scale)) }),
     close: async () => {
       await Promise.all([stripe.close(), zendesk.close(), mixpanel.close(), slackFake.close(), hubspot?.close(), salesforce?.close()]);
     },

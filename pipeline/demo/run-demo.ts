@@ -35,6 +35,8 @@ export interface DemoResult {
   storePath: string;
   names: Map<string, string>;
   store: DynamoStore;
+  slackMessages: number;
+  tasks: number;
   close(): Promise<void>;
 }
 
@@ -67,8 +69,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       o.onDay?.(i + 1, o.days, summary);
     }
     for (const id of names.keys()) {
-      for (const a of await store.alerts(id))
+      for (const a of await store.alerts(id)) {
+        // A key claimed by another alert (an urgent drop folded into a tier change) sent nothing itself.
+        if (a.playbook === 'absorbed') continue;
         alerts.push({ accountId: id, name: names.get(id) ?? id, day: String(a.day), playbook: String(a.playbook), title: String(a.title) });
+      }
     }
     alerts.sort((a, b) => a.day.localeCompare(b.day) || a.name.localeCompare(b.name));
     const records = [];
@@ -83,7 +88,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         .map((x) => JSON.stringify(x))
         .join('\n')}\n`,
     );
-    return { summaries, alerts, reportPath, outcomesPath, storePath, names, store, close };
+    const tasks = vendors.hubspot ? vendors.hubspot.tasks().length : (vendors.salesforce?.tasks().length ?? 0);
+    return {
+      summaries,
+      alerts,
+      reportPath,
+      outcomesPath,
+      storePath,
+      names,
+      store,
+      close,
+      slackMessages: vendors.slackFake.messages.length,
+      tasks,
+    };
   } catch (err) {
     await close();
     throw err;

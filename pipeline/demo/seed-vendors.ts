@@ -121,7 +121,8 @@ function supportDay(v: LocalVendors, world: DemoWorld, day: string, state: SeedS
     const org = Number(a.identities.zendeskOrganizationId);
     const sinceTurn = daysBetween(a.turnDay, day);
     const troubled = (a.story === 'decay' || a.story === 'renewal_risk') && sinceTurn >= 0;
-    if ((daysBetween(world.historyStart, day) + a.index) % (troubled ? 4 : 9) === 0) {
+    // Every 10 days normally (a steady 3 per 30 days: volume ratio exactly 1), every 4 when troubled.
+    if ((daysBetween(world.historyStart, day) + a.index) % (troubled ? 4 : 10) === 0) {
       const id = v.zendesk.addTicket({
         organizationId: org,
         subject: `How do I ${['export', 'share', 'configure', 'connect'][a.index % 4]}?`,

@@ -110,7 +110,7 @@ export interface WorldOptions {
 }
 
 export function buildWorld(options: WorldOptions = {}): DemoWorld {
-  const count = options.accounts ?? 240;
+  const count = options.accounts ?? 200;
   const days = options.days ?? 60;
   const firstDay = options.firstDay ?? '2026-09-01';
   const lastDay = addDays(firstDay, days - 1);

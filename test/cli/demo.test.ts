@@ -1,0 +1,34 @@
+// `npm start` runs `healthscore demo`: the whole pipeline on local fakes, then the portfolio on the
+// terminal and a static HTML report. Small portfolios here; the default size is timed by hand.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
+
+describe('healthscore demo', () => {
+  for (const crm of ['hubspot', 'salesforce']) {
+    it(`given --crm ${crm}, when the demo runs, then it prints the portfolio and writes a self-contained report and outcomes`, async () => {
+      const out = mkdtempSync(join(tmpdir(), `healthscore-demo-${crm}-`));
+      const { code, stdout, stderr } = await runCli(['demo', '--crm', crm, '--accounts', '24', '--days', '4', '--out', out]);
+      expect(stderr).toMatch(/day {3}4\/4/);
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/Tier counts by week/);
+      expect(stdout).toMatch(/Top movers/);
+      expect(stdout).toMatch(/Alerts fired: \d+/);
+      const report = readFileSync(join(out, 'report.html'), 'utf8');
+      expect(report).toMatch(/<svg/);
+      expect(report).not.toMatch(/(src|href)="https?:/);
+      expect(report.match(/<tr><td>/g)?.length).toBeGreaterThanOrEqual(24);
+      const outcomes = readFileSync(join(out, 'demo-outcomes.jsonl'), 'utf8').trim().split('\n');
+      expect(outcomes).toHaveLength(24);
+      expect(existsSync(join(out, 'demo-store'))).toBe(true);
+    });
+  }
+
+  it('given a bad option, then a usage error and exit 2', async () => {
+    const { code, stderr } = await runCli(['demo', '--crm', 'pipedrive']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--crm must be hubspot or salesforce/);
+  });
+});

@@ -1,0 +1,67 @@
+// A run killed after its first batches resumes from its checkpoint with no duplicates; a source that
+// fails for a whole run neither zeroes scores nor moves a tier, and the summary says which failed.
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './harness.ts';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('resuming a killed run', () => {
+  it('given a run aborted after 2 of 4 batches, when run again, then it completes and every account is scored, written and stored once', async () => {
+    h = await startHarness({ accounts: 20, days: 2 });
+    const harness = h;
+    const batch = { batchSize: 5 };
+    await harness.runDay(0, batch);
+    const controller = new AbortController();
+    const killed = await harness.runDay(1, batch, { signal: controller.signal, onBatch: (done) => done === 2 && controller.abort() });
+    expect(killed.complete).toBe(false);
+    expect(killed.batches).toEqual({ total: 4, done: 2 });
+    const updatesAfterKill = [...harness.ids.values()].map((id) => harness.vendors.hubspot?.updateCount(id) ?? 0);
+
+    const resumed = await harness.runDay(1, batch);
+    expect(resumed).toMatchObject({ complete: true, scored: 20, batches: { total: 4, done: 4 } });
+    for (const [i, id] of [...harness.ids.values()].entries()) {
+      const rows = await harness.store.history(id, harness.dayOf(0), harness.dayOf(1));
+      expect(rows.map((r) => r.day)).toEqual([harness.dayOf(0), harness.dayOf(1)]);
+      // Accounts of the two finished batches were not written again by the resumed run.
+      if (i < 10) expect(harness.vendors.hubspot?.updateCount(id)).toBe(updatesAfterKill[i]);
+    }
+  });
+});
+
+describe('a source down for the whole run', () => {
+  it('given Zendesk answering 503 to everything, then scores come from the other sources, nothing changes tier, and the summary names Zendesk', async () => {
+    h = await startHarness({ accounts: 12, days: 6, stories: Array(12).fill('steady') }, {});
+    const harness = h;
+    for (let i = 0; i < 3; i++) await harness.runDay(i, { maxStaleDays: 1 });
+    const before = await Promise.all([...harness.ids.values()].map(async (id) => (await harness.store.history(id, harness.dayOf(2), harness.dayOf(2)))[0]));
+
+    harness.vendors.zendesk.server.inject({ fault: { kind: 'status', status: 503, body: { error: 'Service Unavailable' } } });
+    const outage1 = await harness.runDay(3, { maxStaleDays: 1 });
+    const outage2 = await harness.runDay(4, { maxStaleDays: 1 });
+    const outage3 = await harness.runDay(5, { maxStaleDays: 1 });
+
+    for (const s of [outage1, outage2, outage3]) {
+      expect(Object.keys(s.failedSources)).toEqual(['zendesk']);
+      expect(s.scored).toBe(12);
+      expect(s.movements).toEqual({});
+    }
+    expect(outage1.staleAccounts).toBe(12);
+    for (const [i, id] of [...harness.ids.values()].entries()) {
+      const [day3, day4, day5] = await harness.store.history(id, harness.dayOf(3), harness.dayOf(5));
+      const prior = before[i];
+      // Day 3: yesterday's support signals stand in, marked stale; the score is what it was.
+      expect(day3).toMatchObject({ staleSources: ['zendesk'], failedSources: [], completeness: prior?.completeness });
+      expect(day3?.signals['support.csat']).toBe(prior?.signals['support.csat']);
+      // Beyond maxStaleDays the support keys are absent (unknown), never zero, and completeness shows it.
+      expect(day5?.failedSources).toEqual(['zendesk']);
+      expect(Object.keys(day5?.signals ?? {}).filter((k) => k.startsWith('support.'))).toEqual([]);
+      expect(day5?.completeness).toBeLessThan(prior?.completeness ?? 0);
+      expect(day5?.score).not.toBeNull();
+      for (const d of [day3, day4, day5]) expect(d?.tierState.confirmed).toBe(prior?.tierState.confirmed);
+    }
+  });
+});
