@@ -1,0 +1,230 @@
+// The deploy config (YAML, zod-validated): what an admin decides about a deployment — schedule, CRM,
+// batching and concurrency, retention, alarm e-mail, secret names, model — plus the run config
+// sections (no secrets) the stack embeds into each function's HEALTHSCORE_CONFIG. Every problem is
+// reported at once, with the file and the path of the offending key.
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { SECRETS, type SecretName } from '../pipeline/run-config.ts';
+import { validateVendorSections } from './vendor-sections.ts';
+
+export const CRMS = ['hubspot', 'salesforce'] as const;
+export const SOURCES = ['stripe', 'zendesk', 'mixpanel'] as const;
+export type Crm = (typeof CRMS)[number];
+export type Source = (typeof SOURCES)[number];
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+const secretRef = z
+  .string()
+  .regex(
+    /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/,
+    'expected a Secrets Manager secret name (e.g. healthscore/hubspot) or the secret’s full ARN',
+  );
+
+const validTimeZone = (tz: string) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const scheduleExpression = z
+  .string()
+  .refine(
+    (s) => /^rate\(\d+ (minute|minutes|hour|hours|day|days)\)$/.test(s) || /^cron\(\S+( \S+){5}\)$/.test(s),
+    'expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 5 * * ? *), or rate(1 day)',
+  );
+
+const section = z.record(z.string(), z.unknown());
+
+export const deployConfigSchema = z.strictObject({
+  /** The CloudFormation stack name. */
+  stackName: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'letters, digits and hyphens, starting with a letter')
+    .default('Healthscore'),
+  /** Where to deploy; unset, the CDK CLI's current account and region are used. */
+  env: z
+    .strictObject({
+      account: z
+        .string()
+        .regex(/^\d{12}$/, 'a 12-digit AWS account id')
+        .optional(),
+      region: z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')
+        .optional(),
+    })
+    .optional(),
+  schedule: z
+    .strictObject({
+      expression: scheduleExpression.default('cron(0 5 * * ? *)'),
+      timezone: z.string().refine(validTimeZone, 'expected an IANA time zone such as Europe/Berlin or UTC').default('UTC'),
+      /** Off: the stack deploys with the schedule disabled (start runs by hand until the secrets are in place). */
+      enabled: z.boolean().default(true),
+    })
+    .prefault({}),
+  crm: z.enum(CRMS, { error: 'crm must be hubspot or salesforce' }),
+  /** A preset name (models/<name>.yaml) or a model / model-set file, relative to this file. */
+  model: z.string().min(1).default('portfolio'),
+  /** Accounts per batch: one Distributed Map item, one score-batch invocation. */
+  batchSize: z.int().min(1).max(1000).default(100),
+  /** Upper bound for the Distributed Map's MaxConcurrency; the stack may choose less (see docs/deploy.md). */
+  maxConcurrency: z.int().min(1).max(1000).default(10),
+  /** Measured CRM calls per batch (the dashboard's vendor calls ÷ batches), replacing the built-in estimate. */
+  crmCallsPerBatch: z.int().positive().optional(),
+  /** Batches that may fail (after retries) before the run's map fails. */
+  toleratedFailurePercent: z.number().min(0).max(100).default(5),
+  /** Days a day's score history is kept before DynamoDB's TTL removes it (the method needs 400). */
+  retentionDays: z.int().min(400, 'retentionDays must be at least 400: trends and backtests read a year of history').default(400),
+  maxStaleDays: z.int().min(0).max(30).default(3),
+  logRetentionDays: z
+    .int()
+    .refine((d) => LOG_RETENTION_DAYS.includes(d), `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
+    .default(90),
+  /** A run still going after this long is stopped (keep it shorter than the schedule's period). */
+  runTimeoutHours: z.int().min(1).max(168).default(20),
+  alarmEmail: z.union([z.email(), z.array(z.email()).min(1)], { error: 'alarmEmail must be an e-mail address (or a list of them)' }),
+  table: z
+    .strictObject({
+      name: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]{3,255}$/, '3-255 letters, digits, _ . -')
+        .default('healthscore'),
+    })
+    .prefault({}),
+  /** Secrets Manager secret per vendor (name or ARN); defaults to healthscore/<vendor> for configured vendors. */
+  secrets: z
+    .strictObject({
+      hubspot: secretRef.optional(),
+      salesforce: secretRef.optional(),
+      stripe: secretRef.optional(),
+      zendesk: secretRef.optional(),
+      mixpanel: secretRef.optional(),
+      slack: secretRef.optional(),
+    })
+    .prefault({}),
+  /** The customer-managed KMS key the secrets are encrypted with, if not the default aws/secretsmanager key. */
+  secretsKmsKeyArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
+    .optional(),
+  /** The run config's vendor sections (as in healthscore.config.yaml, without secrets). */
+  run: z
+    .strictObject({
+      hubspot: section.optional(),
+      salesforce: section.optional(),
+      stripe: section.optional(),
+      zendesk: section.optional(),
+      mixpanel: section.optional(),
+      slack: z.strictObject({ enabled: z.boolean().default(true) }).optional(),
+    })
+    .prefault({}),
+});
+
+export type DeployConfigInput = z.input<typeof deployConfigSchema>;
+type ParsedDeployConfig = z.output<typeof deployConfigSchema>;
+
+export interface ModelChoice {
+  /** A preset name, or the model file's absolute path on this machine. */
+  ref: string;
+  kind: 'preset' | 'file';
+}
+
+export interface DeployConfig extends Omit<ParsedDeployConfig, 'secrets' | 'model'> {
+  model: ModelChoice;
+  /** The configured sources, in run order. */
+  sources: Source[];
+  /** Secret per vendor the functions use (CRM, sources, Slack when enabled). */
+  secrets: Partial<Record<SecretName, string>>;
+  /** Where the config came from, for messages. */
+  source: string;
+}
+
+export class DeployConfigError extends Error {
+  readonly problems: string[];
+  constructor(source: string, problems: string[]) {
+    super(`${source}: invalid deploy config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'DeployConfigError';
+    this.problems = problems;
+  }
+}
+
+const isPresetName = (ref: string) => /^[a-z][a-z0-9-]*$/.test(ref);
+
+/** Validates a parsed YAML document; `baseDir` is where relative model paths start. */
+export function parseDeployConfig(raw: unknown, source: string, baseDir: string): DeployConfig {
+  const r = deployConfigSchema.safeParse(raw ?? {});
+  if (!r.success)
+    throw new DeployConfigError(
+      source,
+      r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  const c = r.data;
+  const problems: string[] = [];
+  const other = c.crm === 'hubspot' ? 'salesforce' : 'hubspot';
+  if (c.run[other]) problems.push(`run.${other}: crm is ${c.crm}; remove this section or set crm: ${other}`);
+  if (c.secrets[other]) problems.push(`secrets.${other}: crm is ${c.crm}; remove this secret or set crm: ${other}`);
+  const sources = SOURCES.filter((s) => c.run[s] !== undefined);
+  for (const s of SOURCES)
+    if (c.secrets[s] && !c.run[s]) problems.push(`secrets.${s}: there is no run.${s} section; add it (even {}) or remove the secret`);
+
+  const secrets: Partial<Record<SecretName, string>> = { [c.crm]: c.secrets[c.crm] ?? `healthscore/${c.crm}` };
+  for (const s of sources) secrets[s] = c.secrets[s] ?? `healthscore/${s}`;
+  if (c.secrets.slack && c.run.slack?.enabled !== false) secrets.slack = c.secrets.slack;
+  if (c.run.slack?.enabled === true && !c.secrets.slack)
+    problems.push('secrets.slack: run.slack.enabled is true; name the secret holding the Slack webhook URL');
+
+  for (const vendor of [c.crm, ...sources] as const) {
+    const path = SECRETS[vendor].path as readonly string[];
+    let at: unknown = c.run[vendor];
+    for (const key of path) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
+    if (at !== undefined)
+      problems.push(
+        `run.${vendor}.${path.join('.')}: a secret never goes into the deploy config (it would end up in the template); put it in the Secrets Manager secret ${secrets[vendor]}`,
+      );
+  }
+  problems.push(...validateVendorSections(c.crm, sources, c.run));
+
+  if (c.runTimeoutHours * 60 >= (ratePeriodMinutes(c.schedule.expression) ?? Number.POSITIVE_INFINITY))
+    problems.push(
+      `runTimeoutHours: ${c.runTimeoutHours} h is not shorter than the schedule's period; two runs would overlap and share one rate budget`,
+    );
+
+  const model: ModelChoice = isPresetName(c.model)
+    ? { ref: c.model, kind: 'preset' }
+    : { ref: isAbsolute(c.model) ? c.model : resolve(baseDir, c.model), kind: 'file' };
+
+  if (problems.length) throw new DeployConfigError(source, problems);
+  const { secrets: _names, model: _model, ...rest } = c;
+  return { ...rest, model, sources, secrets, source };
+}
+
+function ratePeriodMinutes(expression: string): number | undefined {
+  const m = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  if (!m) return undefined;
+  return Number(m[1]) * { minute: 1, hour: 60, day: 1440 }[m[2] as 'minute' | 'hour' | 'day'];
+}
+
+/** Reads and validates a deploy config file (YAML). */
+export function loadDeployConfig(path: string): DeployConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const why = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : (err as Error).message;
+    throw new DeployConfigError(path, [`cannot read the deploy config (${why}); start from cdk/deploy.example.yaml`]);
+  }
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length)
+    throw new DeployConfigError(
+      path,
+      doc.errors.map((e) => `YAML: ${e.message}`),
+    );
+  return parseDeployConfig(doc.toJS(), path, dirname(resolve(path)));
+}
