@@ -4,9 +4,10 @@ import { type Command, EXIT_USAGE, UsageError } from './command.ts';
 import { backtestCommand } from './commands/backtest.ts';
 import { demoCommand } from './commands/demo.ts';
 import { modelsCommand } from './commands/models.ts';
+import { runCommand, setupCommand } from './commands/run.ts';
 import { scoreCommand } from './commands/score.ts';
 
-const commands: Command[] = [scoreCommand, modelsCommand, demoCommand, backtestCommand];
+const commands: Command[] = [scoreCommand, modelsCommand, demoCommand, runCommand, setupCommand, backtestCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -37,7 +37,9 @@ describe('a source down for the whole run', () => {
     h = await startHarness({ accounts: 12, days: 6, stories: Array(12).fill('steady') }, {});
     const harness = h;
     for (let i = 0; i < 3; i++) await harness.runDay(i, { maxStaleDays: 1 });
-    const before = await Promise.all([...harness.ids.values()].map(async (id) => (await harness.store.history(id, harness.dayOf(2), harness.dayOf(2)))[0]));
+    const before = await Promise.all(
+      [...harness.ids.values()].map(async (id) => (await harness.store.history(id, harness.dayOf(2), harness.dayOf(2)))[0]),
+    );
 
     harness.vendors.zendesk.server.inject({ fault: { kind: 'status', status: 503, body: { error: 'Service Unavailable' } } });
     const outage1 = await harness.runDay(3, { maxStaleDays: 1 });

@@ -1,0 +1,124 @@
+// `healthscore run --config FILE` and `healthscore setup --config FILE`: the same pipeline as the
+// Lambdas and the demo, against the real vendors, with secrets from the environment
+// (HUBSPOT_ACCESS_TOKEN, STRIPE_API_KEY, ... — see README) and the table named in the config.
+import { dirname, resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
+import { loadModel } from '../../pipeline/model-files.ts';
+import { runAll } from '../../pipeline/run/run-all.ts';
+import { formatSummary } from '../../pipeline/run/summary.ts';
+import { buildConnectors, ConfigErrorList, environmentSecrets, loadRunConfig, type RunConfig } from '../../pipeline/run-config.ts';
+import { DynamoStore } from '../../pipeline/store/dynamo-store.ts';
+import { type Command, EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, parseCommandArgs, UsageError } from '../command.ts';
+
+const runUsage = `
+Usage: healthscore run --config FILE [--as-of ISO] [--run-id ID] [--json]
+
+Runs the pipeline once against the configured vendors: list the CRM's accounts, read every source,
+score, store the day in DynamoDB, write changed values back to the CRM, alert on confirmed changes.
+Secrets come from the environment: HUBSPOT_ACCESS_TOKEN or SALESFORCE_ACCESS_TOKEN, STRIPE_API_KEY,
+ZENDESK_API_TOKEN, MIXPANEL_SERVICE_ACCOUNT_SECRET, SLACK_WEBHOOK_URL. AWS credentials and region as
+for any AWS SDK program. Re-running the same day resumes it (no duplicate writes or alerts).
+
+Options:
+  --config   the run config YAML (see examples/healthscore.config.yaml)      (required)
+  --as-of    the instant to score at (default: now)
+  --run-id   resume or name a run (default: the as-of day)
+  --json     print the run summary as JSON
+
+Exit codes: 0 complete · 1 finished with failed sources, rejected writes or a stop at a vendor quota · 2 configuration error
+`;
+
+const setupUsage = `
+Usage: healthscore setup --config FILE
+
+Creates the "Health score" properties (HubSpot) or custom fields (Salesforce) the run writes to.
+Idempotent: a second run changes nothing.
+`;
+
+async function prepare(configPath: string) {
+  let config: RunConfig;
+  try {
+    config = loadRunConfig(configPath);
+  } catch (err) {
+    if (err instanceof ConfigErrorList) throw new UsageError(err.message);
+    throw err;
+  }
+  const connectors = await buildConnectors(config, environmentSecrets).catch((err: unknown) => {
+    if (err instanceof ConfigError) throw new UsageError(err.message);
+    throw err;
+  });
+  return { config, connectors };
+}
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the pipeline once against the real vendors (credentials from the environment)',
+  usage: runUsage,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, {
+      config: { type: 'string' },
+      'as-of': { type: 'string' },
+      'run-id': { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    if (!values.config) throw new UsageError('--config is required');
+    const asOf = values['as-of'] ? new Date(values['as-of']) : new Date();
+    if (Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of is not a date: '${values['as-of']}'`);
+    const { config, connectors } = await prepare(values.config);
+    const client = new DynamoDBClient({
+      ...(config.table.region ? { region: config.table.region } : {}),
+      ...(config.table.endpoint ? { endpoint: config.table.endpoint } : {}),
+    });
+    const store = new DynamoStore(client, { tableName: config.table.name, retentionDays: config.retentionDays });
+    const models = loadModel(config.model, dirname(resolve(values.config)));
+    const log = (event: string, detail: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ event, ...detail })}\n`);
+    try {
+      const summary = await runAll(
+        { ...connectors, store, models, log },
+        { asOf, batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...(values['run-id'] ? { runId: values['run-id'] } : {}) },
+        { onBatch: (done, total) => process.stderr.write(`batch ${done}/${total} done\n`) },
+      );
+      process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+      const troubled =
+        !summary.complete || Object.keys(summary.failedSources).length > 0 || summary.writes.rejected + summary.writes.failed > 0;
+      return troubled ? EXIT_BAD_RECORDS : EXIT_OK;
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`healthscore run: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
+      if (err instanceof QuotaExhaustedError) {
+        process.stderr.write(`healthscore run: ${err.message}; the run resumes from its checkpoint next time\n`);
+        return EXIT_BAD_RECORDS;
+      }
+      throw err;
+    } finally {
+      client.destroy();
+    }
+  },
+};
+
+export const setupCommand: Command = {
+  name: 'setup',
+  summary: 'create the CRM properties / fields the score is written to (idempotent)',
+  usage: setupUsage,
+  async run(argv) {
+    const { values } = parseCommandArgs(argv, { config: { type: 'string' } });
+    if (!values.config) throw new UsageError('--config is required');
+    const { connectors } = await prepare(values.config);
+    try {
+      const report = await connectors.crm.setup();
+      process.stdout.write(
+        `created: ${report.created.join(', ') || 'none'}\nupdated: ${report.updated.join(', ') || 'none'}\nunchanged: ${report.unchanged.join(', ') || 'none'}\n`,
+      );
+      return EXIT_OK;
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        process.stderr.write(`healthscore setup: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
+      throw err;
+    }
+  },
+};
