@@ -39,7 +39,7 @@ describe('concurrency', () => {
   it('given any budgets and cap, when planned, then N workers’ shares never add up to more than a budget', () => {
     for (const limit of [1, 7, 25, 90, 190])
       for (const cap of [1, 3, 10, 40, 200]) {
-        const budgets = [hubspot(limit * 10, 1000), { ...hubspot(limit), vendor: 'stripe', crmRequests: false }];
+        const budgets: VendorBudget[] = [hubspot(limit * 10, 1000), { ...hubspot(limit), vendor: 'stripe', crmRequests: false }];
         const p = planConcurrency({ ...base, batchSize: 10, maxConcurrency: cap, budgets });
         for (const s of p.shares) expect(s.perWorker * p.maxConcurrency).toBeLessThanOrEqual(s.total);
         for (const s of p.shares) expect(s.perWorker).toBeGreaterThanOrEqual(1);
