@@ -15,24 +15,14 @@ import { type CallFact, type EmailFact, fromHubSpotCall, fromHubSpotEmail, fromH
 export const championMemoryKey = (companyId: string) => `hubspot:champions:${companyId}`;
 
 async function loadMemory(ctx: SourceContext, ids: readonly string[]): Promise<Map<string, ChampionMemory[]>> {
-  const keys = ids.map(championMemoryKey);
-  if (ctx.state.getMany) {
-    const found = await ctx.state.getMany<ChampionMemory[]>(keys);
-    return new Map(ids.flatMap((id) => (found.has(championMemoryKey(id)) ? [[id, found.get(championMemoryKey(id)) ?? []] as const] : [])));
-  }
-  const out = new Map<string, ChampionMemory[]>();
-  for (const id of ids) {
-    const m = await ctx.state.get<ChampionMemory[]>(championMemoryKey(id));
-    if (m) out.set(id, m);
-  }
-  return out;
+  const found = await ctx.state.getMany<ChampionMemory[]>(ids.map(championMemoryKey));
+  return new Map(ids.flatMap((id) => (found.has(championMemoryKey(id)) ? [[id, found.get(championMemoryKey(id)) ?? []] as const] : [])));
 }
 
 async function saveMemory(ctx: SourceContext, entries: [string, ChampionMemory[]][]): Promise<void> {
   if (entries.length === 0) return;
   const rows = entries.map(([id, m]) => [championMemoryKey(id), m] as [string, unknown]);
-  if (ctx.state.putMany) await ctx.state.putMany(rows);
-  else for (const [k, v] of rows) await ctx.state.put(k, v);
+  await ctx.state.putMany(rows);
 }
 
 /** One company's contacts and engagements on the day, from the batch's records. */

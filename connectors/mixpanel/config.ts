@@ -2,6 +2,7 @@
 // URLs), the service account, which events mean "active" and which are core features, the group-key
 // property that joins events to accounts, and the vendor limits the client budgets against.
 import { z } from 'zod';
+import { retryOverridesSchema } from '../shared/retry.ts';
 
 /** Mixpanel's hosts per data residency: the Query API and the raw export live on different hosts. */
 export const MIXPANEL_HOSTS = {
@@ -23,15 +24,6 @@ const limitsSchema = z
     exportSecondMs: z.int().positive().default(1000),
     /** Share of each limit kept free for other users of the project (dashboards, people). */
     safetyMargin: z.number().min(0).max(0.9).default(0.1),
-  })
-  .prefault({});
-
-const retrySchema = z
-  .object({
-    maxAttempts: z.int().positive().optional(),
-    baseDelayMs: z.int().nonnegative().optional(),
-    maxDelayMs: z.int().nonnegative().optional(),
-    maxTotalWaitMs: z.int().nonnegative().optional(),
   })
   .prefault({});
 
@@ -59,7 +51,7 @@ export const mixpanelConfigSchema = z.object({
   /** Days of daily activity read per run; bounds how far back usage.daysSinceLastActive can see. */
   lookbackDays: z.int().min(30).max(365).default(90),
   limits: limitsSchema,
-  retry: retrySchema,
+  retry: retryOverridesSchema,
 });
 
 export type MixpanelConfigInput = z.input<typeof mixpanelConfigSchema>;

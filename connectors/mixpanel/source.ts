@@ -115,20 +115,8 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
     );
   }
 
-  async function putAll(ctx: SourceContext, entries: [string, unknown][]) {
-    if (ctx.state.putMany) return ctx.state.putMany(entries);
-    for (const [k, v] of entries) await ctx.state.put(k, v);
-  }
-
-  async function getAll(ctx: SourceContext, keys: string[]): Promise<Map<string, GroupUsage>> {
-    if (ctx.state.getMany) return ctx.state.getMany<GroupUsage>(keys);
-    const out = new Map<string, GroupUsage>();
-    for (const k of keys) {
-      const v = await ctx.state.get<GroupUsage>(k);
-      if (v !== undefined) out.set(k, v);
-    }
-    return out;
-  }
+  const putAll = (ctx: SourceContext, entries: [string, unknown][]) => ctx.state.putMany(entries);
+  const getAll = (ctx: SourceContext, keys: string[]) => ctx.state.getMany<GroupUsage>(keys);
 
   return {
     name: 'mixpanel',

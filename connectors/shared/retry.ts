@@ -1,6 +1,7 @@
 // Retries with a declarative policy: rate limits wait for the vendor's Retry-After (or window);
 // transient failures back off with capped, jittered exponential delays; everything else fails at
 // once. Total waiting is capped, so a run never hangs on a vendor that stays down.
+import { z } from 'zod';
 import { isRetryable, RateLimitedError } from './errors.ts';
 import { type Clock, type RateBudget, systemClock } from './rate-budget.ts';
 
@@ -13,6 +14,27 @@ export interface RetryPolicy {
 }
 
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 6, baseDelayMs: 250, maxDelayMs: 20_000, maxTotalWaitMs: 120_000 };
+
+/** A connector config's `retry` section: any field of the policy, the rest from the default. */
+export const retryOverridesSchema = z
+  .object({
+    maxAttempts: z.int().min(1).optional(),
+    baseDelayMs: z.int().min(0).optional(),
+    maxDelayMs: z.int().min(0).optional(),
+    maxTotalWaitMs: z.int().min(0).optional(),
+  })
+  .prefault({});
+
+/** The default retry policy with the configured fields replaced. */
+export function completeRetryPolicy(r: z.output<typeof retryOverridesSchema>): RetryPolicy {
+  const d = defaultRetryPolicy;
+  return {
+    maxAttempts: r.maxAttempts ?? d.maxAttempts,
+    baseDelayMs: r.baseDelayMs ?? d.baseDelayMs,
+    maxDelayMs: r.maxDelayMs ?? d.maxDelayMs,
+    maxTotalWaitMs: r.maxTotalWaitMs ?? d.maxTotalWaitMs,
+  };
+}
 
 export interface RetryOptions {
   policy?: Partial<RetryPolicy>;

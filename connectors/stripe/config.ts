@@ -3,16 +3,7 @@
 // products are seats). Parsed with zod; a bad config is a ConfigError that names the field.
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
-import { defaultRetryPolicy, type RetryPolicy } from '../shared/retry.ts';
-
-const retrySchema = z
-  .object({
-    maxAttempts: z.number().int().min(1),
-    baseDelayMs: z.number().int().min(0),
-    maxDelayMs: z.number().int().min(0),
-    maxTotalWaitMs: z.number().int().min(0),
-  })
-  .partial();
+import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../shared/retry.ts';
 
 export const stripeConfigSchema = z.object({
   /** A secret (`sk_…`) or restricted (`rk_…`) key with read access to subscriptions and invoices. */
@@ -31,7 +22,7 @@ export const stripeConfigSchema = z.object({
       windowMs: z.number().int().positive().default(1000),
     })
     .default({ windowMs: 1000 }),
-  retry: retrySchema.default({}),
+  retry: retryOverridesSchema,
   /** Per-attempt timeout of one HTTP exchange. */
   timeoutMs: z.number().int().positive().default(30_000),
   /** Billing owns the renewal date: `commercial.daysToRenewal` comes from the subscription's current period end. */
@@ -45,17 +36,6 @@ export type StripeConfig = Omit<z.output<typeof stripeConfigSchema>, 'limits' | 
   limits: { requests: number; windowMs: number };
   retry: RetryPolicy;
 };
-
-/** The shared retry policy with the configured fields replaced. */
-export function completeRetryPolicy(r: z.output<typeof retrySchema>): RetryPolicy {
-  const d = defaultRetryPolicy;
-  return {
-    maxAttempts: r.maxAttempts ?? d.maxAttempts,
-    baseDelayMs: r.baseDelayMs ?? d.baseDelayMs,
-    maxDelayMs: r.maxDelayMs ?? d.maxDelayMs,
-    maxTotalWaitMs: r.maxTotalWaitMs ?? d.maxTotalWaitMs,
-  };
-}
 
 /** Parses and completes the config; throws a ConfigError naming each bad field (never echoing the key). */
 export function parseStripeConfig(input: unknown): StripeConfig {

@@ -39,21 +39,6 @@ interface SyncMarker {
 const SYNC_KEY = 'stripe:sync';
 const customerKey = (id: string) => `stripe:customer:${id}`;
 
-async function getMany<T>(store: StateStore, keys: string[]): Promise<Map<string, T>> {
-  if (store.getMany) return store.getMany<T>(keys);
-  const out = new Map<string, T>();
-  for (const k of keys) {
-    const v = await store.get<T>(k);
-    if (v !== undefined) out.set(k, v);
-  }
-  return out;
-}
-
-async function putMany(store: StateStore, entries: [string, unknown][]): Promise<void> {
-  if (store.putMany) return store.putMany(entries);
-  for (const [k, v] of entries) await store.put(k, v);
-}
-
 interface PortfolioRead {
   billing: Map<string, CustomerBilling>;
   rejected: RejectedRecord[];
@@ -126,13 +111,13 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
 async function storeBilling(ctx: SourceContext, billing: Map<string, CustomerBilling>): Promise<void> {
   const day = isoDay(ctx.asOf);
   const keys = [...billing.keys()].map(customerKey);
-  const existing = await getMany<CustomerState>(ctx.state, keys);
+  const existing = await ctx.state.getMany<CustomerState>(keys);
   const entries: [string, CustomerState][] = [];
   for (const [id, b] of billing) {
     const history = pruneHistory(recordDay(existing.get(customerKey(id))?.history, day, b.mrrCents, b.seats), addDays(day, -100));
     entries.push([customerKey(id), { asOf: ctx.asOf.toISOString(), billing: b, history }]);
   }
-  await putMany(ctx.state, entries);
+  await ctx.state.putMany(entries);
 }
 
 export function createStripeSource(input: StripeConfigInput): SignalSource {
@@ -165,7 +150,7 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
         await storeBilling(ctx, one.billing);
       }
     }
-    const states = await getMany<CustomerState>(ctx.state, ids.map(customerKey));
+    const states = await ctx.state.getMany<CustomerState>(ids.map(customerKey));
     for (const account of accounts) {
       const id = account.identities[IDENTITY.stripeCustomerId];
       if (!id) {

@@ -3,16 +3,7 @@
 // (what counts as an escalation, which tags carry sentiment, how far the first run backfills).
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
-import { defaultRetryPolicy, type RetryPolicy } from '../shared/retry.ts';
-
-const retrySchema = z
-  .object({
-    maxAttempts: z.number().int().min(1),
-    baseDelayMs: z.number().int().min(0),
-    maxDelayMs: z.number().int().min(0),
-    maxTotalWaitMs: z.number().int().min(0),
-  })
-  .partial();
+import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../shared/retry.ts';
 
 const tag = z
   .string()
@@ -41,7 +32,7 @@ export const zendeskConfigSchema = z
         windowMs: z.number().int().positive().default(60_000),
       })
       .default({ planPerMinute: 200, incrementalPerMinute: 10, windowMs: 60_000 }),
-    retry: retrySchema.default({}),
+    retry: retryOverridesSchema,
     timeoutMs: z.number().int().positive().default(30_000),
     escalation: z
       .object({
@@ -86,15 +77,9 @@ export function parseZendeskConfig(input: unknown): ZendeskConfig {
     throw new ConfigError('zendesk', `invalid source config: ${problems}`);
   }
   const { subdomain, baseUrl, retry, ...rest } = r.data;
-  const d = defaultRetryPolicy;
   return {
     ...rest,
     endpointUri: (baseUrl ?? `https://${subdomain}.zendesk.com/api/v2`).replace(/\/+$/, ''),
-    retry: {
-      maxAttempts: retry.maxAttempts ?? d.maxAttempts,
-      baseDelayMs: retry.baseDelayMs ?? d.baseDelayMs,
-      maxDelayMs: retry.maxDelayMs ?? d.maxDelayMs,
-      maxTotalWaitMs: retry.maxTotalWaitMs ?? d.maxTotalWaitMs,
-    },
+    retry: completeRetryPolicy(retry),
   };
 }

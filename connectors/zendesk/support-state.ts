@@ -18,20 +18,11 @@ export interface PendingTicket {
 }
 
 export async function getMany<T>(store: StateStore, keys: string[]): Promise<Map<string, T>> {
-  if (keys.length === 0) return new Map();
-  if (store.getMany) return store.getMany<T>(keys);
-  const out = new Map<string, T>();
-  for (const k of keys) {
-    const v = await store.get<T>(k);
-    if (v !== undefined) out.set(k, v);
-  }
-  return out;
+  return keys.length === 0 ? new Map() : store.getMany<T>(keys);
 }
 
 async function putMany(store: StateStore, entries: [string, unknown][]): Promise<void> {
-  if (entries.length === 0) return;
-  if (store.putMany) return store.putMany(entries);
-  for (const [k, v] of entries) await store.put(k, v);
+  if (entries.length > 0) await store.putMany(entries);
 }
 
 /** A working set of state for one page of records: load, fold, flush. */
