@@ -45,7 +45,7 @@ beforeAll(async () => {
       name,
       domain: `${name.toLowerCase()}.example`,
       segment: 'mid_market' as const,
-      csmSentiment: (['green', 'yellow', 'red'] as const)[i % 3],
+      csmSentiment: i % 2 === 0 ? ('green' as const) : ('red' as const),
       nps: 5 + i,
     })),
   );
