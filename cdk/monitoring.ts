@@ -1,7 +1,7 @@
 // What an admin watches: CloudWatch alarms (failed or timed-out runs, function errors and throttles,
 // anything in the run DLQ) e-mailed through an encrypted SNS topic, and a dashboard of the run
 // metrics the summarize function publishes (namespace Healthscore, dimension service=healthscore).
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -40,6 +40,9 @@ export class Monitoring extends Construct {
     const key = new kms.Key(this, 'AlarmTopicKey', {
       description: `${props.name}: encrypts the alarm topic`,
       enableKeyRotation: true,
+      // Deleted with the stack (after KMS's 7-day waiting period): it protects nothing but the topic.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
     });
     key.addToResourcePolicy(
       new iam.PolicyStatement({

@@ -71,10 +71,13 @@ describe('functions', () => {
       });
   });
 
-  it('given the stack, then each function logs to its own log group with the configured retention', () => {
+  it('given the stack, then each function logs to its own log group with the configured retention, deleted with the stack', () => {
     for (const role of Object.keys(FUNCTIONS) as FunctionRole[]) {
       const ref = (fnProps(role).LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
-      expect(json.Resources[ref]?.Properties).toEqual({ LogGroupName: `/aws/lambda/${fnProps(role).FunctionName}`, RetentionInDays: 90 });
+      expect(json.Resources[ref]).toMatchObject({
+        DeletionPolicy: 'Delete',
+        Properties: { LogGroupName: `/aws/lambda/${fnProps(role).FunctionName}`, RetentionInDays: 90 },
+      });
     }
   });
 
@@ -290,7 +293,7 @@ describe('monitoring', () => {
       Endpoint: 'revops-alerts@example.com',
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue() },
     });
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', Properties: { EnableKeyRotation: true, PendingWindowInDays: 7 } });
   });
 
   it('given the dashboard, then it shows the run metrics summarize publishes', () => {
