@@ -34,6 +34,7 @@ let secrets: FakeSecretsManager;
 let sizes: BundleSize[];
 let template: TemplateJson;
 let assetDir: (role: FunctionRole) => string;
+let fnResource: (role: FunctionRole) => { Code: { S3Key: string }; Environment: { Variables: Record<string, string> } };
 let companyIds: string[];
 
 beforeAll(async () => {
@@ -65,11 +66,8 @@ beforeAll(async () => {
   const manifest = JSON.parse(readFileSync(join(outdir, `${artifact.stackName}.assets.json`), 'utf8')) as {
     files: Record<string, { source: { path: string } }>;
   };
-  assetDir = (role) => {
-    const fn = template.Resources[stack.getLogicalId(stack.functions[role].fn.node.defaultChild as never)];
-    const key = String((fn?.Properties?.Code as { S3Key: string }).S3Key).replace(/\.zip$/, '');
-    return join(outdir, manifest.files[key]?.source.path as string);
-  };
+  fnResource = (role) => template.Resources[stack.getLogicalId(stack.functions[role].fn.node.defaultChild as never)]?.Properties as never;
+  assetDir = (role) => join(outdir, manifest.files[fnResource(role).Code.S3Key.replace(/\.zip$/, '')]?.source.path as string);
   console.log(`bundle sizes (target ${(BUNDLE_TARGET_BYTES / 1024 / 1024).toFixed(1)} MB minified):\n${formatBundleSizes(sizes)}`);
 });
 
@@ -80,13 +78,8 @@ afterAll(async () => {
 
 /** Invokes a bundled handler in a child Node process with the function's environment from the template. */
 async function invoke(role: FunctionRole, event: unknown): Promise<Record<string, unknown>> {
-  const fn = Object.values(template.Resources).find(
-    (r) =>
-      r.Type === 'AWS::Lambda::Function' &&
-      String(r.Properties?.FunctionName).endsWith(role.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)),
-  );
   const env = {
-    ...(fn?.Properties?.Environment as { Variables: Record<string, string> }).Variables,
+    ...fnResource(role).Environment.Variables,
     // /var/task in Lambda; here, the staged bundle.
     HEALTHSCORE_MODELS_DIR: join(assetDir(role), 'models'),
     AWS_REGION: 'eu-west-1',
