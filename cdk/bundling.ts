@@ -16,7 +16,7 @@ const stub = (name: string) => fileURLToPath(new URL(`./bundle-stubs/${name}`, i
 export const TASK_ROOT = '/var/task';
 export const MODELS_DIR_IN_BUNDLE = `${TASK_ROOT}/models`;
 
-/** The AWS SDK v3 ships with the nodejs24.x runtime. */
+/** The AWS SDK v3 ships with the nodejs24.x runtime (CDK's default for NodejsFunction); bundleAwsSdk pins ours instead. */
 const RUNTIME_PROVIDED = ['@aws-sdk/*'];
 
 /** CJS packages call require() for Node built-ins; an ESM bundle gets one from createRequire. */
@@ -64,11 +64,11 @@ export interface BundlePlan {
 }
 
 /** What is left out of, or replaced in, the bundle of a deployment with this CRM. */
-export function bundlePlan(crm: Crm): BundlePlan {
+export function bundlePlan(crm: Crm, bundleAwsSdk = false): BundlePlan {
   const aliases: Record<string, string> = { 'cross-fetch': stub('native-fetch.ts') };
   if (crm === 'hubspot') aliases.jsforce = stub('jsforce-not-bundled.ts');
   else aliases['@hubspot/api-client'] = stub('hubspot-not-bundled.ts');
-  return { externals: [...RUNTIME_PROVIDED, ...(crm === 'hubspot' ? unusedHubSpotGroups() : [])], aliases };
+  return { externals: [...(bundleAwsSdk ? [] : RUNTIME_PROVIDED), ...(crm === 'hubspot' ? unusedHubSpotGroups() : [])], aliases };
 }
 
 export interface CopiedFile {
@@ -81,8 +81,8 @@ export interface CopiedFile {
 const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
 
 /** NodejsFunction bundling for a deployment: the plan above, plus models/ and the model files copied in. */
-export function lambdaBundling(crm: Crm, copies: readonly CopiedFile[]): BundlingOptions {
-  const plan = bundlePlan(crm);
+export function lambdaBundling(crm: Crm, copies: readonly CopiedFile[], bundleAwsSdk = false): BundlingOptions {
+  const plan = bundlePlan(crm, bundleAwsSdk);
   return {
     format: OutputFormat.ESM,
     target: 'node24',

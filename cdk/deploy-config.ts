@@ -114,6 +114,8 @@ export const deployConfigSchema = z.strictObject({
     .string()
     .regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
     .optional(),
+  /** true: bundle the AWS SDK version the code was tested with instead of using the one in the nodejs24.x runtime (+0.4 MB). */
+  bundleAwsSdk: z.boolean().default(false),
   /** The run config's vendor sections (as in healthscore.config.yaml, without secrets). */
   run: z
     .strictObject({

@@ -130,7 +130,7 @@ export class HealthscoreStack extends Stack {
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           });
     const fns = {} as Record<FunctionRole, HealthscoreFunction>;
-    const bundling = lambdaBundling(c.crm, model.copies);
+    const bundling = lambdaBundling(c.crm, model.copies, c.bundleAwsSdk);
     for (const [role, spec] of Object.entries(FUNCTIONS) as [FunctionRole, (typeof FUNCTIONS)[FunctionRole]][]) {
       const vendors = vendorsFor(role, c);
       const env: Record<string, string> = { TABLE_NAME: c.table.name, HEALTHSCORE_MODELS_DIR: MODELS_DIR_IN_BUNDLE };

@@ -152,6 +152,12 @@ describe('bundles', () => {
     }
   });
 
+  it('given the deploy config, then the AWS SDK comes from the runtime unless bundleAwsSdk pins the tested version', () => {
+    expect(bundlePlan('hubspot').externals).toContain('@aws-sdk/*');
+    expect(bundlePlan('hubspot', true).externals).not.toContain('@aws-sdk/*');
+    expect(bundlePlan('salesforce', true).externals).toEqual([]);
+  });
+
   it('given crm: salesforce, when a handler is bundled the same way, then it leaves the HubSpot SDK out and still loads', async () => {
     const plan = bundlePlan('salesforce');
     const outfile = join(outdir, 'salesforce', 'index.mjs');
