@@ -7,6 +7,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../cdk/build-app.ts';
@@ -59,7 +60,14 @@ beforeAll(async () => {
     secrets: { hubspot: 'healthscore/hubspot' },
     run: { hubspot: { portalId: '12345678', basePath: hubspot.url } },
   };
-  const { app, stack } = buildApp({ configPath: writeConfig(config), outdir });
+  // A model set of our own, next to the config: copied into every bundle with the model it names.
+  const layered = readFileSync(join(REPO_ROOT, 'models', 'layered.yaml'), 'utf8');
+  const set = 'select:\n  - when: { signal: lifecycle.accountAgeDays, lt: 60 }\n    model: onboarding\ndefault: ./mine.yaml\n';
+  const configPath = writeConfig(
+    { ...config, model: 'set.yaml' },
+    { 'set.yaml': set, 'mine.yaml': layered.replace('id: layered', 'id: mine') },
+  );
+  const { app, stack } = buildApp({ configPath, outdir });
   const artifact = app.synth().getStackByName(stack.stackName);
   template = artifact.template as TemplateJson;
   sizes = bundleSizes(outdir, artifact.stackName, template);
@@ -78,10 +86,12 @@ afterAll(async () => {
 
 /** Invokes a bundled handler in a child Node process with the function's environment from the template. */
 async function invoke(role: FunctionRole, event: unknown): Promise<Record<string, unknown>> {
+  const vars = fnResource(role).Environment.Variables;
   const env = {
-    ...fnResource(role).Environment.Variables,
+    ...vars,
     // /var/task in Lambda; here, the staged bundle.
     HEALTHSCORE_MODELS_DIR: join(assetDir(role), 'models'),
+    HEALTHSCORE_CONFIG: String(vars.HEALTHSCORE_CONFIG).replaceAll('/var/task/', `${assetDir(role)}/`),
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
@@ -130,6 +140,16 @@ describe('bundles', () => {
     expect(plan.batches).toHaveLength(3);
     for (const item of plan.batches) expect(await invoke('scoreBatch', item)).toMatchObject({ runId: plan.runId, skipped: false });
     const summary = await invoke('summarize', { runId: plan.runId });
+    const days = await dynamo.client.send(
+      new ScanCommand({
+        TableName: 'healthscore-bundle-test',
+        FilterExpression: 'begins_with(sk, :s)',
+        ExpressionAttributeValues: { ':s': { S: 'SCORE#' } },
+      }),
+    );
+    // No account has a contract start, so the set's default scored them all: its own model file, read from the bundle.
+    expect(new Set(days.Items?.map((i) => i.model?.S))).toEqual(new Set(['mine']));
+    expect(days.Items).toHaveLength(5);
     expect(summary).toMatchObject({ complete: true, accounts: 5, scored: 5, batches: { total: 3, done: 3 } });
     for (const id of companyIds) expect(hubspot.companyProperties(id).healthscore_tier).toMatch(/^(green|yellow|red|unknown)$/);
     // Each process read only the secret it was given, from Secrets Manager.
