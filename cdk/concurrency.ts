@@ -98,8 +98,10 @@ export function planConcurrency(input: {
   while (n >= 1 && shortfall(n) !== undefined) n--;
   if (n < 1) {
     const possible = callsWithin(crm.limit, crmWindow, workSeconds);
+    // With a measured figure, calls are taken as proportional to the batch size.
     let fits = input.batchSize;
-    while (fits > 1 && (input.crmCallsPerBatch ?? estimateCrmCallsPerBatch(input.crm, fits)) > possible) fits--;
+    if (input.crmCallsPerBatch) fits = Math.max(1, Math.floor((input.batchSize * possible) / input.crmCallsPerBatch));
+    else while (fits > 1 && estimateCrmCallsPerBatch(input.crm, fits) > possible) fits--;
     throw new ConcurrencyError(
       `batchSize ${input.batchSize} needs about ${calls} ${input.crm} calls per batch, but even a single worker can make only ${possible} ` +
         `within ${workSeconds} s at ${crm.limit} per ${crmWindow} ms: lower batchSize (to ${fits} or less) or raise ${input.crm}'s ${crm.path.join('.')}`,

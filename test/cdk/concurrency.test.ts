@@ -76,6 +76,7 @@ describe('concurrency', () => {
     expect(p.crmCallsPerBatch).toBe(400);
     expect(p.maxConcurrency).toBe(10);
     expect(planConcurrency({ ...base, crmCallsPerBatch: 4000, budgets: [hubspot(90)] }).maxConcurrency).toBe(1);
+    expect(() => planConcurrency({ ...base, crmCallsPerBatch: 8100, budgets: [hubspot(90)] })).toThrow(/lower batchSize \(to 50 or less\)/);
   });
 
   it('given the connectors’ batching, when estimated, then calls grow with the batch and Salesforce reads per 200 ids', () => {
