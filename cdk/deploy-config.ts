@@ -46,7 +46,7 @@ export const deployConfigSchema = z.strictObject({
   /** The CloudFormation stack name. */
   stackName: z
     .string()
-    .regex(/^[A-Za-z][A-Za-z0-9-]{0,127}$/, 'letters, digits and hyphens, starting with a letter')
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,39}$/, 'up to 40 letters, digits and hyphens, starting with a letter (it prefixes the function names)')
     .default('Healthscore'),
   /** Where to deploy; unset, the CDK CLI's current account and region are used. */
   env: z

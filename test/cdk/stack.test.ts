@@ -12,6 +12,7 @@ import { parseRunConfig, SECRETS } from '../../pipeline/run-config.ts';
 import { tableKeySchema } from '../../pipeline/store/local-dynamo.ts';
 import { EXAMPLE_CONFIG } from './support/configs.ts';
 import { render, resourcesOf, statementsOf, type TemplateJson } from './support/template.ts';
+import { arnWildcardJustified, resourceStarJustified } from './support/wildcards.ts';
 
 const { app, stack } = buildApp({ configPath: EXAMPLE_CONFIG, bundling: false });
 const assembly = app.synth();
@@ -138,30 +139,6 @@ describe('least privilege', () => {
         secretsOf(role).map((s) => `SECRET_${String(s).split('/')[1]?.toUpperCase()}`),
       );
   });
-
-  /** Resource "*" allowed only for these actions, each because the service has no resource-level permissions. */
-  const resourceStarJustified: Record<string, string> = {
-    'xray:PutTraceSegments': 'X-Ray has no resource-level permissions (Lambda and Step Functions tracing)',
-    'xray:PutTelemetryRecords': 'X-Ray has no resource-level permissions',
-    'xray:GetSamplingRules': 'X-Ray has no resource-level permissions',
-    'xray:GetSamplingTargets': 'X-Ray has no resource-level permissions',
-    'logs:CreateLogDelivery': 'CloudWatch Logs vended-log delivery (state machine logging) requires "*"',
-    'logs:GetLogDelivery': 'vended-log delivery requires "*"',
-    'logs:UpdateLogDelivery': 'vended-log delivery requires "*"',
-    'logs:DeleteLogDelivery': 'vended-log delivery requires "*"',
-    'logs:ListLogDeliveries': 'vended-log delivery requires "*"',
-    'logs:PutResourcePolicy': 'vended-log delivery requires "*"',
-    'logs:DescribeResourcePolicies': 'vended-log delivery requires "*"',
-    'logs:DescribeLogGroups': 'vended-log delivery requires "*"',
-  };
-  /** Wildcards inside an ARN, each scoped to one of our own resources. */
-  const arnWildcardJustified: [RegExp, string][] = [
-    [/^<\w+Function\w+\.Arn>:\*$/, 'the Step Functions Lambda integration invokes the function and its versions / aliases'],
-    [
-      /:states:<AWS::Region>:<AWS::AccountId>:execution:.*RunStateMachine\w+.*(:\*|\/Batches:\*)$/,
-      'this state machine’s own executions and map runs',
-    ],
-  ];
 
   it('given every policy in the template, then no allowed action is a wildcard and every "*" is one AWS requires', () => {
     const statements = statementsOf(json);
