@@ -13,11 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../cdk/build-app.ts';
 import { BUNDLE_TARGET_BYTES, type BundleSize, bundleSizes, formatBundleSizes } from '../../cdk/bundle-size.ts';
 import { bundlePlan, ESM_BANNER, HUBSPOT_KEPT, REPO_ROOT } from '../../cdk/bundling.ts';
+import { FUNCTIONS } from '../../cdk/healthscore-stack.ts';
 import type { FunctionRole } from '../../cdk/run-configs.ts';
 import { type HubSpotFake, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
 import { exampleRaw, writeConfig } from './support/configs.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from './support/fake-secrets-manager.ts';
+import { type RecordingProxy, startRecordingProxy } from './support/recording-proxy.ts';
 import type { TemplateJson } from './support/template.ts';
 
 const run = promisify(execFile);
@@ -32,6 +34,9 @@ const outdir = join(REPO_ROOT, 'cdk.out', `test-bundle-${process.pid}`);
 let hubspot: HubSpotFake;
 let dynamo: LocalDynamo;
 let secrets: FakeSecretsManager;
+let dynamoCalls: RecordingProxy;
+/** What each function really called while the test ran it: DynamoDB operations and secrets read. */
+const used = new Map<FunctionRole, { dynamodb: Set<string>; secrets: Set<string> }>();
 let sizes: BundleSize[];
 let template: TemplateJson;
 let assetDir: (role: FunctionRole) => string;
@@ -41,6 +46,7 @@ let companyIds: string[];
 beforeAll(async () => {
   [hubspot, dynamo] = await Promise.all([startHubSpotFake(), startLocalDynamo({ tableName: 'healthscore-bundle-test' })]);
   secrets = await startFakeSecretsManager({ 'healthscore/hubspot': hubspot.token });
+  dynamoCalls = await startRecordingProxy(dynamo.endpoint);
   const ids = hubspot.seedAccounts(
     ['Acme', 'Globex', 'Initech', 'Umbrella', 'Hooli'].map((name, i) => ({
       key: `a${i}`,
@@ -80,7 +86,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all([hubspot?.close(), dynamo?.close(), secrets?.close()]);
+  await Promise.all([hubspot?.close(), dynamo?.close(), secrets?.close(), dynamoCalls?.close()]);
   rmSync(outdir, { recursive: true, force: true });
 });
 
@@ -95,14 +101,19 @@ async function invoke(role: FunctionRole, event: unknown): Promise<Record<string
     AWS_REGION: 'eu-west-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoCalls.url,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
     PATH: process.env.PATH ?? '',
   };
+  const [dynamoBefore, secretsBefore] = [dynamoCalls.log.length, secrets.log.length];
   const { stdout } = await run(process.execPath, [INVOKE, join(assetDir(role), 'index.mjs'), JSON.stringify(event)], {
     env,
     cwd: assetDir(role),
   }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
+  const u = used.get(role) ?? { dynamodb: new Set<string>(), secrets: new Set<string>() };
+  for (const op of dynamoCalls.log.slice(dynamoBefore)) u.dynamodb.add(`dynamodb:${op}`);
+  for (const id of secrets.log.slice(secretsBefore)) u.secrets.add(id);
+  used.set(role, u);
   const line = stdout.split('\n').find((l) => l.startsWith('RESULT ') || l.startsWith('ERROR '));
   if (!line?.startsWith('RESULT ')) throw new Error(`${role} failed: ${line ?? stdout.slice(-2000)}`);
   return JSON.parse(line.slice('RESULT '.length));
@@ -133,7 +144,7 @@ describe('bundles', () => {
       expect(readdirSync(join(assetDir(role), 'models')).sort()).toEqual(presets.sort());
   });
 
-  it('given the bundled handlers and the template’s environment, when a run goes setup → plan → each batch → summarize, then every account is scored and written back', async () => {
+  it('given the bundled handlers and the template’s environment, when a run goes setup → plan → each batch → summarize, then every account is scored and written back, each function calling only what its role grants', async () => {
     const setup = await invoke('setup', {});
     expect(JSON.stringify(setup)).toMatch(/healthscore/);
     const plan = (await invoke('plan', { time: new Date().toISOString() })) as { runId: string; batches: unknown[] };
@@ -152,8 +163,16 @@ describe('bundles', () => {
     expect(days.Items).toHaveLength(5);
     expect(summary).toMatchObject({ complete: true, accounts: 5, scored: 5, batches: { total: 3, done: 3 } });
     for (const id of companyIds) expect(hubspot.companyProperties(id).healthscore_tier).toMatch(/^(green|yellow|red|unknown)$/);
-    // Each process read only the secret it was given, from Secrets Manager.
-    expect([...secrets.reads.keys()]).toEqual(['healthscore/hubspot']);
+    // Each function called only what its role grants: DynamoDB actions on the table, and its secrets.
+    for (const role of ['setup', 'plan', 'scoreBatch', 'summarize'] as const) {
+      const u = used.get(role);
+      for (const op of u?.dynamodb ?? []) expect(FUNCTIONS[role].table, `${role} called ${op}`).toContain(op);
+      expect([...(u?.secrets ?? [])]).toEqual(['healthscore/hubspot']);
+    }
+    expect(used.get('setup')?.dynamodb.size).toBe(0);
+    expect([...(used.get('scoreBatch')?.dynamodb ?? [])].sort()).toEqual(
+      ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'].sort(),
+    );
   });
 
   it('given the HubSpot connector’s uses of the SDK, then every API group it reaches is kept in the bundle', () => {

@@ -7,11 +7,14 @@ export interface FakeSecretsManager {
   url: string;
   /** SecretId → how many times it was read. */
   reads: Map<string, number>;
+  /** SecretIds in the order they were read. */
+  log: string[];
   close(): Promise<void>;
 }
 
 export async function startFakeSecretsManager(secrets: Record<string, string>): Promise<FakeSecretsManager> {
   const reads = new Map<string, number>();
+  const log: string[] = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk) => {
@@ -27,6 +30,7 @@ export async function startFakeSecretsManager(secrets: Record<string, string>): 
         return reply(400, { __type: 'UnknownOperationException', message: String(req.headers['x-amz-target']) });
       const id = String((JSON.parse(body) as { SecretId?: string }).SecretId);
       reads.set(id, (reads.get(id) ?? 0) + 1);
+      log.push(id);
       const value = secrets[id];
       if (value === undefined)
         return reply(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
@@ -42,5 +46,5 @@ export async function startFakeSecretsManager(secrets: Record<string, string>): 
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, reads, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, reads, log, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
