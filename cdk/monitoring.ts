@@ -60,6 +60,8 @@ export class Monitoring extends Construct {
 
     const alarm = (id: string, metric: cloudwatch.IMetric, description: string, threshold = 1) => {
       const a = new cloudwatch.Alarm(this, id, {
+        // Named for the e-mail subject: Healthscore-RunFailed, Healthscore-ScoreBatchErrorRate, …
+        alarmName: `${props.name}-${id}`,
         alarmDescription: description,
         metric,
         threshold,

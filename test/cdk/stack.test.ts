@@ -256,6 +256,7 @@ describe('monitoring', () => {
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
     const topic = stack.getLogicalId(stack.monitoring.topic.node.defaultChild as never);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topic }]);
+    expect(alarms.map((a) => a.AlarmName)).toContain('Healthscore-RunFailed');
   });
 
   it('given the alarm topic, then it is KMS-encrypted, SSL-only, and e-mails the configured address (undeliverable mail kept in the DLQ)', () => {
