@@ -5,15 +5,7 @@
 // batch from state; without a sync at this `asOf` (e.g. a webhook rescoring one account) it reads
 // just the batch's customers (two calls each).
 import type { SignalValue } from '../../lib/signals/catalog.ts';
-import type {
-  AccountRef,
-  RejectedRecord,
-  SignalSource,
-  SourceContext,
-  SourceReadResult,
-  StateStore,
-  SyncReport,
-} from '../shared/source.ts';
+import type { AccountRef, RejectedRecord, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { addDays, type BillingHistory, isoDay, pruneHistory, recordDay } from './billing-history.ts';
 import { type CustomerBilling, fromStripeSubscriptions } from './billing-model.ts';

@@ -17,7 +17,6 @@ import type { StateStore } from '../../connectors/shared/source.ts';
 import { addDays } from '../../lib/history/day-math.ts';
 import type { AccountState, BatchSummary, DayRecord, PlannedBatch, RunRecord } from './records.ts';
 
-const DAY_S = 86_400;
 /** DynamoDB items are capped at 400 KB: larger source state is split into parts. */
 const PART_CHARS = 300_000;
 
