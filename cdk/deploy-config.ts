@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { SECRETS, type SecretName } from '../pipeline/run-config.ts';
 import { validateVendorSections } from './vendor-sections.ts';
 

@@ -150,10 +150,12 @@ export class HealthscoreStack extends Stack {
       if (spec.table.length)
         f.role.addToPolicy(new iam.PolicyStatement({ sid: 'TableCallsItMakes', actions: spec.table, resources: [this.table.tableArn] }));
       const secrets = vendors.map((v) => secretArn(c.secrets[v as keyof typeof c.secrets] as string));
-      f.role.addToPolicy(
-        new iam.PolicyStatement({ sid: 'ReadItsVendorSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets }),
-      );
-      if (c.secretsKmsKeyArn)
+      // summarize reads only the table: no vendor, so no secret statement at all.
+      if (secrets.length > 0)
+        f.role.addToPolicy(
+          new iam.PolicyStatement({ sid: 'ReadItsVendorSecrets', actions: ['secretsmanager:GetSecretValue'], resources: secrets }),
+        );
+      if (c.secretsKmsKeyArn && secrets.length > 0)
         f.role.addToPolicy(
           new iam.PolicyStatement({
             sid: 'DecryptSecretsViaSecretsManager',

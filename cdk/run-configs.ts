@@ -9,7 +9,8 @@ export type FunctionRole = 'plan' | 'scoreBatch' | 'summarize' | 'setup';
 
 /** Which vendors' sections (and so secrets) each function needs. */
 export function vendorsFor(role: FunctionRole, c: DeployConfig): string[] {
-  if (role === 'summarize' || role === 'setup') return [c.crm];
+  if (role === 'summarize') return [];
+  if (role === 'setup') return [c.crm];
   return [c.crm, ...c.sources, ...(role === 'scoreBatch' && c.secrets.slack ? ['slack'] : [])];
 }
 

@@ -48,7 +48,7 @@ const vendorThrottled: sfn.RetryProps = {
  * runs again. Sandbox.Timedout covers a worker killed at the deadline itself.
  */
 const batchStopped: sfn.RetryProps = {
-  errors: ['Error', 'Sandbox.Timedout'],
+  errors: ['BatchStoppedError', 'Sandbox.Timedout'],
   interval: Duration.seconds(10),
   backoffRate: 2,
   maxAttempts: 3,

@@ -1,7 +1,7 @@
 // Lambda: the schedule starts a run. Lists the CRM's accounts into batches, syncs the sources once,
 // and returns the batch list the state machine's Distributed Map fans out.
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { planRun } from '../pipeline/run/plan.ts';
 import { logger, runOptions, runtime } from './runtime.ts';
 

@@ -5,7 +5,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
 import { buildConnectors, parseRunConfig, type RunConfig, SECRETS, type SecretName } from '../pipeline/run-config.ts';
@@ -30,14 +30,29 @@ async function secretFromManager(name: SecretName): Promise<string | undefined> 
   return value;
 }
 
+function readEnvironment(): { env: z.infer<typeof envSchema>; config: RunConfig } {
+  const env = envSchema.parse(process.env);
+  return { env, config: parseRunConfig(JSON.parse(env.HEALTHSCORE_CONFIG), 'HEALTHSCORE_CONFIG') };
+}
+
+let cachedStore: DynamoStore | undefined;
+
+/** Only the table: for steps that read the run's checkpoints and need no vendor (summarize). */
+export function storeRuntime(): DynamoStore {
+  if (!cachedStore) {
+    const { env, config } = readEnvironment();
+    cachedStore = new DynamoStore(new DynamoDBClient({}), { tableName: env.TABLE_NAME, retentionDays: config.retentionDays });
+  }
+  return cachedStore;
+}
+
 let cached: Promise<{ deps: RunDeps; config: RunConfig }> | undefined;
 
 export function runtime(): Promise<{ deps: RunDeps; config: RunConfig }> {
   cached ??= (async () => {
-    const env = envSchema.parse(process.env);
-    const config = parseRunConfig(JSON.parse(env.HEALTHSCORE_CONFIG), 'HEALTHSCORE_CONFIG');
+    const { config } = readEnvironment();
     const connectors = await buildConnectors(config, secretFromManager);
-    const store = new DynamoStore(new DynamoDBClient({}), { tableName: env.TABLE_NAME, retentionDays: config.retentionDays });
+    const store = storeRuntime();
     const deps: RunDeps = {
       ...connectors,
       store,

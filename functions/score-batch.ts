@@ -1,9 +1,14 @@
 // Lambda: one batch of a run. Stops before the deadline; an unfinished batch is not checkpointed,
 // so the state machine's retry runs it again (every step of a batch is idempotent).
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { scoreBatch } from '../pipeline/run/score-batch.ts';
 import { logger, runOptions, runtime } from './runtime.ts';
+
+/** The state machine retries this error by name: the batch is not checkpointed and runs again. */
+export class BatchStoppedError extends Error {
+  override name = 'BatchStoppedError';
+}
 
 const eventSchema = z.object({ runId: z.string().min(1), asOf: z.iso.datetime(), index: z.number().int().min(0) });
 
@@ -14,6 +19,7 @@ export async function handler(event: unknown, context: Context) {
   const { deps, config } = await runtime();
   const signal = AbortSignal.timeout(Math.max(1000, context.getRemainingTimeInMillis() - 15_000));
   const outcome = await scoreBatch(deps, runOptions(config, e.asOf, e.runId), e.index, signal);
-  if (signal.aborted) throw new Error(`batch ${e.index} of run ${e.runId} stopped before the Lambda deadline; it will be retried`);
+  if (signal.aborted)
+    throw new BatchStoppedError(`batch ${e.index} of run ${e.runId} stopped before the Lambda deadline; it will be retried`);
   return { runId: e.runId, index: e.index, skipped: outcome.skipped, scored: outcome.summary.scored };
 }

@@ -2,17 +2,16 @@
 // publishes the metrics the dashboard and alarms read.
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatSummary, summarizeRun } from '../pipeline/run/summary.ts';
-import { logger, metrics, runtime } from './runtime.ts';
+import { logger, metrics, storeRuntime } from './runtime.ts';
 
 const eventSchema = z.looseObject({ runId: z.string().min(1) });
 
 export async function handler(event: unknown, context: Context) {
   logger.addContext(context);
   const e = eventSchema.parse(event);
-  const { deps } = await runtime();
-  const summary = await summarizeRun(deps.store, e.runId);
+  const summary = await summarizeRun(storeRuntime(), e.runId);
   logger.info('run summary', { summary, text: formatSummary(summary) });
   metrics.addMetric('AccountsScored', MetricUnit.Count, summary.scored);
   metrics.addMetric('AccountsUnknown', MetricUnit.Count, summary.unknown);

@@ -3,7 +3,7 @@
 // Manager (the Lambdas) through a SecretSource, and are merged into each vendor's section here.
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createHubSpotConnector } from '../connectors/hubspot/index.ts';
 import { createMixpanelSource } from '../connectors/mixpanel/index.ts';
 import { createSalesforceConnector } from '../connectors/salesforce/connector.ts';

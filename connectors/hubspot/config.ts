@@ -2,7 +2,7 @@
 // portal is customized, which property (or association label) feeds which signal. Validated with
 // zod; defaults follow HubSpot's standard properties where one exists (hs_buying_role) and plain
 // custom property names otherwise.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../shared/errors.ts';
 
 /** How a contact is marked (champion, executive sponsor, left): a contact property or a company↔contact association label. */

@@ -2,7 +2,7 @@
 // or null, history versions with Date timestamps), checked before any mapping. A record that fails
 // is reported with its id and the reason; the rest of the page or batch goes on.
 // Docs: https://developers.hubspot.com/docs/api/crm/understanding-the-crm (objects, properties)
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RejectedRecord } from '../shared/source.ts';
 
 const validDate = z.date().refine((d) => !Number.isNaN(d.getTime()), 'expected a valid date-time');

@@ -1,7 +1,7 @@
 // The Mixpanel usage source's configuration (zod): where the project lives (region or explicit base
 // URLs), the service account, which events mean "active" and which are core features, the group-key
 // property that joins events to accounts, and the vendor limits the client budgets against.
-import { z } from 'zod';
+import * as z from 'zod';
 import { retryOverridesSchema } from '../shared/retry.ts';
 
 /** Mixpanel's hosts per data residency: the Query API and the raw export live on different hosts. */

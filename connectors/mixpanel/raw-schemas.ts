@@ -1,7 +1,7 @@
 // Raw Mixpanel API shapes (zod, as the vendor documents them) and the pure mappers from them into
 // what the usage aggregation needs: per-segment daily numbers from a segmentation report, and one
 // usage record per raw export line (or the reason the line is unusable).
-import { z } from 'zod';
+import * as z from 'zod';
 import { dayIndex, parseIsoDay } from './days.ts';
 
 /** GET /api/query/segmentation → {data: {series, values: {segment: {date: n}}}, legend_size}. */

@@ -1,7 +1,7 @@
 // Retries with a declarative policy: rate limits wait for the vendor's Retry-After (or window);
 // transient failures back off with capped, jittered exponential delays; everything else fails at
 // once. Total waiting is capped, so a run never hangs on a vendor that stays down.
-import { z } from 'zod';
+import * as z from 'zod';
 import { isRetryable, RateLimitedError } from './errors.ts';
 import { type Clock, type RateBudget, systemClock } from './rate-budget.ts';
 

@@ -1,6 +1,6 @@
 // Slack alerts through an incoming webhook (https://api.slack.com/messaging/webhooks): one Block Kit
 // message per alert with the score, tier, top drivers and a link to the CRM record.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, RateLimitedError, TransientError } from '../shared/errors.ts';
 import { observedFetch, registerSecret } from '../shared/http-trace.ts';
 import { sharedBudget } from '../shared/rate-budget.ts';

@@ -1,7 +1,7 @@
 // The Stripe source's configuration: credentials, where the API is, the rate-limit budget and retry
 // policy, and which billing facts this deployment trusts (does billing own the renewal date, which
 // products are seats). Parsed with zod; a bad config is a ConfigError that names the field.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../shared/errors.ts';
 import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../shared/retry.ts';
 

@@ -1,7 +1,7 @@
 // Raw Stripe API schemas (zod) for the objects the billing source reads, as Stripe documents them
 // (nullable where Stripe says so; only the fields we use are required). A record failing these is
 // reported with its id and skipped. https://docs.stripe.com/api/subscriptions/object
-import { z } from 'zod';
+import * as z from 'zod';
 
 const unix = z.number().int();
 const ref = z.union([z.string(), z.object({ id: z.string() }).loose()]);

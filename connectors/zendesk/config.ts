@@ -1,7 +1,7 @@
 // The Zendesk source's configuration: credentials (an agent's email and an API token), where the API
 // is (subdomain or base URL), rate-limit budgets, retry policy, and the support-signal definitions
 // (what counts as an escalation, which tags carry sentiment, how far the first run backfills).
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from '../shared/errors.ts';
 import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../shared/retry.ts';
 

@@ -1,7 +1,7 @@
 // Raw Zendesk API schemas (zod) for what the support source reads: tickets and organizations from
 // the incremental exports, satisfaction ratings, and the page envelopes with their cursors. Only the
 // fields we use are required. A record failing its schema is reported with its id and skipped.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const time = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date-time');
 

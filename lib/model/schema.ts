@@ -1,6 +1,6 @@
 // The model file format (YAML, validated here with zod): layers of weighted signals with explicit
 // normalizers, tiers, minimum completeness and override rules. Presets in models/ use this format.
-import { z } from 'zod';
+import * as z from 'zod';
 
 const scalar = z.union([z.number(), z.string(), z.boolean()]);
 

@@ -1,6 +1,6 @@
 // The AccountSnapshot: one account at one point in time, the unit every connector produces and the
 // scoring engine consumes (docs/scoring-method.md §2).
-import { z } from 'zod';
+import * as z from 'zod';
 import { type SignalValue, signalValueProblem } from './catalog.ts';
 
 const isoDate = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;

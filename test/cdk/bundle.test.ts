@@ -167,7 +167,8 @@ describe('bundles', () => {
     for (const role of ['setup', 'plan', 'scoreBatch', 'summarize'] as const) {
       const u = used.get(role);
       for (const op of u?.dynamodb ?? []) expect(FUNCTIONS[role].table, `${role} called ${op}`).toContain(op);
-      expect([...(u?.secrets ?? [])]).toEqual(['healthscore/hubspot']);
+      // summarize reads the table only: no vendor secret at all.
+      expect([...(u?.secrets ?? [])]).toEqual(role === 'summarize' ? [] : ['healthscore/hubspot']);
     }
     expect(used.get('setup')?.dynamodb.size).toBe(0);
     expect([...(used.get('scoreBatch')?.dynamodb ?? [])].sort()).toEqual(

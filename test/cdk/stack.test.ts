@@ -91,7 +91,7 @@ describe('functions', () => {
     }
     expect(sections('plan')).toEqual(['hubspot', 'stripe', 'zendesk', 'mixpanel']);
     expect(sections('scoreBatch')).toEqual(['hubspot', 'stripe', 'zendesk', 'mixpanel']);
-    expect(sections('summarize')).toEqual(['hubspot']);
+    expect(sections('summarize')).toEqual([]);
     expect(sections('setup')).toEqual(['hubspot']);
   });
 
@@ -132,7 +132,7 @@ describe('least privilege', () => {
       'healthscore/mixpanel',
       'healthscore/slack',
     ]);
-    expect(secretsOf('summarize')).toEqual(['healthscore/hubspot']);
+    expect(secretsOf('summarize')).toEqual([]);
     expect(secretsOf('setup')).toEqual(['healthscore/hubspot']);
     for (const role of Object.keys(FUNCTIONS) as FunctionRole[])
       expect(Object.keys(envOf(role)).filter((k) => k.startsWith('SECRET_'))).toEqual(
@@ -201,9 +201,15 @@ describe('run', () => {
   it('given a worker that is throttled, hits a vendor limit or stops before its deadline, then it is retried with backoff and jitter', () => {
     const retry = definition.States.Batches.ItemProcessor.States['Score batch'].Retry as Record<string, unknown>[];
     const forError = (e: string) => retry.find((r) => (r.ErrorEquals as string[]).includes(e));
-    for (const e of ['Lambda.TooManyRequestsException', 'RateLimitedError', 'TransientError', 'Error', 'Lambda.ServiceException'])
+    for (const e of [
+      'Lambda.TooManyRequestsException',
+      'RateLimitedError',
+      'TransientError',
+      'BatchStoppedError',
+      'Lambda.ServiceException',
+    ])
       expect(forError(e), e).toMatchObject({ BackoffRate: 2, MaxAttempts: expect.any(Number) });
-    for (const e of ['Lambda.TooManyRequestsException', 'RateLimitedError', 'Error'])
+    for (const e of ['Lambda.TooManyRequestsException', 'RateLimitedError', 'BatchStoppedError'])
       expect(forError(e)).toMatchObject({ JitterStrategy: 'FULL' });
     for (const e of ['ConfigError', 'QuotaExhaustedError']) expect(forError(e), `${e} must not be retried`).toBeUndefined();
   });
