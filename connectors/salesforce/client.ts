@@ -19,11 +19,11 @@ const TOKEN_HINT =
 const CONFIG_HINTS: Record<string, string> = {
   INVALID_SESSION_ID: TOKEN_HINT,
   INVALID_FIELD:
-    'a field in the mapping does not exist or is hidden from the integration user (field-level security): fix salesforce.mapping or grant access',
+    'a field in the mapping does not exist or is hidden from the integration user (field-level security): fix salesforce.mapping, or run setup (its permission set grants Read on the mapped Account and Contact fields) or grant access',
   INVALID_TYPE: 'an object the connector reads is unavailable to the integration user: check its object permissions',
   MALFORMED_QUERY: 'a query built from the mapping was rejected: check the field names in salesforce.mapping',
   INSUFFICIENT_ACCESS:
-    'the integration user lacks a permission: grant "API Enabled" and "Customize Application" (for setup) to its profile or permission set',
+    'the integration user lacks a permission: grant "API Enabled", and for setup "Customize Application" and "Modify Metadata Through Metadata API Functions", to its profile or a permission set',
   API_DISABLED_FOR_ORG: 'the API is not enabled for this org or user: enable "API Enabled" on the integration user profile',
   API_CURRENTLY_DISABLED: 'the API is disabled for this user: enable "API Enabled" on the integration user profile',
   FUNCTIONALITY_NOT_ENABLED:
@@ -50,11 +50,15 @@ function vendorError(body: string): { code: string; message: string } | undefine
   return undefined;
 }
 
+/** SOAP faults (always HTTP 500) that a retry can cure; any other fault is an answer, not an outage. */
+const TRANSIENT_FAULTS = new Set(['UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'UNABLE_TO_LOCK_ROW']);
+
 /** Turns one HTTP response into a typed error when retrying or stopping is the answer; else undefined. */
 function classifyResponse(res: HttpResponse): Error | undefined {
   const status = res.statusCode;
   const err = status >= 400 ? vendorError(res.body) : undefined;
   const text = err ? `${err.code}: ${redact(err.message)}` : `HTTP ${status}`;
+  const soapFault = status === 500 && err !== undefined && /<faultcode>/.test(res.body);
   if (err?.code === 'INVALID_SESSION_ID' || status === 401) return new ConfigError('salesforce', `${TOKEN_HINT} [${text}]`);
   if (err?.code === 'REQUEST_LIMIT_EXCEEDED') {
     if (/concurrent/i.test(err.message)) return new RateLimitedError('salesforce', text, undefined);
@@ -64,6 +68,8 @@ function classifyResponse(res: HttpResponse): Error | undefined {
     );
   }
   if (status === 429) return new RateLimitedError('salesforce', text, parseRetryAfter(res.headers['retry-after']));
+  // e.g. INSUFFICIENT_ACCESS "use of the Metadata API requires ... ModifyMetadata": a person must act.
+  if (soapFault && !TRANSIENT_FAULTS.has(err.code)) return toTypedError({ errorCode: err.code, message: err.message });
   if (status >= 500) return new TransientError('salesforce', `server error ${status} ${text}`);
   if (status >= 200 && status < 300 && res.body) {
     const type = res.headers['content-type'] ?? '';
@@ -95,6 +101,18 @@ export function toTypedError(err: unknown): Error {
   }
   if (e && e.name === 'AbortError') return err as Error;
   return new TransientError('salesforce', redact(String(e?.message ?? err)), { cause: err });
+}
+
+/** Salesforce's error code and message behind a typed error (e.g. INSUFFICIENT_ACCESS), when it gave one. */
+export function vendorErrorOf(err: unknown): { code: string; message: string } | undefined {
+  for (let e = err as { errorCode?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; depth++) {
+    if (typeof e.errorCode === 'string') {
+      const code = e.errorCode.replace(/^sf:/, '');
+      return { code, message: redact(String(e.message ?? '')).replace(`${code}: `, '') };
+    }
+    e = e.cause as typeof e;
+  }
+  return undefined;
 }
 
 export interface ApiUsage {

@@ -1,17 +1,19 @@
 // The Salesforce CRM connector (CrmConnector): accounts and their join keys, the relationship /
-// engagement / outcome signal source, the Account custom fields the score is written to, and tasks
-// for alerts, all through jsforce with one process-wide budget and the shared retry policy.
+// engagement / outcome signal source, the Account custom fields the score is written to (and the
+// permission set that lets the integration user write them), and tasks for alerts, all through
+// jsforce with one process-wide budget and the shared retry policy.
 import type { CrmConnector, CrmTask, ListAccountsOptions, ScoreWrite } from '../shared/crm.ts';
 import { DataError } from '../shared/errors.ts';
 import { listSalesforceAccounts } from './accounts.ts';
 import { type ApiUsage, SalesforceClient } from './client.ts';
 import { parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.ts';
-import { setupSalesforceFields } from './setup.ts';
+import { type SalesforceSetupReport, setupSalesforce } from './setup.ts';
 import { isSalesforceId, soqlIdList } from './soql.ts';
 import { createSalesforceSource } from './source.ts';
 import { writeSalesforceScores } from './writer.ts';
 
 export { type SalesforceConfig, type SalesforceConfigInput, salesforceConfigSchema } from './config.ts';
+export type { SalesforceSetupReport } from './setup.ts';
 
 const PRIORITY = { high: 'High', medium: 'Normal', low: 'Low' } as const;
 
@@ -29,6 +31,8 @@ export interface SalesforceConnector extends CrmConnector {
   readonly client: SalesforceClient;
   /** The org's API usage as last reported by Sforce-Limit-Info (undefined before the first call). */
   apiUsage(): ApiUsage | undefined;
+  /** Fields, permission set and its assignment; `warnings` when setup was refused but nothing is broken. */
+  setup(): Promise<SalesforceSetupReport>;
 }
 
 export function createSalesforceConnector(input: SalesforceConfigInput): SalesforceConnector {
@@ -50,7 +54,7 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
     apiUsage: () => client.usage,
     listAccounts: (options?: ListAccountsOptions) => listSalesforceAccounts(client, mapping, options),
     source: createSalesforceSource(client, mapping),
-    setup: () => setupSalesforceFields(client),
+    setup: () => setupSalesforce(client, mapping),
     writeScores: (rows: readonly ScoreWrite[], signal?: AbortSignal) => writeSalesforceScores(client, rows, signal),
     async createTask(task: CrmTask) {
       if (!isSalesforceId(task.accountId)) throw new DataError('salesforce', task.accountId, 'not a Salesforce record id');

@@ -12,6 +12,8 @@ export const KEY_PREFIX: Record<string, string> = {
   Task: '00T',
   Event: '00U',
   EventWhoRelation: '0RE',
+  PermissionSet: '0PS',
+  PermissionSetAssignment: '0Pa',
   CustomField: '00N',
   QueryLocator: '01g',
 };

@@ -1,12 +1,15 @@
-// The fake's Metadata API SOAP endpoint (/services/Soap/m/XX.X), enough for CustomField:
-// readMetadata, createMetadata, updateMetadata and upsertMetadata with Salesforce's envelopes,
-// per-component SaveResults and faults. A created field becomes queryable and writable on its object.
+// The fake's Metadata API SOAP endpoint (/services/Soap/m/XX.X), enough for CustomField and
+// PermissionSet: readMetadata, createMetadata, updateMetadata and upsertMetadata with Salesforce's
+// envelopes, per-component SaveResults and faults. A created field exists on its object but, as in a
+// real org, stays hidden from the integration user until field-level security grants it.
 import type { FakeRequest, FakeResponse, Handler } from '../shared/fake-server.ts';
+import type { FakeAccess } from './fake-access.ts';
 import type { FakeOrg, FieldDef } from './fake-org.ts';
 import { child, childrenNamed, localName, nodeToValue, parseXml, soapEnvelope, soapFault, valueToXml } from './fake-xml.ts';
 
 export interface MetadataContext {
   org: FakeOrg;
+  access: FakeAccess;
   /** Definitions as stored, by full name (e.g. "Account.Health_Score__c"). */
   customFields: Map<string, Record<string, unknown>>;
   /** The operations received, in order (tests assert that a second setup creates nothing). */
@@ -76,6 +79,42 @@ function toFieldDef(org: FakeOrg, md: Record<string, unknown>): { object: string
   }
 }
 
+const LABEL_WORDS = /__c$|_/g;
+
+/** CustomField metadata for a custom field the org had before (seeded), as readMetadata describes it. */
+function describeField(object: string, def: FieldDef): Record<string, unknown> {
+  const base = {
+    fullName: `${object}.${def.name}`,
+    label: def.name.replace(LABEL_WORDS, (m) => (m === '_' ? ' ' : '')),
+    required: 'false',
+  };
+  const valueSet = (values: string[]) => ({
+    restricted: 'true',
+    valueSetDefinition: { sorted: 'false', value: values.map((v) => ({ fullName: v, default: 'false', label: v })) },
+  });
+  switch (def.type) {
+    case 'double':
+    case 'int':
+      return { ...base, type: 'Number', precision: String(def.precision ?? 18), scale: String(def.scale ?? 0) };
+    case 'textarea':
+      return { ...base, type: 'LongTextArea', length: String(def.length ?? 32768), visibleLines: '3' };
+    case 'picklist':
+      return { ...base, type: 'Picklist', ...(def.values ? { valueSet: valueSet(def.values) } : {}) };
+    case 'multipicklist':
+      return { ...base, type: 'MultiselectPicklist', visibleLines: '4', ...(def.values ? { valueSet: valueSet(def.values) } : {}) };
+    case 'boolean':
+      return { ...base, type: 'Checkbox', defaultValue: 'false' };
+    case 'date':
+      return { ...base, type: 'Date' };
+    case 'datetime':
+      return { ...base, type: 'DateTime' };
+    case 'reference':
+      return { ...base, type: 'Lookup' };
+    default:
+      return { ...base, type: 'Text', length: String(def.length ?? 255) };
+  }
+}
+
 const saveResult = (fullName: string, error?: SaveError, created?: boolean) => ({
   ...(created === undefined ? {} : { created: String(created) }),
   ...(error ? { errors: { message: error.message, statusCode: error.statusCode } } : {}),
@@ -84,9 +123,19 @@ const saveResult = (fullName: string, error?: SaveError, created?: boolean) => (
 });
 
 export function metadataHandler(ctx: MetadataContext, maxVersion: string): Handler {
-  const save = (md: Record<string, unknown>, mode: 'create' | 'update' | 'upsert') => {
+  /** A custom field's definition: as saved through this API, or described from the org's own fields. */
+  const customField = (fullName: string): Record<string, unknown> | undefined => {
+    const saved = ctx.customFields.get(fullName);
+    if (saved) return saved;
+    const [objectName, name, ...rest] = fullName.split('.');
+    const object = objectName ? ctx.org.objectName(objectName) : undefined;
+    const def = object && name && rest.length === 0 ? ctx.org.field(object, name) : undefined;
+    return object && def?.custom ? describeField(object, def) : undefined;
+  };
+
+  const saveField = (md: Record<string, unknown>, mode: 'create' | 'update' | 'upsert') => {
     const fullName = str(md.fullName) ?? '';
-    const exists = ctx.customFields.has(fullName);
+    const exists = customField(fullName) !== undefined;
     if (mode === 'create' && exists)
       return saveResult(fullName, {
         statusCode: 'DUPLICATE_DEVELOPER_NAME',
@@ -100,9 +149,20 @@ export function metadataHandler(ctx: MetadataContext, maxVersion: string): Handl
     const checked = toFieldDef(ctx.org, md);
     if ('statusCode' in checked) return saveResult(fullName, checked, mode === 'upsert' ? false : undefined);
     ctx.org.defineField(checked.object, checked.def);
+    if (!exists) ctx.access.secure(checked.object, checked.def.name);
     ctx.customFields.set(fullName, md);
     return saveResult(fullName, undefined, mode === 'upsert' ? !exists : undefined);
   };
+
+  const savePermissionSet = (md: Record<string, unknown>, mode: 'create' | 'update' | 'upsert') => {
+    const fullName = str(md.fullName) ?? '';
+    const saved = ctx.access.savePermissionSet(md, mode);
+    if ('statusCode' in saved) return saveResult(fullName, saved, mode === 'upsert' ? false : undefined);
+    return saveResult(fullName, undefined, mode === 'upsert' ? saved.created : undefined);
+  };
+
+  const stored = (type: string, fullName: string) =>
+    type === 'CustomField' ? customField(fullName) : ctx.access.permissionSets.get(fullName);
 
   // https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_crud_calls_intro.htm
   return (req: FakeRequest): FakeResponse => {
@@ -117,17 +177,23 @@ export function metadataHandler(ctx: MetadataContext, maxVersion: string): Handl
       call = undefined;
     }
     if (!call) return xml(500, soapFault('INVALID_SOAP_REQUEST', 'Could not read the SOAP envelope'));
+    if (!ctx.access.permissions.modifyMetadata)
+      return xml(
+        500,
+        soapFault('INSUFFICIENT_ACCESS', 'use of the Metadata API requires a user with the ModifyAllData or ModifyMetadata permissions'),
+      );
     const operation = localName(call);
     if (operation === 'readMetadata') {
       const type = child(call, 'type')?.text.trim();
       const names = childrenNamed(call, 'fullNames').map((n) => n.text.trim());
       ctx.operations.push({ operation, fullNames: names });
-      if (type !== 'CustomField') return xml(500, soapFault('INVALID_TYPE', `This fake reads CustomField only, not ${type}`));
+      if (type !== 'CustomField' && type !== 'PermissionSet')
+        return xml(500, soapFault('INVALID_TYPE', `This fake reads CustomField and PermissionSet only, not ${type}`));
       if (names.length > MAX_COMPONENTS)
         return xml(500, soapFault('LIMIT_EXCEEDED', `Too many fullNames: at most ${MAX_COMPONENTS} per call`));
       const records = names
-        .map((n) => ctx.customFields.get(n))
-        .map((md) => (md ? valueToXml('records', md, ' xsi:type="CustomField"') : '<records xsi:nil="true"/>'))
+        .map((n) => stored(type, n))
+        .map((md) => (md ? valueToXml('records', md, ` xsi:type="${type}"`) : '<records xsi:nil="true"/>'))
         .join('');
       return xml(200, soapEnvelope(`<readMetadataResponse><result>${records}</result></readMetadataResponse>`));
     }
@@ -140,9 +206,12 @@ export function metadataHandler(ctx: MetadataContext, maxVersion: string): Handl
     const results = components.map((c) => {
       const type = c.attrs['xsi:type'];
       const md = nodeToValue(c) as Record<string, unknown>;
-      if (type !== 'CustomField')
-        return saveResult(str(md.fullName) ?? '', { statusCode: 'INVALID_TYPE', message: `This fake saves CustomField only, not ${type}` });
-      return save(md, mode);
+      if (type === 'CustomField') return saveField(md, mode);
+      if (type === 'PermissionSet') return savePermissionSet(md, mode);
+      return saveResult(str(md.fullName) ?? '', {
+        statusCode: 'INVALID_TYPE',
+        message: `This fake saves CustomField and PermissionSet only, not ${type}`,
+      });
     });
     return xml(200, soapEnvelope(`<${operation}Response>${valueToXml('result', results)}</${operation}Response>`));
   };

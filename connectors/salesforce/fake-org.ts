@@ -1,6 +1,8 @@
 // The fake org's data: objects with their field definitions (standard fields plus the custom ones
 // the seed or the Metadata API adds), records keyed by 18-character id, and field-level checks on
-// writes that answer with Salesforce's status codes (INVALID_FIELD, STRING_TOO_LONG, ...).
+// writes that answer with Salesforce's status codes (INVALID_FIELD, STRING_TOO_LONG, ...), including
+// field-level security: a field the API user cannot see does not exist for it, one it can only read
+// refuses writes.
 import { IdSequence, sameId } from './fake-ids.ts';
 
 export type FieldType =
@@ -32,6 +34,9 @@ export interface FieldDef {
 
 export type SfValue = string | number | boolean | null;
 export type SfRecord = Record<string, SfValue>;
+
+/** What field-level security lets the API user do with a field. */
+export type FieldAccess = 'none' | 'read' | 'edit';
 
 export interface RecordError {
   statusCode: string;
@@ -65,7 +70,15 @@ const STANDARD: Record<string, FieldDef[]> = {
     std('Email', 'string', { length: 80 }),
     std('Title', 'string', { length: 128 }),
   ],
-  User: [std('Name', 'string'), std('Email', 'string'), std('IsActive', 'boolean')],
+  User: [std('Name', 'string'), std('Email', 'string'), std('Username', 'string'), std('IsActive', 'boolean')],
+  PermissionSet: [
+    std('Name', 'string', { length: 80 }),
+    std('Label', 'string', { length: 80 }),
+    std('Description', 'textarea', { length: 255 }),
+    std('IsOwnedByProfile', 'boolean', { readOnly: true }),
+    std('NamespacePrefix', 'string', { readOnly: true }),
+  ],
+  PermissionSetAssignment: [std('AssigneeId', 'reference'), std('PermissionSetId', 'reference')],
   Task: [
     std('AccountId', 'reference', { readOnly: true }),
     std('WhatId', 'reference'),
@@ -104,6 +117,8 @@ export class FakeOrg {
   readonly updateCounts = new Map<string, number>();
   /** Vendor time in ms (the fake's clock), used to stamp writes. */
   now: () => number;
+  /** Field-level security for the API user; every field is editable when unset. */
+  fieldAccess: (object: string, field: string) => FieldAccess = () => 'edit';
 
   constructor(now: () => number) {
     this.now = now;
@@ -119,6 +134,12 @@ export class FakeOrg {
 
   field(object: string, name: string): FieldDef | undefined {
     return this.schema.get(object)?.get(name.toLowerCase());
+  }
+
+  /** The field as the API user sees it: undefined when it does not exist or field-level security hides it. */
+  visibleField(object: string, name: string): FieldDef | undefined {
+    const f = this.field(object, name);
+    return f && this.fieldAccess(object, f.name) !== 'none' ? f : undefined;
   }
 
   fields(object: string): FieldDef[] {
@@ -174,12 +195,18 @@ export class FakeOrg {
     if (touch) record.LastModifiedDate = record.SystemModstamp = sfDateTime(this.now());
   }
 
-  /** Checks values the way the API does before a create or update; returns the first error. */
+  /** Checks values the way the API does before a create or update (as the API user); returns the first error. */
   check(object: string, values: Record<string, unknown>): RecordError | undefined {
     for (const [key, value] of Object.entries(values)) {
-      const f = this.field(object, key);
+      const f = this.visibleField(object, key);
       if (!f) return err('INVALID_FIELD', `No such column '${key}' on sobject of type ${object}`, []);
-      if (f.readOnly) return err('INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${f.name}.`, [f.name]);
+      // https://developer.salesforce.com/docs/atlas.en-us.api.meta/api/sforce_api_calls_concepts_core_data_objects.htm
+      if (f.readOnly || this.fieldAccess(object, f.name) !== 'edit')
+        return err(
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          `Unable to create/update fields: ${f.name}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          [f.name],
+        );
       if (value === null) continue;
       const bad = checkValue(f, value);
       if (bad) return bad;

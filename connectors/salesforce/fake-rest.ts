@@ -1,7 +1,8 @@
 // The fake's REST API under /services/data/vXX.X: SOQL query with nextRecordsUrl paging, sObject
 // collections update (PATCH /composite/sobjects, 200 records, allOrNone, per-record results) and
-// sObject create (Task insert), with Salesforce's payloads and error bodies.
+// sObject create (Task insert, PermissionSetAssignment insert), with Salesforce's payloads and error bodies.
 import type { FakeRequest, FakeResponse, Handler } from '../shared/fake-server.ts';
+import type { FakeAccess } from './fake-access.ts';
 import { isSalesforceId } from './fake-ids.ts';
 import type { FakeOrg, RecordError } from './fake-org.ts';
 import { sfDateTime } from './fake-org.ts';
@@ -10,6 +11,8 @@ import { runSoql } from './fake-soql-eval.ts';
 
 export interface RestContext {
   org: FakeOrg;
+  /** The API user's permissions (who may assign permission sets). */
+  access: FakeAccess;
   /** Highest API version the fake org serves, e.g. "62.0". */
   version: string;
   /** Records per query page (Salesforce: 2,000). */
@@ -140,7 +143,7 @@ export function restRoutes(ctx: RestContext): Route[] {
     const type = ctx.org.objectName(req.params.type ?? '');
     if (!type) return restError(404, 'NOT_FOUND', 'The requested resource does not exist');
     const values = { ...((req.json as Record<string, unknown> | undefined) ?? {}) };
-    const error = ctx.org.check(type, values);
+    const error = ctx.org.check(type, values) ?? (type === 'PermissionSetAssignment' ? ctx.access.checkAssignment(values) : undefined);
     if (error) return restError(400, error.statusCode, error.message, error.fields);
     for (const key of ['WhatId', 'WhoId', 'OwnerId'] as const) {
       const ref = values[key];

@@ -1,12 +1,15 @@
 // A fake Salesforce org on 127.0.0.1 for tests and the local demo: the REST query / collections /
-// create endpoints and the Metadata API SOAP endpoint jsforce calls, session checks answered with
-// INVALID_SESSION_ID, a rolling 24-hour API allocation reported in Sforce-Limit-Info on every
-// response (REQUEST_LIMIT_EXCEEDED past it), the kit's fault injection, seeding and read helpers.
+// create / describe endpoints, the identity service and the Metadata API SOAP endpoint jsforce
+// calls, session checks answered with INVALID_SESSION_ID, field-level security for the integration
+// user the session belongs to, a rolling 24-hour API allocation reported in Sforce-Limit-Info on
+// every response (REQUEST_LIMIT_EXCEEDED past it), the kit's fault injection, seeding and read helpers.
 import type { SeedAccount } from '../shared/crm-seed.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../shared/fake-server.ts';
 import { defaultSalesforceMapping, type SalesforceMapping } from './config.ts';
+import { FakeAccess, type IntegrationUserOptions, type UserPermissions } from './fake-access.ts';
+import { identityRoutes } from './fake-identity.ts';
 import { metadataHandler } from './fake-metadata.ts';
-import { FakeOrg, type RecordError, type SfRecord } from './fake-org.ts';
+import { FakeOrg, type FieldAccess, type RecordError, type SfRecord } from './fake-org.ts';
 import { restError, restRoutes } from './fake-rest.ts';
 import { defineOrgCustomization, SeedLoader } from './fake-seed.ts';
 import { soapFault } from './fake-xml.ts';
@@ -22,6 +25,8 @@ export interface SalesforceFakeOptions {
   clock?: FakeClock;
   /** The org customization to create (fields the seed writes); the connector's defaults when absent. */
   mapping?: SalesforceMapping;
+  /** The user the session belongs to: its username and whether it may manage / assign permission sets (default yes). */
+  integrationUser?: IntegrationUserOptions;
 }
 
 const DAY_MS = 86_400_000;
@@ -52,6 +57,18 @@ export interface SalesforceFake {
   customFields(): Map<string, Record<string, unknown>>;
   /** Metadata API operations received, in order. */
   metadataOperations(): { operation: string; fullNames: string[] }[];
+  /** The User id and username the session belongs to. */
+  integrationUser: { id: string; username: string };
+  /** Changes what the integration user may do from now on (an admin editing its profile). */
+  setUserPermissions(permissions: Partial<UserPermissions>): void;
+  /** What field-level security lets the integration user do with a field ("Account.Health_Score__c"). */
+  fieldAccess(fullName: string): FieldAccess;
+  /** An admin sets field-level security on the integration user's profile. */
+  grantOnProfile(fullName: string, access: FieldAccess): void;
+  /** Permission set metadata saved through the Metadata API, by full name (values as sent: strings). */
+  permissionSets(): Map<string, Record<string, unknown>>;
+  /** Names of the permission sets assigned to a user (the integration user by default). */
+  assignedPermissionSets(userId?: string): string[];
   /** API requests counted against the daily allocation in the current window. */
   apiUsage(): { used: number; limit: number };
   close(): Promise<void>;
@@ -64,6 +81,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   const allocation = new WindowLimit(dailyLimit, DAY_MS, clock);
   const accessToken = `00DHs0000000001!AQ${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}.fake`;
   const org = new FakeOrg(() => clock.now());
+  const access = new FakeAccess(org, options.integrationUser);
   const mapping = options.mapping ?? defaultSalesforceMapping;
   defineOrgCustomization(org, mapping);
   const seed = new SeedLoader(org, mapping);
@@ -113,9 +131,12 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     return undefined;
   };
 
-  for (const [method, path, handler] of restRoutes({ org, version, pageSize: options.pageSize ?? 2000, recordFailures }))
+  for (const [method, path, handler] of [
+    ...restRoutes({ org, access, version, pageSize: options.pageSize ?? 2000, recordFailures }),
+    ...identityRoutes({ org, access, version }),
+  ])
     server.route(method, path, withLimitInfo(handler));
-  server.route('POST', '/services/Soap/m/:version', withLimitInfo(metadataHandler({ org, customFields, operations }, version)));
+  server.route('POST', '/services/Soap/m/:version', withLimitInfo(metadataHandler({ org, access, customFields, operations }, version)));
 
   const instanceUrl = await server.start();
   return {
@@ -145,6 +166,17 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     tasks: () => org.records('Task').map((r) => ({ ...r })),
     customFields: () => new Map(customFields),
     metadataOperations: () => [...operations],
+    integrationUser: { id: access.userId, username: access.username },
+    setUserPermissions: (permissions) => {
+      Object.assign(access.permissions, permissions);
+    },
+    fieldAccess: (fullName) => {
+      const [object, field] = fullName.split('.');
+      return access.access(org.objectName(object ?? '') ?? object ?? '', field ?? '');
+    },
+    grantOnProfile: (fullName, level) => access.grantOnProfile(fullName, level),
+    permissionSets: () => new Map(access.permissionSets),
+    assignedPermissionSets: (userId = access.userId) => access.assignedTo(userId),
     apiUsage: () => ({ used, limit: dailyLimit }),
     close: () => server.stop(),
   };

@@ -1,6 +1,7 @@
 // Runs a parsed SOQL query against the fake org: checks the object and every field like the real
-// API (INVALID_TYPE, INVALID_FIELD with Salesforce's wording), filters, sorts, limits and projects
-// the rows into the REST shape (canonical field names, `attributes`, null for empty fields).
+// API (INVALID_TYPE, INVALID_FIELD with Salesforce's wording, also for a field that field-level
+// security hides), filters, sorts, limits and projects the rows into the REST shape (canonical
+// field names, `attributes`, null for empty fields).
 
 import { sameId } from './fake-ids.ts';
 import type { FakeOrg, FieldDef, SfRecord, SfValue } from './fake-org.ts';
@@ -17,7 +18,7 @@ function resolveObject(org: FakeOrg, name: string): string {
 }
 
 function resolveField(org: FakeOrg, object: string, name: string): FieldDef {
-  const f = org.field(object, name);
+  const f = org.visibleField(object, name);
   if (!f)
     throw new SoqlError(
       'INVALID_FIELD',

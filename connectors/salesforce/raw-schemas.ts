@@ -1,6 +1,7 @@
 // Raw API schemas (zod) of the records the connector reads, built from the field mapping because the
 // field names are configuration: Account (listing and signals), Contact, Task, Event, EventWhoRelation.
-// Each comes with the SOQL field list that selects exactly what it validates.
+// Each comes with the SOQL field list that selects exactly what it validates. Setup's answers (the
+// identity service, permission set metadata, Account describe) are checked here too.
 import { z } from 'zod';
 import type { RejectedRecord } from '../shared/source.ts';
 import type { SfRow } from './client.ts';
@@ -84,6 +85,28 @@ export function eventRecord(m: SalesforceMapping) {
 }
 
 export const eventWhoRelation = build({ EventId: sfId, RelationId: sfId });
+
+/** The identity service's answer (jsforce `identity()`): who the session belongs to. */
+export const identityRecord = z.looseObject({ user_id: sfId, username: z.string().min(1), organization_id: sfId });
+
+/** A row of a query that selects only Id. */
+export const idRow = z.looseObject({ Id: sfId });
+
+/** PermissionSet metadata as jsforce's readMetadata returns it (booleans already converted). */
+export const permissionSetMetadata = z.looseObject({
+  fullName: z.string().min(1),
+  label: z.string().nullish(),
+  description: z.string().nullish(),
+  fieldPermissions: z
+    .array(z.looseObject({ field: z.string().min(1), readable: z.boolean().nullish(), editable: z.boolean().nullish() }))
+    .nullish(),
+});
+
+/** An sObject describe: the fields the user can see, and whether it may write each. */
+export const sobjectDescribe = z.looseObject({
+  name: z.string(),
+  fields: z.array(z.looseObject({ name: z.string().min(1), updateable: z.boolean() })),
+});
 
 /** Splits rows into those that pass the schema and rejected ones (id and reason); never throws. */
 export function validateRows(rows: readonly SfRow[], schema: z.ZodType, kind: string): { valid: SfRow[]; rejected: RejectedRecord[] } {

@@ -98,13 +98,37 @@ describe('Salesforce client behaviour', () => {
         .trim()
         .split('\n')
         .map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines.map((l) => `${l.method} ${l.status}`)).toEqual(['GET 200', 'POST 200', 'POST 200', 'PATCH 200', 'POST 500']);
+      const exchange = (l: Record<string, unknown>) => {
+        const url = new URL(String(l.url));
+        const soap = /<soapenv:Body[^>]*><(\w+)/.exec(String(l.requestBody))?.[1] ?? '';
+        return `${l.method} ${l.status} ${url.pathname.replace(/\/[\w-]{15,18}(?=\/|$)/g, '/{id}')}${soap ? ` ${soap}` : ''}`;
+      };
+      expect(lines.map(exchange)).toEqual([
+        'GET 200 /services/data/v62.0/query',
+        ...['readMetadata', 'readMetadata', 'readMetadata', 'createMetadata'].map((op) => `POST 200 /services/Soap/m/62.0 ${op}`),
+        'POST 200 /services/Soap/m/62.0 readMetadata',
+        'POST 200 /services/Soap/m/62.0 upsertMetadata',
+        'GET 200 /services/data/v62.0',
+        'GET 200 /id/{id}/{id}',
+        'GET 200 /services/data/v62.0/query',
+        'GET 200 /services/data/v62.0/query',
+        'POST 201 /services/data/v62.0/sobjects/PermissionSetAssignment',
+        'GET 200 /services/data/v62.0/sobjects/Account/describe',
+        'PATCH 200 /services/data/v62.0/composite/sobjects',
+        'POST 500 /services/Soap/m/62.0 readMetadata',
+      ]);
       expect(lines.every((l) => l.vendor === 'salesforce' && typeof l.durationMs === 'number')).toBe(true);
       expect(lines[1]?.requestBody).toMatch(/<sessionId>\[REDACTED\]<\/sessionId>/);
-      expect(lines[3]?.requestBody).toMatchObject({ allOrNone: false, records: [expect.objectContaining({ Health_Score__c: 61 })] });
+      // jsforce's identity() puts the token in the URL: the trace masks it there too.
+      expect(lines.find((l) => String(l.url).includes('/id/'))?.url).toMatch(/oauth_token=\[REDACTED\]/);
+      expect(lines.find((l) => l.method === 'PATCH')?.requestBody).toMatchObject({
+        allOrNone: false,
+        records: [expect.objectContaining({ Health_Score__c: 61 })],
+      });
       expect(text).not.toContain(org.fake.accessToken);
       expect(text).not.toContain(org.fake.accessToken.split('!')[1]);
-      expect((callStats().salesforce?.calls ?? 0) - before).toBe(5);
+      expect(text).not.toContain(encodeURIComponent(org.fake.accessToken));
+      expect((callStats().salesforce?.calls ?? 0) - before).toBe(lines.length);
     } finally {
       delete process.env.HEALTHSCORE_HTTP_TRACE;
     }

@@ -19,12 +19,13 @@ const FIELDS = [
   'Health_Model__c',
   'Health_Updated_At__c',
 ].map((f) => `Account.${f}`);
+const ACCESS = ['PermissionSet.Healthscore_Integration', 'PermissionSetAssignment.Healthscore_Integration.integration@healthscore.example'];
 
 describe('Salesforce setup of the health-score fields', () => {
-  it('given a fresh org, when setup runs twice, then the first creates the nine Account fields in one call and the second only reads', async () => {
+  it('given a fresh org, when setup runs twice, then the first creates the nine Account fields in one call (and their permission set) and the second only reads', async () => {
     org = await startOrg();
     const first = await org.connector.setup();
-    expect(first.created.sort()).toEqual([...FIELDS].sort());
+    expect(first.created.sort()).toEqual([...FIELDS, ...ACCESS].sort());
     expect(first.updated).toEqual([]);
     const tier = org.fake.customFields().get('Account.Health_Tier__c') as { type: string; valueSet: unknown };
     expect(tier.type).toBe('Picklist');
@@ -33,8 +34,15 @@ describe('Salesforce setup of the health-score fields', () => {
     expect(org.fake.customFields().get('Account.Health_Updated_At__c')).toMatchObject({ type: 'DateTime' });
 
     const second = await org.connector.setup();
-    expect(second).toEqual({ created: [], updated: [], unchanged: FIELDS });
-    expect(org.fake.metadataOperations().map((o) => o.operation)).toEqual(['readMetadata', 'createMetadata', 'readMetadata']);
+    expect(second).toEqual({ created: [], updated: [], unchanged: [...FIELDS, ...ACCESS] });
+    const reads = (n: number) => Array.from({ length: n }, () => 'readMetadata');
+    expect(org.fake.metadataOperations().map((o) => o.operation)).toEqual([
+      ...reads(3), // the nine fields and the mapped ones, 10 per call
+      'createMetadata',
+      'readMetadata', // the permission set
+      'upsertMetadata',
+      ...reads(4),
+    ]);
   });
 
   it('given a tier picklist an admin made without "unknown", when setup runs, then only that field is updated', async () => {
@@ -49,7 +57,7 @@ describe('Salesforce setup of the health-score fields', () => {
     } as never);
     const report = await org.connector.setup();
     expect(report.updated).toEqual(['Account.Health_Tier__c']);
-    expect(report.unchanged).toHaveLength(8);
+    expect(report.unchanged).toHaveLength(8 + ACCESS.length);
   });
 
   it('given a Health_Score__c field of another type, when setup runs, then it fails with a ConfigError naming the field', async () => {
