@@ -203,9 +203,9 @@ function accessProblem(user: ConnectedUser, blocked: string[], set: AccessStep, 
   const head = `the integration user ${user.username} cannot edit ${blocked.map((f) => `Account.${f}`).join(', ')}, so every score write would be rejected.`;
   const again = 'then run setup again.';
   if ('denied' in set)
-    return `${head} Setup may not create or update permission sets [${set.denied}]. Ask a Salesforce admin either to run setup once as a user with "Manage Profiles and Permission Sets" and "Assign Permission Sets", or to create the ${ps} granting Read and Edit on ${SCORE_FIELDS.join(', ')} (and Read on the mapped custom fields) and assign it to ${user.username}; ${again}`;
+    return `${head} Setup may not create or update permission sets [${set.denied}]. Ask a Salesforce admin either to give ${user.username} "Manage Profiles and Permission Sets" and "Assign Permission Sets", or to create the ${ps} granting Read and Edit on ${SCORE_FIELDS.join(', ')} (and Read on the mapped custom fields) and assign it to ${user.username}; ${again}`;
   if ('denied' in assignment)
-    return `${head} The ${ps} grants that access but setup may not assign it [${assignment.denied}]. Ask a Salesforce admin to assign ${PERMISSION_SET.name} to ${user.username} (Setup > Users > ${user.username} > Permission Set Assignments) or to give that user "Assign Permission Sets"; ${again}`;
+    return `${head} The ${ps} grants that access but setup may not assign it [${assignment.denied}]. Ask a Salesforce admin to assign ${PERMISSION_SET.name} to ${user.username} (Setup > Permission Sets > ${PERMISSION_SET.label} > Manage Assignments) or to give that user "Assign Permission Sets"; ${again}`;
   return `${head} The ${ps} is assigned, so something else removes the access: give the user's profile Read and Edit on the Account object and check that no muting permission set hides the fields; ${again}`;
 }
 

@@ -88,6 +88,60 @@ describe('Salesforce fake org', () => {
     expect(bad).toMatchObject([{ success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION' }] }]);
   });
 
+  it('given a field created through the Metadata API, when jsforce queries, describes and grants it, then it stays hidden until a permission set is assigned, as in a real org', async () => {
+    const { fake, conn } = await connected();
+    await conn.metadata.create('CustomField', [
+      { fullName: 'Account.Tier_Note__c', label: 'Tier Note', type: 'Text', length: 40 },
+    ] as never);
+    await expect(conn.query('SELECT Tier_Note__c FROM Account')).rejects.toMatchObject({
+      errorCode: 'INVALID_FIELD',
+      message: expect.stringMatching(/^No such column 'Tier_Note__c' on entity 'Account'/),
+    });
+    const visible = async () => (await conn.sobject('Account').describe()).fields.find((f) => f.name === 'Tier_Note__c');
+    expect(await visible()).toBeUndefined();
+
+    const me = (await conn.identity()) as { user_id: string; username: string; organization_id: string };
+    expect(me).toMatchObject({ user_id: fake.integrationUser.id, username: 'integration@healthscore.example' });
+    expect(me.organization_id).toMatch(/^00D\w{15}$/);
+
+    const grant = (editable: boolean) =>
+      conn.metadata.upsert('PermissionSet', [
+        { fullName: 'Notes', label: 'Notes', fieldPermissions: [{ editable, field: 'Account.Tier_Note__c', readable: true }] },
+      ] as never);
+    expect(await grant(false)).toEqual([{ created: true, fullName: 'Notes', success: true, errors: [] }]);
+    const sets = await conn.query<{ Id: string; Name: string }>('SELECT Id, Name FROM PermissionSet WHERE IsOwnedByProfile = false');
+    expect(sets.records.map((r) => r.Name)).toEqual(['Notes']);
+    const assignment = { AssigneeId: me.user_id, PermissionSetId: sets.records[0]?.Id };
+    expect(await conn.sobject('PermissionSetAssignment').create(assignment)).toMatchObject({ success: true });
+    expect(await visible()).toMatchObject({ updateable: false });
+    expect(await grant(true)).toMatchObject([{ created: false, success: true }]);
+    expect(await visible()).toMatchObject({ updateable: true });
+    const read = (await conn.metadata.read('PermissionSet', ['Notes'])) as unknown as { fieldPermissions: unknown[] }[];
+    expect(read[0]?.fieldPermissions).toEqual([{ editable: true, field: 'Account.Tier_Note__c', readable: true }]);
+    await expect(conn.sobject('PermissionSetAssignment').create(assignment)).rejects.toMatchObject({ errorCode: 'DUPLICATE_VALUE' });
+  });
+
+  it('given bad permission set metadata or a user without the permission, when saved, then the per-component errors Salesforce gives come back', async () => {
+    const { fake, conn } = await connected({ integrationUser: { assignPermissionSets: false } });
+    const save = (fieldPermissions: unknown[]) =>
+      conn.metadata.upsert('PermissionSet', [{ fullName: 'Bad_Set', label: 'Bad', fieldPermissions }] as never);
+    expect(await save([{ editable: false, field: 'Account.Nope__c', readable: true }])).toMatchObject([
+      {
+        success: false,
+        errors: [{ statusCode: 'INVALID_CROSS_REFERENCE_KEY', message: 'In field: field - no CustomField named Account.Nope__c found' }],
+      },
+    ]);
+    expect(await save([{ editable: true, field: 'Account.Segment__c', readable: false }])).toMatchObject([
+      { success: false, errors: [{ statusCode: 'FIELD_INTEGRITY_EXCEPTION' }] },
+    ]);
+    fake.setUserPermissions({ managePermissionSets: false });
+    expect(await save([])).toMatchObject([{ success: false, errors: [{ statusCode: 'INSUFFICIENT_ACCESS' }] }]);
+    const profileSet = (await conn.query<{ Id: string }>('SELECT Id FROM PermissionSet')).records[0]?.Id;
+    await expect(
+      conn.sobject('PermissionSetAssignment').create({ AssigneeId: fake.integrationUser.id, PermissionSetId: profileSet }),
+    ).rejects.toMatchObject({ errorCode: 'INSUFFICIENT_ACCESS_OR_READONLY' });
+  });
+
   it('given the daily allocation, when it is used up, then REQUEST_LIMIT_EXCEEDED comes back with the usage header', async () => {
     const { fake } = await connected({ dailyLimit: 2 });
     const soql = `/services/data/v62.0/query?q=${encodeURIComponent('SELECT Id FROM Account')}`;

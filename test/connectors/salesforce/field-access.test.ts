@@ -123,7 +123,7 @@ describe('Salesforce field-level security for the integration user', () => {
     const message = await setup.catch((err: Error) => err.message);
     expect(message).toContain(`the integration user ${USER} cannot edit Account.Health_Score__c`);
     expect(message).toContain('[INSUFFICIENT_ACCESS');
-    expect(message).toContain('"Manage Profiles and Permission Sets" and "Assign Permission Sets"');
+    expect(message).toContain(`give ${USER} "Manage Profiles and Permission Sets" and "Assign Permission Sets"`);
     expect(message).toContain(
       `create the permission set "Healthscore integration" (API name ${PS}) granting Read and Edit on Account.Health_Score__c`,
     );
