@@ -20,5 +20,7 @@ export async function handler(event: unknown, context: Context) {
   const options = runOptions(config, asOf, e.runId);
   const plan = await planRun(deps, options, AbortSignal.timeout(Math.max(1000, context.getRemainingTimeInMillis() - 10_000)));
   logger.info('plan', { runId: plan.runId, batches: plan.batches.length, resumed: plan.resumed });
-  return { runId: plan.runId, asOf, batches: plan.batches.map((index) => ({ runId: plan.runId, asOf, index })) };
+  // A resumed run keeps the instant it was planned with, whatever time it is now.
+  const runAsOf = plan.asOf.toISOString();
+  return { runId: plan.runId, asOf: runAsOf, batches: plan.batches.map((index) => ({ runId: plan.runId, asOf: runAsOf, index })) };
 }

@@ -47,8 +47,13 @@ export function storeRuntime(): DynamoStore {
 }
 
 let cached: Promise<{ deps: RunDeps; config: RunConfig }> | undefined;
+let builtAt = 0;
+/** Connectors hold the secret values: rebuild them as often as secrets are re-read, so a rotated or fixed secret takes effect. */
+const REBUILD_AFTER_MS = 300_000;
 
 export function runtime(): Promise<{ deps: RunDeps; config: RunConfig }> {
+  if (cached && Date.now() - builtAt > REBUILD_AFTER_MS) cached = undefined;
+  builtAt = cached ? builtAt : Date.now();
   cached ??= (async () => {
     const { config } = readEnvironment();
     const connectors = await buildConnectors(config, secretFromManager);

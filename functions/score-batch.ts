@@ -2,6 +2,7 @@
 // so the state machine's retry runs it again (every step of a batch is idempotent).
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { QuotaExhaustedError } from '../connectors/shared/errors.ts';
 import { scoreBatch } from '../pipeline/run/score-batch.ts';
 import { logger, runOptions, runtime } from './runtime.ts';
 
@@ -18,7 +19,18 @@ export async function handler(event: unknown, context: Context) {
   logger.appendKeys({ runId: e.runId, batch: e.index });
   const { deps, config } = await runtime();
   const signal = AbortSignal.timeout(Math.max(1000, context.getRemainingTimeInMillis() - 15_000));
-  const outcome = await scoreBatch(deps, runOptions(config, e.asOf, e.runId), e.index, signal);
+  let outcome: Awaited<ReturnType<typeof scoreBatch>>;
+  try {
+    outcome = await scoreBatch(deps, runOptions(config, e.asOf, e.runId), e.index, signal);
+  } catch (err) {
+    if (!(err instanceof QuotaExhaustedError)) throw err;
+    // The CRM's daily allocation is used up: stop cleanly. The batch is not checkpointed; the summary
+    // reports the run incomplete with the reason, and tomorrow's run scores every account again.
+    const run = await deps.store.getRun(e.runId);
+    if (run && !run.stoppedBy) await deps.store.saveRun({ ...run, stoppedBy: err.message });
+    logger.warn('batch stopped: vendor quota', { error: err.message });
+    return { runId: e.runId, index: e.index, skipped: false, scored: 0, stopped: err.message };
+  }
   if (signal.aborted)
     throw new BatchStoppedError(`batch ${e.index} of run ${e.runId} stopped before the Lambda deadline; it will be retried`);
   return { runId: e.runId, index: e.index, skipped: outcome.skipped, scored: outcome.summary.scored };

@@ -26,6 +26,9 @@ export async function handler(event: unknown, context: Context) {
   for (const [vendor, n] of Object.entries(summary.calls)) metrics.addMetric(`VendorCalls_${vendor}`, MetricUnit.Count, n);
   for (const [vendor, n] of Object.entries(summary.rateLimited)) metrics.addMetric(`RateLimited_${vendor}`, MetricUnit.Count, n);
   metrics.publishStoredMetrics();
-  if (!summary.complete) throw new Error(`run ${e.runId} incomplete: ${summary.batches.done}/${summary.batches.total} batches done`);
+  if (!summary.complete && !summary.stoppedBy)
+    throw new Error(`run ${e.runId} incomplete: ${summary.batches.done}/${summary.batches.total} batches done`);
+  if (summary.stoppedBy)
+    logger.warn('run stopped early at a vendor quota; the next run scores every account again', { stoppedBy: summary.stoppedBy });
   return summary;
 }

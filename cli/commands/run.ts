@@ -5,6 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import { loadModel } from '../../pipeline/model-files.ts';
+import { RunOrderError } from '../../pipeline/run/plan.ts';
 import { runAll } from '../../pipeline/run/run-all.ts';
 import { formatSummary } from '../../pipeline/run/summary.ts';
 import { buildConnectors, ConfigErrorList, environmentSecrets, loadRunConfig, type RunConfig } from '../../pipeline/run-config.ts';
@@ -86,6 +87,16 @@ export const runCommand: Command = {
     } catch (err) {
       if (err instanceof ConfigError) {
         process.stderr.write(`healthscore run: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
+      if (err instanceof RunOrderError) {
+        process.stderr.write(`healthscore run: ${err.message}\n`);
+        return EXIT_USAGE;
+      }
+      if ((err as Error).name === 'ResourceNotFoundException') {
+        process.stderr.write(
+          `healthscore run: DynamoDB table '${config.table.name}' not found${config.table.region ? ` in ${config.table.region}` : ''}: deploy the stack (docs/deploy.md) or create a table with string keys pk (hash) and sk (range), TTL attribute expiresAt\n`,
+        );
         return EXIT_USAGE;
       }
       if (err instanceof QuotaExhaustedError) {

@@ -72,6 +72,17 @@ export function callStats(): Record<string, VendorCallStats> {
   return Object.fromEntries([...stats].map(([v, s]) => [v, { ...s }]));
 }
 
+/** Calls and 429s per vendor since an earlier `callStats()` snapshot. */
+export function callsSince(before: Record<string, VendorCallStats>): { calls: Record<string, number>; rateLimited: Record<string, number> } {
+  const calls: Record<string, number> = {};
+  const rateLimited: Record<string, number> = {};
+  for (const [vendor, s] of Object.entries(callStats())) {
+    calls[vendor] = s.calls - (before[vendor]?.calls ?? 0);
+    rateLimited[vendor] = s.rateLimited - (before[vendor]?.rateLimited ?? 0);
+  }
+  return { calls, rateLimited };
+}
+
 export function resetCallStats(): void {
   stats.clear();
 }

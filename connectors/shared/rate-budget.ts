@@ -50,6 +50,7 @@ export class RateBudget {
 
   /** Waits until a request may start, then counts it. Call `release()` when it ends (concurrency). */
   async acquire(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
     for (;;) {
       const now = this.clock.now();
       while (this.starts.length > 0 && (this.starts[0] as number) <= now - this.options.windowMs) this.starts.shift();

@@ -32,7 +32,9 @@ export interface ConfirmationResult {
  */
 export function confirmTier(previous: TierState | undefined, tier: Tier, day: string, frozen = false): ConfirmationResult {
   if (!previous) return { state: { confirmed: tier, confirmedSince: day, pending: null, pendingRuns: 0 }, change: null };
-  if (frozen || tier === 'unknown') return { state: previous, change: null };
+  // An outage resets any pending change: the two consecutive runs must both be on full data.
+  if (frozen) return { state: { ...previous, pending: null, pendingRuns: 0 }, change: null };
+  if (tier === 'unknown') return { state: previous, change: null };
   if (tier === previous.confirmed) return { state: { ...previous, pending: null, pendingRuns: 0 }, change: null };
   const runs = previous.pending === tier ? previous.pendingRuns + 1 : 1;
   if (runs >= CONFIRM_RUNS || previous.confirmed === 'unknown') {

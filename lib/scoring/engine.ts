@@ -102,10 +102,11 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot, 
       composite += (layer.weight / presentLayerWeight) * layerScore;
     }
   }
+  const enoughData = composite !== null && completeness + 1e-9 >= model.minCompleteness;
   completeness = roundTo(completeness, 4);
 
   // Rules, in order, over the running score. Score comparisons see the score as a CSM would (rounded).
-  let running: number | null = composite !== null && completeness + 1e-9 >= model.minCompleteness ? composite : null;
+  let running: number | null = enoughData ? composite : null;
   const ruleDrivers: Driver[] = [];
   const fired: string[] = [];
   const flags: string[] = [];
@@ -127,7 +128,7 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot, 
 
   const score = running === null ? null : roundHalfUp(running);
   const drivers: Driver[] = ruleDrivers;
-  if (composite !== null && completeness + 1e-9 < model.minCompleteness) {
+  if (composite !== null && !enoughData) {
     drivers.push({
       kind: 'data',
       id: 'completeness',

@@ -19,7 +19,8 @@ export function topDriverTexts(drivers: readonly Driver[], n = 3): string[] {
 export function toScoreProperties(r: DayRecord, asOf: Date): ScoreProperties {
   return {
     score: r.score,
-    tier: r.tierState.confirmed,
+    // The day's tier, read from the day's score: a CSM never sees "40, green". Alerts follow the confirmed tier.
+    tier: r.tier,
     drivers: topDriverTexts(r.drivers).join('\n'),
     change7d: r.change7d,
     change30d: r.change30d,

@@ -40,7 +40,8 @@ export async function gatherSignals(
       try {
         read = await source.read(accounts, ctx);
       } catch (err) {
-        if (err instanceof QuotaExhaustedError) throw err;
+        // Stopping is not an outage; nor is the CRM's quota (sources[0] is the CRM's: the run stops). Any other failure is this source's.
+        if (ctx.signal?.aborted || (err instanceof QuotaExhaustedError && source === sources[0])) throw err;
         result.failedSources[source.name] = (err as Error).message;
         ctx.log?.('source.read_failed', { source: source.name, error: (err as Error).message });
       }

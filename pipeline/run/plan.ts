@@ -2,6 +2,7 @@
 // sync once, and save it all as the run's checkpoint. Planning an already planned run returns it.
 
 import { QuotaExhaustedError } from '../../connectors/shared/errors.ts';
+import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
 import type { RejectedRecord } from '../../connectors/shared/source.ts';
 import { isoDay } from '../../lib/history/day-math.ts';
 import type { PlannedBatch, RunRecord } from '../store/records.ts';
@@ -9,9 +10,18 @@ import type { RunDeps, RunOptions } from './deps.ts';
 
 export interface PlanResult {
   runId: string;
+  /** The instant the run scores at: a resumed run keeps the one it was planned with. */
+  asOf: Date;
   batches: number[];
   resumed: boolean;
 }
+
+/** Runs move forward in time: scoring a day before the last one planned would rewrite the present with the past. */
+export class RunOrderError extends Error {
+  override name = 'RunOrderError';
+}
+
+const LAST_DAY_KEY = 'run:last-day';
 
 export function runIdFor(options: Pick<RunOptions, 'asOf' | 'runId'>): string {
   return options.runId ?? isoDay(options.asOf);
@@ -20,7 +30,15 @@ export function runIdFor(options: Pick<RunOptions, 'asOf' | 'runId'>): string {
 export async function planRun(deps: RunDeps, options: RunOptions, signal?: AbortSignal): Promise<PlanResult> {
   const runId = runIdFor(options);
   const existing = await deps.store.getRun(runId);
-  if (existing) return { runId, batches: range(existing.batches), resumed: true };
+  if (existing) return { runId, asOf: new Date(existing.asOf), batches: range(existing.batches), resumed: true };
+  const day = isoDay(options.asOf);
+  const lastDay = await deps.store.kv.get<string>(LAST_DAY_KEY);
+  if (lastDay !== undefined && day < lastDay) {
+    throw new RunOrderError(
+      `cannot run ${day}: the store already holds runs up to ${lastDay}, and a run must not score the past over the present`,
+    );
+  }
+  const callsBefore = callStats();
 
   const batches: PlannedBatch[] = [];
   const crmRejected: RejectedRecord[] = [];
@@ -49,7 +67,9 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
       syncs[source.name] = { records: report.records, rejected: report.rejected.length };
       for (const r of report.rejected) deps.log?.('source.record_rejected', { source: source.name, ...r });
     } catch (err) {
-      if (err instanceof QuotaExhaustedError) throw err;
+      // Only the CRM's quota stops the run: another source out of quota is a failed source like any other.
+      if (err instanceof QuotaExhaustedError && source === deps.crm.source) throw err;
+      if (signal?.aborted) throw err;
       failedSources[source.name] = (err as Error).message;
       deps.log?.('source.sync_failed', { source: source.name, error: (err as Error).message });
     }
@@ -66,11 +86,13 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     failedSources,
     syncs,
     crmRejected,
+    calls: callsSince(callsBefore),
   };
   // The run record goes last: a plan interrupted before it is simply planned again.
   await deps.store.saveRun(run);
+  await deps.store.kv.put(LAST_DAY_KEY, day);
   deps.log?.('run.planned', { runId, accounts, batches: batches.length, failedSources });
-  return { runId, batches: range(batches.length), resumed: false };
+  return { runId, asOf: options.asOf, batches: range(batches.length), resumed: false };
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

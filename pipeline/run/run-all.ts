@@ -13,11 +13,15 @@ export interface RunAllHooks {
 
 export async function runAll(deps: RunDeps, options: RunOptions, hooks: RunAllHooks = {}): Promise<RunSummary> {
   const plan = await planRun(deps, options, hooks.signal);
+  if (plan.resumed && plan.asOf.getTime() !== options.asOf.getTime()) {
+    deps.log?.('run.resumed', { runId: plan.runId, asOf: plan.asOf.toISOString(), note: 'resumed at the instant it was planned with' });
+  }
+  const runOptions = { ...options, asOf: plan.asOf, runId: plan.runId };
   let done = 0;
   for (const index of plan.batches) {
     if (hooks.signal?.aborted) break;
     try {
-      await scoreBatch(deps, options, index, hooks.signal);
+      await scoreBatch(deps, runOptions, index, hooks.signal);
     } catch (err) {
       if (!(err instanceof QuotaExhaustedError)) throw err;
       const run = await deps.store.getRun(plan.runId);

@@ -2,7 +2,7 @@
 // trend and the confirmed tier from history, store the day, write back what changed, alert once.
 // The batch is checkpointed when done, so a resumed run skips it.
 
-import { callStats } from '../../connectors/shared/http-trace.ts';
+import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
 import { confirmTier } from '../../lib/history/confirmation.ts';
 import { addDays, isoDay } from '../../lib/history/day-math.ts';
 import { applyOverride } from '../../lib/history/override.ts';
@@ -73,7 +73,8 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   summary.unmatched = gathered.unmatched;
   summary.rejected = gathered.rejected;
 
-  const windowStart = addDays(day, -31);
+  // 36 days: the 30-day change may look up to 5 days further back for a missing day.
+  const windowStart = addDays(day, -36);
   const histories = new Map<string, RecentDay[]>(
     ids.map((id) => [id, (states.get(id)?.recent ?? []).filter((r) => r.day < day && r.day >= windowStart)]),
   );
@@ -101,7 +102,11 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
     const result = overridden.result;
     const past = histories.get(account.accountId) ?? [];
     const previous = past.at(-1);
-    const trend = trendOf({ day, score: result.score }, past);
+    // Trends follow the model, not a CSM's override: setting or ending one is not a "drop".
+    const trend = trendOf(
+      { day, score: overridden.modelScore },
+      past.map((p) => ({ day: p.day, score: p.modelScore === undefined ? p.score : p.modelScore })),
+    );
     const outage = g.staleSources.length > 0 || g.failedSources.length > 0;
     const confirmation = confirmTier(previous?.tierState, result.tier, day, outage);
     if (confirmation.change) {
@@ -148,6 +153,7 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
       {
         day: r.day,
         score: r.score,
+        modelScore: r.modelScore,
         flags: r.flags,
         urgentDrop: r.urgentDrop,
         urgentSince: r.urgentSince,
@@ -161,10 +167,9 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   await writeBack(deps, records, states, options.asOf, summary, signal);
   await deliverAlerts(deps, records, histories, byId, summary);
   await deps.store.putStates([...states.values()] as AccountState[]);
-  for (const [vendor, s] of Object.entries(callStats())) {
-    summary.calls[vendor] = s.calls - (callsBefore[vendor]?.calls ?? 0);
-    summary.rateLimited[vendor] = s.rateLimited - (callsBefore[vendor]?.rateLimited ?? 0);
-  }
+  Object.assign(summary, callsSince(callsBefore));
+  // A run told to stop must not checkpoint a batch it may not have finished (a retry redoes it, idempotently).
+  signal?.throwIfAborted();
   await deps.store.markBatchDone(runId, batch as PlannedBatch, summary);
   deps.log?.('batch.done', { runId, index, scored: summary.scored, writes: summary.writes.written, alerts: summary.alerts.length });
   return { index, skipped: false, summary };

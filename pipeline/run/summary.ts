@@ -62,6 +62,8 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     add(total.rateLimited, s.rateLimited ?? {});
     total.dataErrors.push(...s.dataErrors);
   }
+  add(total.calls, run.calls?.calls ?? {});
+  add(total.rateLimited, run.calls?.rateLimited ?? {});
   const rejected = [...run.crmRejected.map((r) => ({ source: 'crm', ...r })), ...total.rejected];
   return {
     runId,

@@ -17,6 +17,8 @@ import type { StateStore } from '../../connectors/shared/source.ts';
 import { addDays } from '../../lib/history/day-math.ts';
 import type { AccountState, BatchSummary, DayRecord, PlannedBatch, RunRecord } from './records.ts';
 
+/** Run plans and checkpoints are kept this long: long enough to resume and to audit a run. */
+const RUN_RETENTION_DAYS = 35;
 /** DynamoDB items are capped at 400 KB: larger source state is split into parts. */
 const PART_CHARS = 300_000;
 
@@ -126,7 +128,7 @@ export class DynamoStore {
       await this.doc.send(
         new PutCommand({
           TableName: this.table,
-          Item: { pk: `ACCOUNT#${accountId}`, sk: `ALERT#${key}`, ...detail },
+          Item: { pk: `ACCOUNT#${accountId}`, sk: `ALERT#${key}`, expiresAt: this.expiry(this.retentionDays), ...detail },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -156,7 +158,12 @@ export class DynamoStore {
   // Runs -----------------------------------------------------------------------------------------
 
   async saveRun(run: RunRecord): Promise<void> {
-    await this.doc.send(new PutCommand({ TableName: this.table, Item: { pk: `RUN#${run.runId}`, sk: 'RUN', ...run } }));
+    await this.doc.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: { pk: `RUN#${run.runId}`, sk: 'RUN', expiresAt: this.expiry(RUN_RETENTION_DAYS), ...run },
+      }),
+    );
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
@@ -165,7 +172,8 @@ export class DynamoStore {
   }
 
   async savePlan(runId: string, batches: readonly PlannedBatch[]): Promise<void> {
-    await this.batchWrite(batches.map((b) => ({ pk: `RUN#${runId}`, sk: batchKey(b.index), status: 'pending', ...b })));
+    const expiresAt = this.expiry(RUN_RETENTION_DAYS);
+    await this.batchWrite(batches.map((b) => ({ pk: `RUN#${runId}`, sk: batchKey(b.index), status: 'pending', expiresAt, ...b })));
   }
 
   async loadBatch(runId: string, index: number): Promise<(PlannedBatch & { status: string; summary?: BatchSummary }) | undefined> {
@@ -176,7 +184,17 @@ export class DynamoStore {
   /** Checkpoint: the batch is done; a resumed run skips it. */
   async markBatchDone(runId: string, batch: PlannedBatch, summary: BatchSummary): Promise<void> {
     await this.doc.send(
-      new PutCommand({ TableName: this.table, Item: { pk: `RUN#${runId}`, sk: batchKey(batch.index), ...batch, status: 'done', summary } }),
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: `RUN#${runId}`,
+          sk: batchKey(batch.index),
+          expiresAt: this.expiry(RUN_RETENTION_DAYS),
+          ...batch,
+          status: 'done',
+          summary,
+        },
+      }),
     );
   }
 
@@ -247,6 +265,11 @@ export class DynamoStore {
     await this.doc.send(
       new PutCommand({ TableName: this.table, Item: { pk: `KV#${key}`, sk: 'KV', parts: chunks.length, value: chunks[0] } }),
     );
+  }
+
+  /** TTL (epoch seconds) `days` from now, for run bookkeeping and alert claims; history rows expire by their own day. */
+  private expiry(days: number): number {
+    return Math.floor(Date.now() / 1000) + days * 86_400;
   }
 
   // Batching helpers ---------------------------------------------------------------------------------

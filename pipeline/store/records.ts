@@ -49,6 +49,8 @@ export interface CarriedSignals {
 export interface RecentDay {
   day: string;
   score: number | null;
+  /** The model's own score (before a CSM override): trends and urgent drops are measured on it. */
+  modelScore?: number | null;
   flags: string[];
   urgentDrop: number | null;
   urgentSince: string | null;
@@ -100,6 +102,8 @@ export interface RunRecord {
   failedSources: Record<string, string>;
   syncs: Record<string, { records: number; rejected: number }>;
   crmRejected: { recordId: string; reason: string }[];
+  /** Vendor calls and 429s of the planning step (listing and portfolio-wide syncs). */
+  calls?: { calls: Record<string, number>; rateLimited: Record<string, number> };
   /** Set when a vendor's daily quota ended the run early. */
   stoppedBy?: string;
 }

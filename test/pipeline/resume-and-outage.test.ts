@@ -67,3 +67,36 @@ describe('a source down for the whole run', () => {
     }
   });
 });
+
+describe('planning rules', () => {
+  it('given a run stopped mid-way, when resumed the next morning, then it keeps the instant it was planned with', async () => {
+    h = await startHarness({ accounts: 10, days: 2 });
+    const harness = h;
+    const controller = new AbortController();
+    await harness.runDay(0, { batchSize: 5 }, { signal: controller.signal, onBatch: () => controller.abort() });
+    const nextMorning = new Date(`${harness.dayOf(1)}T07:00:00Z`);
+    const resumed = await harness.runDay(0, { batchSize: 5, runId: harness.dayOf(0), asOf: nextMorning });
+    expect(resumed).toMatchObject({ complete: true, scored: 10, day: harness.dayOf(0) });
+    for (const id of harness.ids.values()) {
+      expect((await harness.store.history(id, harness.dayOf(0), harness.dayOf(1))).map((r) => r.day)).toEqual([harness.dayOf(0)]);
+    }
+  });
+
+  it('given runs up to a day, when an earlier day is run, then it is refused rather than written over the present', async () => {
+    h = await startHarness({ accounts: 4, days: 3 });
+    await h.runDay(2);
+    await expect(h.runDay(1)).rejects.toThrow(/cannot run .*: the store already holds runs up to/);
+  });
+
+  it('given Mixpanel out of queries for the hour, then the run goes on without it and says so', async () => {
+    h = await startHarness({ accounts: 6, days: 2 });
+    await h.runDay(0);
+    h.vendors.mixpanel.server.inject({
+      fault: { kind: 'status', status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '3600' } },
+    });
+    const summary = await h.runDay(1);
+    expect(summary).toMatchObject({ complete: true, scored: 6 });
+    expect(summary.failedSources.mixpanel).toMatch(/rate limit/);
+    expect(summary.stoppedBy).toBeUndefined();
+  });
+});

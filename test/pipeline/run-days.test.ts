@@ -40,7 +40,7 @@ describe('given 8 accounts over 7 simulated days', () => {
     const [last] = await h.store.history(id(3), h.dayOf(DAYS - 1), h.dayOf(DAYS - 1));
     const props = h.vendors.hubspot?.companyProperties(id(3)) ?? {};
     expect(Number(props.healthscore_score)).toBe(last?.score);
-    expect(props.healthscore_tier).toBe(last?.tierState.confirmed);
+    expect(props.healthscore_tier).toBe(last?.tier);
     expect(props.healthscore_model).toBe('categories@1');
     expect(props.healthscore_drivers?.split('\n').length).toBeGreaterThan(0);
   });

@@ -62,9 +62,11 @@ describe('tier confirmation', () => {
     expect(confirmTier(green, 'yellow', '2026-10-01')).toEqual(confirmTier(green, 'yellow', '2026-10-01'));
   });
 
-  it('given an outage, then no progress is made towards a change', () => {
+  it('given an outage, then no progress is made towards a change and a pending change starts over', () => {
     const dip = confirmTier(green, 'red', '2026-10-01');
-    expect(confirmTier(dip.state, 'red', '2026-10-02', true)).toEqual({ state: dip.state, change: null });
+    const during = confirmTier(dip.state, 'red', '2026-10-02', true);
+    expect(during).toEqual({ state: green, change: null });
+    expect(confirmTier(during.state, 'red', '2026-10-03').change).toBeNull();
   });
 
   it('given an unknown tier, then the confirmed tier stays', () => {
