@@ -123,6 +123,7 @@ export const setupCommand: Command = {
       process.stdout.write(
         `created: ${report.created.join(', ') || 'none'}\nupdated: ${report.updated.join(', ') || 'none'}\nunchanged: ${report.unchanged.join(', ') || 'none'}\n`,
       );
+      for (const w of (report as { warnings?: string[] }).warnings ?? []) process.stderr.write(`warning: ${w}\n`);
       return EXIT_OK;
     } catch (err) {
       if (err instanceof ConfigError) {
