@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
+import { isSensitiveName } from '../connectors/shared/http-trace.ts';
 import { SECRETS, type SecretName } from '../pipeline/run-config.ts';
 import { validateVendorSections } from './vendor-sections.ts';
 
@@ -190,6 +191,25 @@ export function parseDeployConfig(raw: unknown, source: string, baseDir: string)
       problems.push(
         `run.${vendor}.${path.join('.')}: a secret never goes into the deploy config (it would end up in the template); put it in the Secrets Manager secret ${secrets[vendor]}`,
       );
+  }
+  // Any other field named like a credential (node-zendesk's `token`, a `privateAppToken`...) is refused too.
+  const walk = (value: unknown, path: string) => {
+    if (!value || typeof value !== 'object') return;
+    for (const [k, v] of Object.entries(value)) {
+      if (isSensitiveName(k) && typeof v === 'string')
+        problems.push(
+          `${path}.${k}: looks like a credential; secrets never go into the deploy config (they would end up in the template): use Secrets Manager`,
+        );
+      walk(v, `${path}.${k}`);
+    }
+  };
+  for (const vendor of [c.crm, ...sources] as const) {
+    const secretPath = (SECRETS[vendor].path as readonly string[]).join('.');
+    const section = structuredClone(c.run[vendor] ?? {}) as Record<string, unknown>;
+    // The known secret field is reported above with its own message.
+    if (secretPath === 'accessToken' || secretPath === 'apiKey' || secretPath === 'apiToken') delete section[secretPath];
+    if (secretPath === 'serviceAccount.secret') delete (section.serviceAccount as Record<string, unknown> | undefined)?.secret;
+    walk(section, `run.${vendor}`);
   }
   problems.push(...validateVendorSections(c.crm, sources, c.run));
 

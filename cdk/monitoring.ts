@@ -105,6 +105,18 @@ export class Monitoring extends Construct {
         period: Duration.days(1),
         label,
       });
+    // A source that fails (revoked key, vendor down) leaves the run green while its signals age out: page someone.
+    alarm(
+      'SourceFailed',
+      new cloudwatch.Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'FailedSources',
+        dimensionsMap: METRICS_DIMENSIONS,
+        statistic: cloudwatch.Stats.MAXIMUM,
+        period: Duration.hours(1),
+      }),
+      'A run could not read one of its sources: its last good signals are carried forward for maxStaleDays, then dropped. See the run summary in the summarize logs',
+    );
     const graph = (title: string, left: cloudwatch.IMetric[], stacked = false) =>
       new cloudwatch.GraphWidget({ title, left, stacked, width: 12, height: 6 });
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {

@@ -16,6 +16,11 @@ const sensitiveName =
   /(token|secret|password|passwd|authorization|api[-_]?key|apikey|session[-_]?id|signature|client[-_]?secret|private[-_]?key)/i;
 const REDACTED = '[REDACTED]';
 
+/** Whether a field name looks like it holds a credential (token, secret, password, key, session id...). */
+export function isSensitiveName(name: string): boolean {
+  return sensitiveName.test(name);
+}
+
 /** Masks registered secrets, sensitive JSON fields, query parameters and XML elements in text. */
 export function redact(text: string): string {
   let out = text;
@@ -73,7 +78,10 @@ export function callStats(): Record<string, VendorCallStats> {
 }
 
 /** Calls and 429s per vendor since an earlier `callStats()` snapshot. */
-export function callsSince(before: Record<string, VendorCallStats>): { calls: Record<string, number>; rateLimited: Record<string, number> } {
+export function callsSince(before: Record<string, VendorCallStats>): {
+  calls: Record<string, number>;
+  rateLimited: Record<string, number>;
+} {
   const calls: Record<string, number> = {};
   const rateLimited: Record<string, number> = {};
   for (const [vendor, s] of Object.entries(callStats())) {

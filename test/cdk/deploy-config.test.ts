@@ -72,6 +72,16 @@ describe('deploy config', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 
+  it('given a credential under another name (node-zendesk’s token, a private app token), then it is refused too', () => {
+    const raw = exampleRaw();
+    raw.run.zendesk = { ...raw.run.zendesk, token: 'zd-secret-token-1' };
+    raw.run.hubspot = { ...raw.run.hubspot, privateAppToken: 'pat-na1-1111' };
+    const problems = problemsOf(raw);
+    expect(problems).toContainEqual(expect.stringMatching(/^run\.zendesk\.token: looks like a credential/));
+    expect(problems).toContainEqual(expect.stringMatching(/^run\.hubspot\.privateAppToken: looks like a credential/));
+    expect(problems.join('\n')).not.toMatch(/zd-secret-token-1|pat-na1-1111/);
+  });
+
   it('given several mistakes, when parsed, then every one is reported with its key', () => {
     const raw = {
       ...exampleRaw(),

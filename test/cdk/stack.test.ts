@@ -260,6 +260,10 @@ describe('monitoring', () => {
     expect(byMetric('Errors')).toHaveLength(4);
     expect(byMetric('Throttles')).toHaveLength(4);
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toHaveLength(1);
+    // A run that succeeds with a source down still pages someone.
+    expect(byMetric('FailedSources')).toEqual([
+      expect.objectContaining({ AlarmName: 'Healthscore-SourceFailed', Threshold: 1, Namespace: 'Healthscore' }),
+    ]);
     const topic = stack.getLogicalId(stack.monitoring.topic.node.defaultChild as never);
     for (const a of alarms) expect(a.AlarmActions).toEqual([{ Ref: topic }]);
     expect(alarms.map((a) => a.AlarmName)).toContain('Healthscore-RunFailed');
