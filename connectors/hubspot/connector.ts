@@ -19,7 +19,7 @@ export function createHubSpotConnector(config: HubSpotConfigInput): CrmConnector
     kind: 'hubspot',
     listAccounts: (options) => listHubSpotAccounts(caller, options),
     source: createHubSpotSource(caller),
-    setup: () => setupHubSpotProperties(caller),
+    setup: () => setupHubSpotProperties(caller, parsed.company.override),
     writeScores: (rows, signal) => writeHubSpotScores(caller, rows, signal),
     createTask: (task) => createHubSpotTask(caller, task),
     recordUrl: (accountId) => `${appBase}/contacts/${parsed.portalId}/record/0-2/${encodeURIComponent(accountId)}`,

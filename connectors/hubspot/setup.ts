@@ -14,7 +14,7 @@ interface Definition {
   name: string;
   label: string;
   description: string;
-  type: 'number' | 'enumeration' | 'string' | 'datetime';
+  type: 'number' | 'enumeration' | 'string' | 'datetime' | 'date';
   fieldType: 'number' | 'select' | 'textarea' | 'text' | 'date';
   options?: { label: string; value: string; displayOrder: number }[];
 }
@@ -50,7 +50,41 @@ export const scorePropertyDefinitions: Definition[] = [
   { name: n.updatedAt, label: 'Health updated at', description: 'When the score last changed', type: 'datetime', fieldType: 'date' },
 ];
 
-export async function setupHubSpotProperties(caller: HubSpotCaller): Promise<SetupReport> {
+/**
+ * The properties a CSM fills in to override the score (reason and expiry required). Created when
+ * missing so the override works out of the box; when the mapping points at existing properties of
+ * the portal's own, they are left as they are.
+ */
+export function overridePropertyDefinitions(names: { score: string; reason: string; expiresOn: string }): Definition[] {
+  return [
+    {
+      name: names.score,
+      label: 'Health score override',
+      description: 'A CSM-set score (0 to 100); needs a reason and an expiry',
+      type: 'number',
+      fieldType: 'number',
+    },
+    {
+      name: names.reason,
+      label: 'Health override reason',
+      description: 'Why the score is overridden',
+      type: 'string',
+      fieldType: 'textarea',
+    },
+    {
+      name: names.expiresOn,
+      label: 'Health override expires',
+      description: 'The last day the override applies',
+      type: 'date',
+      fieldType: 'date',
+    },
+  ];
+}
+
+export async function setupHubSpotProperties(
+  caller: HubSpotCaller,
+  overrideNames?: { score: string; reason: string; expiresOn: string },
+): Promise<SetupReport> {
   const report: SetupReport = { created: [], updated: [], unchanged: [] };
   const [groups, existing] = await Promise.all([
     // Docs: https://developers.hubspot.com/docs/guides/api/crm/properties (property groups)
@@ -69,6 +103,10 @@ export async function setupHubSpotProperties(caller: HubSpotCaller): Promise<Set
 
   const byName = new Map(existing.results.map((p) => [p.name, p]));
   const missing: Definition[] = [];
+  for (const def of overrideNames ? overridePropertyDefinitions(overrideNames) : []) {
+    if (byName.has(def.name)) report.unchanged.push(def.name);
+    else missing.push(def);
+  }
   for (const def of scorePropertyDefinitions) {
     const have = byName.get(def.name);
     if (!have) {

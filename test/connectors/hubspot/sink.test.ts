@@ -44,8 +44,24 @@ describe('setup', () => {
     const second = await connector.setup();
     expect(second.created).toEqual([]);
     expect(second.updated).toEqual([]);
-    expect(second.unchanged).toHaveLength(10);
+    // The group, nine score properties, and the three override properties the CSM fills in.
+    expect(second.unchanged).toHaveLength(13);
     expect(f.server.log.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
+  });
+
+  it('given a portal without the CSM override properties, when setup runs, then they are created so overrides work out of the box', async () => {
+    f = await fake();
+    const companies = f.store.properties.get('companies');
+    for (const name of ['healthscore_override_score', 'healthscore_override_reason', 'healthscore_override_expires'])
+      companies?.delete(name);
+    const report = await connect(f).setup();
+    expect(report.created).toEqual(
+      expect.arrayContaining(['healthscore_override_score', 'healthscore_override_reason', 'healthscore_override_expires']),
+    );
+    const byName = new Map(f.properties().map((p) => [p.name, p]));
+    expect(byName.get('healthscore_override_score')).toMatchObject({ type: 'number' });
+    expect(byName.get('healthscore_override_reason')).toMatchObject({ type: 'string', fieldType: 'textarea' });
+    expect(byName.get('healthscore_override_expires')).toMatchObject({ type: 'date', fieldType: 'date' });
   });
 
   it('given a tier property missing the unknown option, when setup runs, then the option is added and the property reported updated', async () => {
