@@ -15,7 +15,7 @@ Usage: healthscore score --model <preset|file> [--input FILE|-] [--format jsonl|
 Scores account snapshots (JSONL, one AccountSnapshot per line) with a model.
 
 Options:
-  --model, -m   a preset (layered, categories) or a model / model-set YAML file   (required)
+  --model, -m   a preset (layered, categories, onboarding), the portfolio model set, or a YAML file (required)
   --input, -i   the snapshots file; '-' or absent reads standard input
   --format, -f  jsonl (default): one result object per line; table: a terminal table
 
