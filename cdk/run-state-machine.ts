@@ -70,7 +70,7 @@ export class RunStateMachine extends Construct {
     plan
       .addRetry(lambdaThrottled)
       .addRetry(vendorThrottled)
-      .addRetry({ ...batchStopped, errors: ['Sandbox.Timedout'] });
+      .addRetry({ ...batchStopped, errors: ['TimeoutError', 'Sandbox.Timedout'] });
 
     const score = new tasks.LambdaInvoke(this, 'Score batch', {
       lambdaFunction: props.scoreBatch,

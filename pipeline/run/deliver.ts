@@ -3,9 +3,9 @@
 // re-run never sends it twice.
 
 import type { CrmAccount, ScoreProperties, ScoreWrite } from '../../connectors/shared/crm.ts';
-import { alertsFor } from '../../lib/history/playbooks.ts';
+import { type Alert, alertsFor } from '../../lib/history/playbooks.ts';
 import type { Driver } from '../../lib/scoring/engine.ts';
-import type { AccountState, BatchSummary, DayRecord, RecentDay } from '../store/records.ts';
+import type { AccountState, BatchSummary, DayRecord, PendingAlert, RecentDay } from '../store/records.ts';
 import type { RunDeps } from './deps.ts';
 
 /** The driver sentences a CSM sees first: rules, data warnings and the signals that cost points. */
@@ -57,11 +57,76 @@ export async function writeBack(
   }
 }
 
+/** Delivery attempts (one per run) before an undeliverable alert is dropped and reported. */
+export const MAX_ALERT_ATTEMPTS = 5;
+
+function newPendingAlert(r: DayRecord, alert: Alert, account: CrmAccount | undefined, name: string, deps: RunDeps): PendingAlert {
+  const drivers = topDriverTexts(r.drivers);
+  return {
+    key: alert.key,
+    playbook: alert.playbook,
+    day: r.day,
+    title: alert.title,
+    body: [
+      `Health score ${r.score ?? '–'} (${r.tierState.confirmed}).`,
+      'Why:',
+      ...drivers.map((d) => `- ${d}`),
+      `Playbook: ${alert.playbook} (${alert.audience.join(', ')})`,
+    ].join('\n'),
+    due: alert.due,
+    priority: alert.priority,
+    ...(account?.ownerId ? { ownerId: account.ownerId } : {}),
+    slack: {
+      title: alert.title,
+      accountName: name,
+      score: r.score,
+      tier: r.tierState.confirmed,
+      drivers,
+      recordUrl: deps.crm.recordUrl(r.accountId),
+      due: alert.due,
+    },
+    owes: deps.slack ? ['task', 'slack'] : ['task'],
+    attempts: 0,
+  };
+}
+
+/** Tries every channel an alert still owes; what fails stays owed for the next run. */
+async function deliver(deps: RunDeps, accountId: string, p: PendingAlert): Promise<void> {
+  p.attempts++;
+  const owed: PendingAlert['owes'] = [];
+  for (const channel of p.owes) {
+    try {
+      if (channel === 'task') {
+        await deps.crm.createTask({
+          accountId,
+          ...(p.ownerId ? { ownerId: p.ownerId } : {}),
+          title: p.title,
+          body: p.body,
+          dueDate: p.due,
+          priority: p.priority,
+        });
+      } else if (deps.slack) {
+        await deps.slack.send(p.slack);
+      }
+    } catch (err) {
+      owed.push(channel);
+      deps.log?.(`alert.${channel}_failed`, { accountId, key: p.key, attempt: p.attempts, error: (err as Error).message });
+    }
+  }
+  p.owes = owed;
+}
+
+/**
+ * Alerts for the day's playbook triggers, each claimed once in the store (a re-run never raises it
+ * again) and delivered exactly once per channel: a CRM task, and a Slack message when configured.
+ * A channel that fails is retried on the next runs (kept in the account's state) before giving up.
+ */
 export async function deliverAlerts(
   deps: RunDeps,
   records: readonly DayRecord[],
   histories: Map<string, RecentDay[]>,
   accounts: Map<string, CrmAccount>,
+  states: Map<string, AccountState>,
   summary: BatchSummary,
 ): Promise<void> {
   for (const r of records) {
@@ -82,52 +147,39 @@ export async function deliverAlerts(
       urgentDrop: r.urgentDrop,
       urgentSince: r.urgentSince,
     });
+    const state = states.get(r.accountId);
+    const pending: PendingAlert[] = [...(state?.pendingAlerts ?? [])];
     for (const alert of alerts) {
       if (!(await deps.store.claimAlert(r.accountId, alert.key, { playbook: alert.playbook, day: r.day, title: alert.title }))) continue;
       for (const key of alert.alsoClaims ?? [])
         await deps.store.claimAlert(r.accountId, key, { playbook: 'absorbed', day: r.day, title: `covered by ${alert.key}` });
-      const drivers = topDriverTexts(r.drivers);
-      let task = false;
-      let slack = false;
-      try {
-        await deps.crm.createTask({
+      pending.push(newPendingAlert(r, alert, account, name, deps));
+    }
+    const still: PendingAlert[] = [];
+    for (const p of pending) {
+      const owedBefore = new Set(p.owes);
+      await deliver(deps, r.accountId, p);
+      if (p.owes.length === 0) {
+        summary.alerts.push({
           accountId: r.accountId,
-          ...(account?.ownerId ? { ownerId: account.ownerId } : {}),
-          title: alert.title,
-          body: [
-            `Health score ${r.score ?? '–'} (${r.tierState.confirmed}).`,
-            'Why:',
-            ...drivers.map((d) => `- ${d}`),
-            `Playbook: ${alert.playbook} (${alert.audience.join(', ')})`,
-          ].join('\n'),
-          dueDate: alert.due,
-          priority: alert.priority,
+          playbook: p.playbook,
+          key: p.key,
+          task: owedBefore.has('task'),
+          slack: owedBefore.has('slack'),
         });
-        task = true;
-      } catch (err) {
-        deps.log?.('alert.task_failed', { accountId: r.accountId, key: alert.key, error: (err as Error).message });
+      } else if (p.attempts >= MAX_ALERT_ATTEMPTS) {
+        summary.writeProblems.push({
+          accountId: r.accountId,
+          status: 'alert_undelivered',
+          reason: `${p.key}: ${p.owes.join(' and ')} failed ${p.attempts} times`,
+        });
+      } else {
+        still.push(p);
       }
-      if (deps.slack) {
-        try {
-          await deps.slack.send({
-            title: alert.title,
-            accountName: name,
-            score: r.score,
-            tier: r.tierState.confirmed,
-            drivers,
-            recordUrl: deps.crm.recordUrl(r.accountId),
-            due: alert.due,
-          });
-          slack = true;
-        } catch (err) {
-          deps.log?.('alert.slack_failed', { accountId: r.accountId, key: alert.key, error: (err as Error).message });
-        }
-      }
-      if (!task && !slack) {
-        for (const key of [alert.key, ...(alert.alsoClaims ?? [])]) await deps.store.releaseAlert(r.accountId, key);
-        continue;
-      }
-      summary.alerts.push({ accountId: r.accountId, playbook: alert.playbook, key: alert.key, task, slack });
+    }
+    if (state) {
+      if (still.length > 0) state.pendingAlerts = still;
+      else delete state.pendingAlerts;
     }
   }
 }

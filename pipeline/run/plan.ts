@@ -75,6 +75,8 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     }
   }
 
+  // A sync cut short by the deadline saved its own cursor but is not complete: plan again (it resumes), never on partial data.
+  signal?.throwIfAborted();
   await deps.store.savePlan(runId, batches);
   const run: RunRecord = {
     runId,

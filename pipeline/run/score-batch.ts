@@ -165,7 +165,7 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
 
   const byId = new Map(batch.accounts.map((a) => [a.accountId, a]));
   await writeBack(deps, records, states, options.asOf, summary, signal);
-  await deliverAlerts(deps, records, histories, byId, summary);
+  await deliverAlerts(deps, records, histories, byId, states, summary);
   await deps.store.putStates([...states.values()] as AccountState[]);
   Object.assign(summary, callsSince(callsBefore));
   // A run told to stop must not checkpoint a batch it may not have finished (a retry redoes it, idempotently).

@@ -3,6 +3,7 @@
 
 import type { ScoreProperties } from '../../connectors/shared/crm.ts';
 import type { AccountRef } from '../../connectors/shared/source.ts';
+import type { SlackAlert } from '../../connectors/slack/webhook.ts';
 import type { TierState } from '../../lib/history/confirmation.ts';
 import type { OverrideStatus } from '../../lib/history/override.ts';
 import type { Driver, Tier } from '../../lib/scoring/engine.ts';
@@ -58,6 +59,21 @@ export interface RecentDay {
   tierState: TierState;
 }
 
+/** An alert claimed but not yet delivered on every channel; retried on the next runs. */
+export interface PendingAlert {
+  key: string;
+  playbook: string;
+  day: string;
+  title: string;
+  body: string;
+  due: string;
+  priority: 'high' | 'medium' | 'low';
+  ownerId?: string;
+  slack: SlackAlert;
+  owes: ('task' | 'slack')[];
+  attempts: number;
+}
+
 /** State kept between runs (pk ACCOUNT#id, sk STATE). */
 export interface AccountState {
   accountId: string;
@@ -65,6 +81,8 @@ export interface AccountState {
   recent?: RecentDay[];
   /** The values last written to the CRM successfully. */
   crm?: ScoreProperties;
+  /** Alerts whose delivery failed on some channel, retried next run. */
+  pendingAlerts?: PendingAlert[];
   /** Each source's last successfully read signals, for carrying forward through an outage. */
   sources: Record<string, CarriedSignals>;
 }
