@@ -66,8 +66,11 @@ export interface BundlePlan {
 /** What is left out of, or replaced in, the bundle of a deployment with this CRM. */
 export function bundlePlan(crm: Crm, bundleAwsSdk = false): BundlePlan {
   const aliases: Record<string, string> = { 'cross-fetch': stub('native-fetch.ts') };
-  if (crm === 'hubspot') aliases.jsforce = stub('jsforce-not-bundled.ts');
-  else aliases['@hubspot/api-client'] = stub('hubspot-not-bundled.ts');
+  if (crm === 'hubspot') {
+    aliases.jsforce = stub('jsforce-not-bundled.ts');
+    aliases['form-data'] = stub('no-form-data.ts');
+    aliases.bottleneck = stub('no-bottleneck.ts');
+  } else aliases['@hubspot/api-client'] = stub('hubspot-not-bundled.ts');
   return { externals: [...(bundleAwsSdk ? [] : RUNTIME_PROVIDED), ...(crm === 'hubspot' ? unusedHubSpotGroups() : [])], aliases };
 }
 

@@ -25,7 +25,7 @@ import type { TemplateJson } from './support/template.ts';
 const run = promisify(execFile);
 const INVOKE = fileURLToPath(new URL('./support/invoke-bundle.ts', import.meta.url));
 /** Regression ceiling; the target is BUNDLE_TARGET_BYTES (docs/deploy.md says what stands between). */
-const CEILING_BYTES = 1.9 * 1024 * 1024;
+const CEILING_BYTES = 1.6 * 1024 * 1024;
 /** Strings only the HubSpot SDK's generated clients and jsforce's connection contain. */
 const HUBSPOT_SDK_MARKER = '/crm/v3/objects/companies/batch/archive';
 const JSFORCE_MARKER = 'services/data';
