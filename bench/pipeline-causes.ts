@@ -2,7 +2,7 @@
 // changed, the stored results of that day and the day before side by side — did the score, tier, drivers or flags move,
 // and which input signals differ (time moving on changes "days since" signals even in a frozen world).
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { topDriverTexts } from '../pipeline/run/deliver.ts';
+import { toScoreProperties } from '../pipeline/run/deliver.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 import type { DayRecord } from '../pipeline/store/records.ts';
 
@@ -20,17 +20,11 @@ export interface Causes {
 const SAMPLE = 2000;
 const show = (v: unknown) => (v === undefined ? '∅' : JSON.stringify(v));
 
-/** The record fields the written properties come from (pipeline/run/deliver.ts toScoreProperties). */
-const fieldsOf = (r: DayRecord): Record<string, unknown> => ({
-  score: r.score,
-  tier: r.tierState.confirmed,
-  drivers: topDriverTexts(r.drivers).join(' | '),
-  change7d: r.change7d,
-  change30d: r.change30d,
-  completeness: r.completeness,
-  flags: r.flags.join(','),
-  model: `${r.model}@${r.modelVersion}`,
-});
+/** The score properties a record writes (pipeline/run/deliver.ts), without the run's timestamp. */
+function fieldsOf(r: DayRecord): Record<string, unknown> {
+  const { updatedAt: _at, ...values } = toScoreProperties(r, new Date(0));
+  return values;
+}
 
 export async function scoreChangeCauses(
   client: DynamoDBClient,

@@ -43,11 +43,11 @@ export type WorldReply =
       cpuMs: number;
       maxRssMb: number;
     }
-  | { type: 'diff'; companies: number; byProperty: Record<string, number>; causes: Causes }
+  | { type: 'diff'; companies: number; byProperty: Record<string, number>; examples: Record<string, string>; causes: Causes }
   | { type: 'closed'; maxRssMb: number };
 
 export type RunnerRequest =
-  | { type: 'start'; endpoints: Endpoints; scale: number; batchSize: number }
+  | { type: 'start'; endpoints: Endpoints; scale: number; batchSize: number; concurrency: number }
   | { type: 'run'; day: string }
   | { type: 'close' };
 
@@ -73,6 +73,8 @@ export interface DayRun {
   heapPeakMb: number;
   /** Peak heap and RSS per step (plan, each source's sync inside it, batches), and the heap at its start after a full GC. */
   steps: Record<string, { heapMb: number; rssMb: number; startHeapMb: number }>;
+  /** The most heap live after a full GC at the end of every 10th batch. */
+  batchLiveHeapMb: number;
 }
 
 export type RunnerReply = { type: 'ready'; maxRssMb: number } | DayRun | { type: 'closed'; maxRssMb: number; heapPeakMb: number };

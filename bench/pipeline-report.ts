@@ -1,6 +1,7 @@
 // Prints the pipeline benchmark's figures: per day and vendor the calls against their minimum and
 // the wall time against the rate-limit minimum (vendor time = real time × scale), which endpoints
 // made the difference, what day 2 wrote to the CRM and why, and the run process's memory per size.
+import { estimateCrmCallsPerBatch } from '../cdk/concurrency.ts';
 import type { DayResult, SizeResult } from './pipeline.ts';
 import { CONNECTOR_BUDGETS, LIMITS, planThenBatchesFloorMs, wallFor } from './pipeline-minimums.ts';
 
@@ -84,6 +85,11 @@ function printDay(r: SizeResult, d: DayResult): void {
       `  ${x.vendor} pacing: the ${n(x.calls)} calls made need ≥ ${secs(floor)} at the documented limits, ≥ ${secs(budget)} at the connector's budget; took ${secs(x.wallMs)} (×${ratio(x.wallMs, budget)} the budget's floor)`,
     );
   }
+  const made = d.vendors.vendors.hubspot?.byEndpoint ?? {};
+  const perBatch = ((d.run.calls.hubspot ?? 0) - (made['list companies'] ?? 0)) / Math.ceil(run.accounts / r.batchSize);
+  console.log(
+    `  HubSpot calls per batch of ${r.batchSize}: ${perBatch.toFixed(1)} measured (reads, write-back, tasks) · cdk/concurrency.ts assumes ${estimateCrmCallsPerBatch('hubspot', r.batchSize)} unless the deploy config's crmCallsPerBatch says otherwise`,
+  );
   const w = run.writes;
   console.log(
     `  CRM write-back: ${n(w.written)} written, ${n(w.unchanged)} unchanged, ${n(w.failed + w.rejected)} failed/rejected, in ${n(w.calls)} calls · alerts ${n(run.alerts)} (tasks ${n(d.vendors.tasksCreated)}, Slack ${n(d.vendors.slackMessages)})${Object.keys(run.failedSources).length ? ` · FAILED SOURCES ${JSON.stringify(run.failedSources)}` : ''}`,
@@ -93,7 +99,7 @@ function printDay(r: SizeResult, d: DayResult): void {
   const mem = (k: string) => `${n(st[k]?.heapMb ?? 0)} MB`;
   const syncs = Object.keys(st).filter((k) => k.endsWith(' sync'));
   console.log(
-    `  run process heap peak: plan ${mem('plan')} (${syncs.map((k) => `${k} ${mem(k)}`).join(', ')}), batches ${mem('batches')} (${n(st.batches?.startHeapMb ?? 0)} MB live when they start) · RSS peak ${n(Math.max(...Object.values(st).map((x) => x.rssMb)))} MB`,
+    `  run process heap peak: plan ${mem('plan')} (${syncs.map((k) => `${k} ${mem(k)}`).join(', ')}), batches ${mem('batches')} (live after GC: ${n(st.batches?.startHeapMb ?? 0)} MB when they start, at most ${n(run.batchLiveHeapMb)} MB after a batch) · RSS peak ${n(Math.max(...Object.values(st).map((x) => x.rssMb)))} MB`,
   );
 }
 
@@ -105,6 +111,7 @@ function printWrites(d: DayResult): void {
   if (diff.companies === 0) return;
   const by = Object.entries(diff.byProperty).sort((a, b) => b[1] - a[1]);
   console.log(`    properties written: ${by.map(([k, v]) => `${k} ${n(v)}`).join(' · ')}`);
+  for (const [k] of by) if (k !== 'healthscore_updated_at') console.log(`      ${k}, e.g. ${diff.examples[k]}`);
   const c = diff.causes;
   const fields = Object.entries(c.fields).sort((a, b) => b[1] - a[1]);
   console.log(
@@ -113,7 +120,6 @@ function printWrites(d: DayResult): void {
   const signal = ([k, changed, appeared, gone]: [string, number, number, number]) =>
     `${k} ${[changed ? `${n(changed)} changed` : '', appeared ? `${n(appeared)} newly known` : '', gone ? `${n(gone)} no longer known` : ''].filter(Boolean).join(', ')}`;
   console.log(`    input signals that differ: ${c.signals.slice(0, 8).map(signal).join(' · ') || 'none'}`);
-  for (const e of c.examples) console.log(`    e.g. company ${e.accountId} ${e.field}: ${e.before} → ${e.after}`);
 }
 
 function printTargets(r: SizeResult): void {
@@ -168,14 +174,21 @@ export function printMemory(results: readonly SizeResult[]): void {
     return out;
   };
   const [ps, pl] = [peaks(small), peaks(large)];
+  const live = (r: SizeResult) => n(Math.max(...r.days.map((d) => d.run.batchLiveHeapMb)));
   console.log(
     `            heap peak by step, ${n(small.accounts)} → ${n(large.accounts)} accounts: ${Object.keys(pl)
       .map((k) => `${k} ${n(ps[k] ?? 0)} → ${n(pl[k] ?? 0)} MB`)
-      .join(' · ')}`,
+      .join(' · ')} · live heap after a batch ${live(small)} → ${live(large)} MB`,
   );
   const growth = large.runnerRssMb / small.runnerRssMb;
   const perThousand = ((large.runnerRssMb - small.runnerRssMb) / (large.accounts - small.accounts)) * 1000;
   console.log(
     `            peak RSS ×${growth.toFixed(2)} for ×${(large.accounts / small.accounts).toFixed(0)} accounts (+${perThousand.toFixed(1)} MB per 1,000 accounts): ${growth <= 1.2 ? 'flat (within 20%)' : 'NOT flat — grows with the portfolio'}`,
+  );
+  const batchLive = (r: SizeResult) => Math.max(...r.days.map((d) => d.run.batchLiveHeapMb));
+  const batchGrowth = batchLive(large) / Math.max(1, batchLive(small));
+  const grew = Object.keys(pl).filter((k) => k.endsWith(' sync') && (pl[k] ?? 0) > 1.2 * (ps[k] ?? 0));
+  console.log(
+    `            batches: live heap ×${batchGrowth.toFixed(2)} — ${batchGrowth <= 1.2 ? 'flat, they stream' : 'grows: batches keep something per account'}; portfolio-wide steps whose heap peak grows more than 20%: ${grew.join(', ') || 'none'}`,
   );
 }

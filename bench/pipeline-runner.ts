@@ -15,6 +15,8 @@ import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
 import { planRun } from '../pipeline/run/plan.ts';
 import { runAll } from '../pipeline/run/run-all.ts';
+import { scoreBatch } from '../pipeline/run/score-batch.ts';
+import { type RunSummary, summarizeRun } from '../pipeline/run/summary.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 import type { DayRun, Endpoints, RunnerReply, RunnerRequest } from './pipeline-protocol.ts';
 
@@ -104,9 +106,42 @@ function measuredSyncs(sources: RunDeps['sources']): RunDeps['sources'] {
   });
 }
 
+/** The live heap (after a full GC) at the end of every 10th batch: what batches keep, flat when they stream. */
+let liveAfterBatch = 0;
+function afterBatch(done: number): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc || done % 10 !== 0) return;
+  gc();
+  liveAfterBatch = Math.max(liveAfterBatch, process.memoryUsage().heapUsed);
+}
+
+/**
+ * The batches of a planned run: runAll's one after another (concurrency 1, what the CLI and demo
+ * do), or `concurrency` at once over the same scoreBatch, as the state machine's Distributed Map
+ * runs them; here the workers share one process's budgets, which is what the map's split gives each.
+ */
+async function runBatches(deps: RunDeps, options: RunOptions, concurrency: number): Promise<RunSummary> {
+  liveAfterBatch = 0;
+  // runAll resumes the plan just made, runs every batch, summarizes.
+  if (concurrency <= 1) return runAll(deps, options, { onBatch: afterBatch });
+  const plan = await planRun(deps, options);
+  const runOptions = { ...options, asOf: plan.asOf, runId: plan.runId };
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < plan.batches.length) {
+      await scoreBatch(deps, runOptions, plan.batches[next++] as number);
+      afterBatch(++done);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return summarizeRun(deps.store, plan.runId);
+}
+
 let deps: RunDeps | undefined;
 let client: DynamoDBClient | undefined;
 let batchSize = 100;
+let concurrency = 1;
 const send = (m: RunnerReply) => process.send?.(m);
 
 const diff = (after: Record<string, { calls: number; rateLimited: number }>, before: typeof after, key: 'calls' | 'rateLimited') =>
@@ -116,6 +151,7 @@ process.on('message', async (raw) => {
   const m = raw as RunnerRequest;
   if (m.type === 'start') {
     batchSize = m.batchSize;
+    concurrency = m.concurrency;
     client = new DynamoDBClient({
       endpoint: m.endpoints.dynamo.endpoint,
       region: 'local',
@@ -135,8 +171,7 @@ process.on('message', async (raw) => {
     const startedAt = Date.now();
     await measured('plan', () => planRun(run, options));
     const plannedAt = Date.now();
-    // runAll resumes the plan just made, runs every batch, summarizes.
-    const s = await measured('batches', () => runAll(run, options));
+    const s = await measured('batches', () => runBatches(run, options, concurrency));
     const endedAt = Date.now();
     const after = callStats();
     const used = process.cpuUsage(cpu);
@@ -158,6 +193,7 @@ process.on('message', async (raw) => {
       maxRssMb: rssMb(),
       heapPeakMb: Math.round(lifetime.heap / MB),
       steps,
+      batchLiveHeapMb: Math.round(liveAfterBatch / MB),
     });
   } else if (m.type === 'close') {
     clearInterval(sampler);

@@ -134,16 +134,20 @@ process.on('message', async (raw) => {
     const previous = snapshot;
     snapshot = new Map(bench.companyIds.map((id) => [id, scoreProperties(id)]));
     const byProperty: Record<string, number> = {};
+    const examples: Record<string, string> = {};
     const changed: string[] = [];
     for (const [id, now] of previous ? snapshot : []) {
       const before = previous?.get(id) ?? {};
       const keys = Object.keys(now).filter((k) => before[k] !== now[k]);
       if (keys.length === 0) continue;
       changed.push(id);
-      for (const k of keys) byProperty[k] = (byProperty[k] ?? 0) + 1;
+      for (const k of keys) {
+        byProperty[k] = (byProperty[k] ?? 0) + 1;
+        examples[k] ??= `company ${id}: ${JSON.stringify(before[k])} → ${JSON.stringify(now[k])}`;
+      }
     }
     const causes = await scoreChangeCauses(dynamo.client, dynamo.tableName, changed, m.days);
-    send({ type: 'diff', companies: changed.length, byProperty, causes });
+    send({ type: 'diff', companies: changed.length, byProperty, examples, causes });
   } else if (m.type === 'close') {
     const peak = mb();
     await Promise.all([hubspot.close(), stripe.close(), zendesk.close(), mixpanel.close(), slack.close(), dynamo.close()]);

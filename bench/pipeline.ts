@@ -14,6 +14,7 @@
 //   BENCH_DAYS          runs per size, 2 or more (default 2; 3 adds a steady-state day, ~1.5 min more)
 //   BENCH_SCALE         vendor time per real time (default 10; must divide 1,000)
 //   BENCH_BATCH         accounts per batch (default 100, the run's default)
+//   BENCH_CONCURRENCY   batches at once (default 1: runAll, as the CLI runs; more: as the Distributed Map runs them)
 //   BENCH_MEMORY_SMALL  the smaller size the memory comparison runs (default 1,000)
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +37,7 @@ export interface SizeResult {
   accounts: number;
   scale: number;
   batchSize: number;
+  concurrency: number;
   seedMs: number;
   counts: SeededCounts;
   days: DayResult[];
@@ -68,13 +70,25 @@ function ask<R extends { type: string }, T extends R['type']>(
 }
 
 /** One portfolio size through `days` runs (day 1 backfills, then nothing new in any vendor), each process fresh. */
-export async function benchSize(accounts: number, scale: number, days: number, batchSize: number): Promise<SizeResult> {
+export async function benchSize(
+  accounts: number,
+  scale: number,
+  days: number,
+  batchSize: number,
+  concurrency: number,
+): Promise<SizeResult> {
   const world = fork(here('./pipeline-world.ts'), [String(accounts), String(scale), String(days)], { stdio: 'inherit' });
   let runner: ChildProcess | undefined;
   try {
     const ready = await ask<WorldReply, 'ready'>(world, 'ready');
     runner = fork(here('./pipeline-runner.ts'), [], { stdio: 'inherit', execArgv: [...process.execArgv, '--expose-gc'] });
-    const started = await ask<RunnerReply, 'ready'>(runner, 'ready', { type: 'start', endpoints: ready.endpoints, scale, batchSize });
+    const started = await ask<RunnerReply, 'ready'>(runner, 'ready', {
+      type: 'start',
+      endpoints: ready.endpoints,
+      scale,
+      batchSize,
+      concurrency,
+    });
     await ask<WorldReply, 'mark'>(world, 'mark', { type: 'mark' }); // the CRM setup's calls are not the run's
     const results: DayResult[] = [];
     for (const [i, day] of ready.days.entries()) {
@@ -97,6 +111,7 @@ export async function benchSize(accounts: number, scale: number, days: number, b
       accounts,
       scale,
       batchSize,
+      concurrency,
       seedMs: ready.seedMs,
       counts: ready.counts,
       days: results,
@@ -116,15 +131,16 @@ export async function benchPipeline(): Promise<void> {
   const small = Number(process.env.BENCH_MEMORY_SMALL ?? 1000);
   const days = Number(process.env.BENCH_DAYS ?? 2);
   const batch = Number(process.env.BENCH_BATCH ?? defaultRunOptions.batchSize);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 1);
   if (!Number.isInteger(scale) || scale < 1 || 1000 % scale !== 0) throw new Error(`BENCH_SCALE must divide 1,000 (got ${scale})`);
   if (!Number.isInteger(days) || days < 2) throw new Error(`BENCH_DAYS must be 2 or more (got ${days})`);
   console.log(
-    `\npipeline    ${accounts.toLocaleString('en-US')} accounts · ${days} days · batches of ${batch} · vendor time ×${scale}, real time × ${scale} = vendor time (a HubSpot 10 s window lasts ${10 / scale} s) · fakes and dynalite in one process, the run in another`,
+    `\npipeline    ${accounts.toLocaleString('en-US')} accounts · ${days} days · batches of ${batch}, ${concurrency === 1 ? 'one at a time (runAll)' : `${concurrency} at once`} · vendor time ×${scale}, real time × ${scale} = vendor time (a HubSpot 10 s window lasts ${10 / scale} s) · fakes and dynalite in one process, the run in another`,
   );
   const sizes = accounts === small ? [accounts] : [small, accounts];
   const results: SizeResult[] = [];
   for (const n of sizes) {
-    const r = await benchSize(n, scale, days, batch);
+    const r = await benchSize(n, scale, days, batch, concurrency);
     results.push(r);
     printSize(r, n === accounts);
   }
