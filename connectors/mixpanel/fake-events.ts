@@ -21,6 +21,17 @@ interface StoredEvent {
   insertId: string;
   /** The properties as expressions see them: seeded ones plus `time` and `distinct_id`. */
   props: Record<string, unknown>;
+  /** The last `on` expression evaluated on this event and its value (events never change once stored). */
+  onFn?: Compiled;
+  onValue?: unknown;
+}
+
+function segmentValue(e: StoredEvent, fn: Compiled): unknown {
+  if (e.onFn !== fn) {
+    e.onFn = fn;
+    e.onValue = fn(e.props);
+  }
+  return e.onValue;
 }
 
 export type SegmentationType = 'general' | 'unique' | 'average';
@@ -107,17 +118,22 @@ export class MixpanelEventStore {
       return isoDay(day);
     };
     const series = [...new Set(Array.from({ length: q.toDay - q.fromDay + 1 }, (_, i) => bucketOf(q.fromDay + i)))];
+    const bucketByDay = new Map<number, string>();
     const counts = new Map<string, Map<string, { n: number; users: Set<string> }>>();
     for (const e of this.byEvent.get(q.event) ?? []) {
       if (e.day < q.fromDay || e.day > q.toDay) continue;
       if (q.where && !q.where(e.props)) continue;
-      const raw = q.on ? q.on(e.props) : q.event;
+      const raw = q.on ? segmentValue(e, q.on) : q.event;
       for (const v of Array.isArray(raw) ? raw : [raw]) {
         if (v === undefined || v === null) continue;
         const seg = String(v);
         const perBucket = counts.get(seg) ?? new Map<string, { n: number; users: Set<string> }>();
         counts.set(seg, perBucket);
-        const bucket = bucketOf(e.day);
+        let bucket = bucketByDay.get(e.day);
+        if (bucket === undefined) {
+          bucket = bucketOf(e.day);
+          bucketByDay.set(e.day, bucket);
+        }
         const cell = perBucket.get(bucket) ?? { n: 0, users: new Set<string>() };
         perBucket.set(bucket, cell);
         cell.n++;

@@ -64,8 +64,22 @@ const compare = (op: string, a: unknown, b: unknown): boolean => {
   return op === '>' ? x > y : op === '<' ? x < y : op === '>=' ? x >= y : x <= y;
 };
 
-/** Compiles an expression into a function of an event's properties. Throws ExpressionError. */
+const compiled = new Map<string, Compiled>();
+
+/**
+ * Compiles an expression into a function of an event's properties. Throws ExpressionError. The
+ * same text gives the same function, so the event store can remember each event's value of it.
+ */
 export function compileExpression(src: string): Compiled {
+  let fn = compiled.get(src);
+  if (!fn) {
+    fn = compileUncached(src);
+    if (compiled.size < 1000) compiled.set(src, fn);
+  }
+  return fn;
+}
+
+function compileUncached(src: string): Compiled {
   const tokens = tokenize(src);
   let pos = 0;
   const peek = () => tokens[pos];

@@ -12,7 +12,7 @@ import type { RunDeps } from '../run/deps.ts';
 import { runAll } from '../run/run-all.ts';
 import type { RunSummary } from '../run/summary.ts';
 import { DynamoStore } from '../store/dynamo-store.ts';
-import { startLocalDynamo } from '../store/local-dynamo.ts';
+import { copyTable, startLocalDynamo } from '../store/local-dynamo.ts';
 import { type CrmKind, startLocalVendors } from './local-vendors.ts';
 import { applyDay, demoOutcomes, seedWorld } from './seed-vendors.ts';
 import { buildWorld } from './world.ts';
@@ -46,7 +46,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   rmSync(storePath, { recursive: true, force: true });
   mkdirSync(storePath, { recursive: true });
   resetCallStats();
-  const dynamo = await startLocalDynamo({ path: storePath });
+  // The simulation runs on an in-memory table (several times faster than on disk); the result is
+  // copied to the on-disk store at the end, for `healthscore backtest --from-store`.
+  const dynamo = await startLocalDynamo();
   const vendors = await startLocalVendors({ crm: o.crm });
   const close = async () => {
     await vendors.close();
@@ -81,6 +83,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     const portfolio = buildPortfolio(records, names);
     const reportPath = join(outDir, 'report.html');
     writeFileSync(reportPath, renderReport(portfolio, alerts, `healthscore demo portfolio (${o.crm}, model ${o.model})`));
+    const disk = await startLocalDynamo({ path: storePath });
+    try {
+      await copyTable(dynamo, disk);
+    } finally {
+      await disk.close();
+    }
     const outcomesPath = join(outDir, 'demo-outcomes.jsonl');
     writeFileSync(
       outcomesPath,

@@ -60,20 +60,25 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
   const ctx = { asOf: options.asOf, state: deps.store.kv, ...(signal ? { signal } : {}), ...(deps.log ? { log: deps.log } : {}) };
   const failedSources: Record<string, string> = {};
   const syncs: RunRecord['syncs'] = {};
-  for (const source of [deps.crm.source, ...deps.sources]) {
-    if (!source.sync) continue;
-    try {
-      const report = await source.sync(ctx);
-      syncs[source.name] = { records: report.records, rejected: report.rejected.length };
-      for (const r of report.rejected) deps.log?.('source.record_rejected', { source: source.name, ...r });
-    } catch (err) {
-      // Only the CRM's quota stops the run: another source out of quota is a failed source like any other.
-      if (err instanceof QuotaExhaustedError && source === deps.crm.source) throw err;
-      if (signal?.aborted) throw err;
-      failedSources[source.name] = (err as Error).message;
-      deps.log?.('source.sync_failed', { source: source.name, error: (err as Error).message });
-    }
-  }
+  // The syncs run side by side: each vendor has its own rate budget, so the plan takes as long as
+  // the slowest source rather than the sum of them.
+  const outcomes = await Promise.allSettled(
+    [deps.crm.source, ...deps.sources].map(async (source) => {
+      if (!source.sync) return;
+      try {
+        const report = await source.sync(ctx);
+        syncs[source.name] = { records: report.records, rejected: report.rejected.length };
+        for (const r of report.rejected) deps.log?.('source.record_rejected', { source: source.name, ...r });
+      } catch (err) {
+        // Only the CRM's quota stops the run: another source out of quota is a failed source like any other.
+        if (err instanceof QuotaExhaustedError && source === deps.crm.source) throw err;
+        if (signal?.aborted) throw err;
+        failedSources[source.name] = (err as Error).message;
+        deps.log?.('source.sync_failed', { source: source.name, error: (err as Error).message });
+      }
+    }),
+  );
+  for (const o of outcomes) if (o.status === 'rejected') throw o.reason;
 
   // A sync cut short by the deadline saved its own cursor but is not complete: plan again (it resumes), never on partial data.
   signal?.throwIfAborted();

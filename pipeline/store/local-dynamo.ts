@@ -1,6 +1,6 @@
 // DynamoDB on this machine: dynalite on loopback, with the run's table created, for tests and the
 // local run. Production uses the table the CDK stack creates (same key schema).
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 
 export interface LocalDynamo {
@@ -48,4 +48,25 @@ export async function startLocalDynamo(options: { path?: string; tableName?: str
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/** Copies every item of one table into another (e.g. a fast in-memory run into an on-disk store). */
+export async function copyTable(from: LocalDynamo, to: LocalDynamo): Promise<number> {
+  let copied = 0;
+  let start: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await from.client.send(new ScanCommand({ TableName: from.tableName, ExclusiveStartKey: start, Limit: 500 }));
+    const items = page.Items ?? [];
+    for (let i = 0; i < items.length; i += 25) {
+      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt > 8) throw new Error(`copyTable: ${requests.length} writes stayed unprocessed`);
+        const r = await to.client.send(new BatchWriteItemCommand({ RequestItems: { [to.tableName]: requests } }));
+        requests = (r.UnprocessedItems?.[to.tableName] ?? []) as typeof requests;
+      }
+    }
+    copied += items.length;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return copied;
 }

@@ -67,7 +67,7 @@ describe('healthscore setup and run', () => {
     const setup = await runCli(['setup', '--config', configPath], undefined, env);
     expect(setup.stderr).toBe('');
     expect(setup.code).toBe(0);
-    expect(setup.stdout).toMatch(/^unchanged: none/m);
+    expect(setup.stdout).toMatch(/^created: group:healthscore, healthscore_score/m);
     const again = await runCli(['setup', '--config', configPath], undefined, env);
     expect(again.stdout).toMatch(/^created: none/m);
 
