@@ -124,3 +124,22 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
     },
   };
 }
+
+/** The run config's vendor sections (no secrets) pointing at these fakes, as a config file would hold them. */
+export function localRunConfigSections(v: LocalVendors): Record<string, Record<string, unknown>> {
+  return {
+    ...(v.hubspot ? { hubspot: { basePath: v.hubspot.url, portalId: '4242' } } : {}),
+    ...(v.salesforce ? { salesforce: { instanceUrl: v.salesforce.instanceUrl } } : {}),
+    stripe: { baseUrl: v.stripe.url },
+    zendesk: { username: v.zendesk.username, baseUrl: v.zendesk.endpointUri },
+    mixpanel: {
+      region: 'us',
+      queryBaseUrl: v.mixpanel.queryBaseUrl,
+      exportBaseUrl: v.mixpanel.exportBaseUrl,
+      serviceAccount: { username: v.mixpanel.serviceAccount.username },
+      projectId: v.mixpanel.projectId,
+      activeEvents: ['Session Start'],
+      coreFeatures: [...FEATURES],
+    },
+  };
+}

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { type LocalVendors, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
+import { type LocalVendors, localRunConfigSections, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
 import { applyDay, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
-import { buildWorld, FEATURES } from '../../pipeline/demo/world.ts';
+import { buildWorld } from '../../pipeline/demo/world.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
 import { runCli } from '../support/cli.ts';
 
@@ -32,18 +32,7 @@ beforeAll(async () => {
       crm: 'hubspot',
       model: 'portfolio',
       table: { name: dynamo.tableName, endpoint: dynamo.endpoint, region: 'local' },
-      hubspot: { basePath: v.hubspot?.url, portalId: '4242' },
-      stripe: { baseUrl: v.stripe.url },
-      zendesk: { username: v.zendesk.username, baseUrl: v.zendesk.endpointUri },
-      mixpanel: {
-        region: 'us',
-        queryBaseUrl: v.mixpanel.queryBaseUrl,
-        exportBaseUrl: v.mixpanel.exportBaseUrl,
-        serviceAccount: { username: v.mixpanel.serviceAccount.username },
-        projectId: v.mixpanel.projectId,
-        activeEvents: ['Session Start'],
-        coreFeatures: [...FEATURES],
-      },
+      ...localRunConfigSections(v),
     }),
   );
   env = {

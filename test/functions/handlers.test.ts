@@ -3,9 +3,9 @@
 // fakes: the deployed path, minus AWS.
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalVendors, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
+import { type LocalVendors, localRunConfigSections, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
 import { applyDay, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
-import { buildWorld, FEATURES } from '../../pipeline/demo/world.ts';
+import { buildWorld } from '../../pipeline/demo/world.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from '../support/fake-secrets-manager.ts';
 
@@ -47,18 +47,7 @@ beforeAll(async () => {
       crm: 'hubspot',
       model: 'portfolio',
       batchSize: 5,
-      hubspot: { basePath: v.hubspot?.url, portalId: '4242' },
-      stripe: { baseUrl: v.stripe.url },
-      zendesk: { username: v.zendesk.username, baseUrl: v.zendesk.endpointUri },
-      mixpanel: {
-        region: 'us',
-        queryBaseUrl: v.mixpanel.queryBaseUrl,
-        exportBaseUrl: v.mixpanel.exportBaseUrl,
-        serviceAccount: { username: v.mixpanel.serviceAccount.username },
-        projectId: v.mixpanel.projectId,
-        activeEvents: ['Session Start'],
-        coreFeatures: [...FEATURES],
-      },
+      ...localRunConfigSections(v),
     }),
   });
 });
