@@ -10,6 +10,17 @@ import { healthyLayered, modelFromYaml, preset, snapshot } from '../support/mode
 const layered = preset('layered');
 const categories = preset('categories');
 
+/** A one-signal model whose composite is the value of `test.x` itself, plus optional rules (YAML). */
+const directModel = (rules = '') =>
+  modelFromYaml(`id: direct
+layers:
+  - id: all
+    weight: 100
+    signals:
+      - key: test.x
+        linear: { from: { value: 0, points: 0 }, to: { value: 100, points: 100 } }
+${rules}`);
+
 /** The categories preset with each category replaced by one linear 0..100 signal, to set category scores directly. */
 function categoriesWithDirectLayerScores() {
   const config = parse(readFileSync(new URL('../../models/categories.yaml', import.meta.url), 'utf8'));
@@ -56,15 +67,7 @@ describe('composite and tiers', () => {
     [39.4, 39, 'red'],
     [0.5, 1, 'red'],
   ])('given a composite of %s, when rounded halves up, then %i and the tier of the rounded score (%s)', (composite, score, tier) => {
-    const model = modelFromYaml(`
-id: direct
-layers:
-  - id: all
-    weight: 100
-    signals:
-      - key: test.x
-        linear: { from: { value: 0, points: 0 }, to: { value: 100, points: 100 } }
-`);
+    const model = directModel();
     const r = scoreSnapshot(model, snapshot({ 'test.x': composite }));
     expect(r.score).toBe(score);
     expect(r.tier).toBe(tier);
@@ -232,15 +235,7 @@ describe('override rules', () => {
     [60, 59, ['renewal_risk']],
     [0, 59, ['renewal_risk']],
   ])('given renewal in %i days and a score of %i, then flags are %j', (days, score, flags) => {
-    const model = modelFromYaml(`
-id: direct
-layers:
-  - id: all
-    weight: 100
-    signals:
-      - key: test.x
-        linear: { from: { value: 0, points: 0 }, to: { value: 100, points: 100 } }
-rules:
+    const model = directModel(`rules:
   - id: renewal_risk
     kind: flag
     when:
@@ -256,17 +251,7 @@ rules:
   });
 
   it('given a floor rule, then it raises a low score and never lowers a high one', () => {
-    const model = modelFromYaml(`
-id: floor
-layers:
-  - id: all
-    weight: 100
-    signals:
-      - key: test.x
-        linear: { from: { value: 0, points: 0 }, to: { value: 100, points: 100 } }
-rules:
-  - { id: strategic, kind: floor, value: 45, when: { signal: test.strategic, eq: true } }
-`);
+    const model = directModel('rules:\n  - { id: strategic, kind: floor, value: 45, when: { signal: test.strategic, eq: true } }\n');
     expect(scoreSnapshot(model, snapshot({ 'test.x': 20, 'test.strategic': true })).score).toBe(45);
     expect(scoreSnapshot(model, snapshot({ 'test.x': 80, 'test.strategic': true })).score).toBe(80);
   });
