@@ -3,6 +3,8 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { planRun } from '../pipeline/run/plan.ts';
+import { configuredSources } from '../pipeline/run-config.ts';
+import { coverageProblems, describeCoverageProblem } from '../pipeline/source-coverage.ts';
 import { logger, runOptions, runtime } from './runtime.ts';
 
 const eventSchema = z.looseObject({
@@ -18,6 +20,9 @@ export async function handler(event: unknown, context: Context) {
   const asOf = e.asOf ?? e.time ?? new Date().toISOString();
   const { deps, config } = await runtime();
   const options = runOptions(config, asOf, e.runId);
+  const sources = configuredSources(config);
+  for (const p of coverageProblems(deps.models, sources))
+    logger.warn('model cannot be filled by the configured sources', { problem: describeCoverageProblem(p, sources) });
   const plan = await planRun(deps, options, AbortSignal.timeout(Math.max(1000, context.getRemainingTimeInMillis() - 10_000)));
   logger.info('plan', { runId: plan.runId, batches: plan.batches.length, resumed: plan.resumed });
   // A resumed run keeps the instant it was planned with, whatever time it is now.

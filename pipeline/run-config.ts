@@ -95,6 +95,11 @@ function withSecret(
   return out;
 }
 
+/** The CRM and every source the config turns on, by name. */
+export function configuredSources(config: RunConfig): string[] {
+  return [config.crm, ...(['stripe', 'zendesk', 'mixpanel'] as const).filter((s) => config[s] !== undefined)];
+}
+
 export interface Connectors {
   crm: CrmConnector;
   sources: SignalSource[];

@@ -8,7 +8,15 @@ import { loadModel } from '../../pipeline/model-files.ts';
 import { RunOrderError } from '../../pipeline/run/plan.ts';
 import { runAll } from '../../pipeline/run/run-all.ts';
 import { formatSummary } from '../../pipeline/run/summary.ts';
-import { buildConnectors, ConfigErrorList, environmentSecrets, loadRunConfig, type RunConfig } from '../../pipeline/run-config.ts';
+import {
+  buildConnectors,
+  ConfigErrorList,
+  configuredSources,
+  environmentSecrets,
+  loadRunConfig,
+  type RunConfig,
+} from '../../pipeline/run-config.ts';
+import { coverageProblems, describeCoverageProblem } from '../../pipeline/source-coverage.ts';
 import { DynamoStore } from '../../pipeline/store/dynamo-store.ts';
 import { type Command, EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, parseCommandArgs, UsageError } from '../command.ts';
 
@@ -73,6 +81,9 @@ export const runCommand: Command = {
     });
     const store = new DynamoStore(client, { tableName: config.table.name, retentionDays: config.retentionDays });
     const models = loadModel(config.model, dirname(resolve(values.config)));
+    const sources = configuredSources(config);
+    for (const p of coverageProblems(models, sources))
+      process.stderr.write(`healthscore run: warning: ${describeCoverageProblem(p, sources)}\n`);
     const log = (event: string, detail: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ event, ...detail })}\n`);
     try {
       const summary = await runAll(

@@ -113,7 +113,13 @@ export function recordExchange(x: Exchange): void {
     responseBody: parseBody(x.responseBody),
     durationMs: Math.round(x.durationMs),
   };
-  appendFileSync(file, `${redact(JSON.stringify(line))}\n`);
+  try {
+    appendFileSync(file, `${redact(JSON.stringify(line))}\n`);
+  } catch (err) {
+    // A debugging aid must never break the run: say so once and stop tracing.
+    process.stderr.write(`healthscore: HTTP trace disabled, cannot write ${file}: ${(err as Error).message}\n`);
+    delete process.env.HEALTHSCORE_HTTP_TRACE;
+  }
 }
 
 const tracing = () => Boolean(process.env.HEALTHSCORE_HTTP_TRACE);

@@ -70,6 +70,22 @@ describe('healthscore setup and run', () => {
     }
   });
 
+  it('given sources that cannot fill the model, then the run warns before scoring every account unknown', async () => {
+    const thin = configPath.replace('.yaml', '-thin.yaml');
+    const { stripe: _s, zendesk: _z, ...sections } = localRunConfigSections(v);
+    writeFileSync(
+      thin,
+      stringify({
+        crm: 'hubspot',
+        model: 'categories',
+        table: { name: dynamo.tableName, endpoint: dynamo.endpoint, region: 'local' },
+        ...sections,
+      }),
+    );
+    const r = await runCli(['run', '--config', thin, '--as-of', `${world.firstDay}T23:45:00Z`, '--run-id', 'thin'], undefined, env);
+    expect(r.stderr).toMatch(/warning: model 'categories' can reach at most 45% completeness with hubspot, mixpanel/);
+  });
+
   it('given a configured source without its secret, then a usage error naming the variable, exit 2, and no secret in the output', async () => {
     const { STRIPE_API_KEY: _omit, ...rest } = env;
     const r = await runCli(['run', '--config', configPath], undefined, rest);
