@@ -23,6 +23,8 @@ export async function runAll(deps: RunDeps, options: RunOptions, hooks: RunAllHo
     try {
       await scoreBatch(deps, runOptions, index, hooks.signal);
     } catch (err) {
+      // Told to stop (a deadline, a signal): the unfinished batch is not checkpointed; the next run resumes it.
+      if (hooks.signal?.aborted) break;
       if (!(err instanceof QuotaExhaustedError)) throw err;
       const run = await deps.store.getRun(plan.runId);
       if (run) await deps.store.saveRun({ ...run, stoppedBy: err.message });

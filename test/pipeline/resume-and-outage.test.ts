@@ -92,11 +92,36 @@ describe('planning rules', () => {
     h = await startHarness({ accounts: 6, days: 2 });
     await h.runDay(0);
     h.vendors.mixpanel.server.inject({
-      fault: { kind: 'status', status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '3600' } },
+      fault: { kind: 'status', status: 429, body: { error: 'rate limit exceeded' }, headers: { 'retry-after': '0.05' } },
     });
     const summary = await h.runDay(1);
     expect(summary).toMatchObject({ complete: true, scored: 6 });
     expect(summary.failedSources.mixpanel).toMatch(/rate limit/);
     expect(summary.stoppedBy).toBeUndefined();
+  });
+});
+
+describe('stopping in the middle of a batch', () => {
+  it('given a run stopped while a batch reads its sources, then that batch is not checkpointed and the resumed run completes it once', async () => {
+    h = await startHarness({ accounts: 10, days: 1 });
+    const harness = h;
+    const controller = new AbortController();
+    const zendesk = harness.deps.sources.find((s) => s.name === 'zendesk');
+    if (!zendesk) throw new Error('no zendesk source');
+    const read = zendesk.read.bind(zendesk);
+    let reads = 0;
+    zendesk.read = async (accounts, ctx) => {
+      // The second batch is stopped half-way: its CRM read is done, this source is not.
+      if (++reads === 2) controller.abort(new Error('deadline'));
+      return read(accounts, ctx);
+    };
+    const stopped = await harness.runDay(0, { batchSize: 5 }, { signal: controller.signal });
+    expect(stopped).toMatchObject({ complete: false, batches: { total: 2, done: 1 }, scored: 5 });
+    expect(stopped.failedSources).toEqual({});
+
+    zendesk.read = read;
+    const resumed = await harness.runDay(0, { batchSize: 5 });
+    expect(resumed).toMatchObject({ complete: true, scored: 10, failedSources: {} });
+    for (const id of harness.ids.values()) expect(harness.vendors.hubspot?.updateCount(id)).toBe(1);
   });
 });
