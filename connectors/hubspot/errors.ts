@@ -102,8 +102,8 @@ export function toHubSpotError(what: string, x: Observed, err: unknown, windows:
   if (status === 401) {
     const fix =
       body.category === 'EXPIRED_AUTHENTICATION'
-        ? 'the access token has expired: refresh the OAuth token or create a new private app token and set it as accessToken'
-        : 'HubSpot did not accept the access token: check accessToken (a private app token for this portal, not revoked)';
+        ? 'the access token has expired: refresh the OAuth token or create a new private app token and put it where healthscore reads it (HUBSPOT_ACCESS_TOKEN for the CLI, the hubspot secret in Secrets Manager for the Lambdas)'
+        : 'HubSpot did not accept the access token: check it is a private app token for this portal, not revoked (HUBSPOT_ACCESS_TOKEN for the CLI, the hubspot secret in Secrets Manager for the Lambdas)';
     return new ConfigError('hubspot', `${what}: ${fix} (HubSpot said ${said})`, cause);
   }
   if (status === 403) {

@@ -13,7 +13,7 @@ import type { SalesforceConfig } from './config.ts';
 export type SfRow = Record<string, unknown>;
 
 const TOKEN_HINT =
-  'the access token was rejected (INVALID_SESSION_ID: expired, revoked or for another org): issue a new access token for the integration user and set it as salesforce.accessToken';
+  'the access token was rejected (INVALID_SESSION_ID: expired, revoked or for another org): issue a new access token for the integration user and put it where healthscore reads it (SALESFORCE_ACCESS_TOKEN for the CLI, the salesforce secret in Secrets Manager for the Lambdas)';
 
 /** Error codes where a person must act (fix the mapping, grant a permission, renew the token). */
 const CONFIG_HINTS: Record<string, string> = {

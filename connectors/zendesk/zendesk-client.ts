@@ -63,7 +63,7 @@ export function zendeskTransport(config: ZendeskConfig, signal?: AbortSignal) {
           await res.body?.cancel();
           throw new ConfigError(
             'zendesk',
-            "the credentials were rejected (401 Couldn't authenticate you): check username (the API user's email) and apiToken in the Zendesk source config, and that token access is enabled in Admin Center",
+            "the credentials were rejected (401 Couldn't authenticate you): check username (the API user's email) in the Zendesk config and the API token (ZENDESK_API_TOKEN for the CLI, the zendesk secret in Secrets Manager for the Lambdas), and that token access is enabled in Admin Center",
           );
         }
         if (res.status === 403) {

@@ -139,7 +139,7 @@ describe('credentials and secrets', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toMatch(/401.*username.*apiToken/);
+    expect((err as Error).message).toMatch(/401.*username.*API token \(ZENDESK_API_TOKEN/);
     expect(JSON.stringify(err) + String((err as Error).stack)).not.toContain(token);
   });
 
