@@ -61,7 +61,7 @@ export function monthlyCents(price: RawPrice, quantity: number): number {
   return price.unit_amount * quantity * perMonth;
 }
 
-const isSeat = (price: RawPrice, options: BillingOptions) =>
+export const isSeat = (price: RawPrice, options: BillingOptions) =>
   price.recurring?.usage_type !== 'metered' && (options.seatProducts.length === 0 || options.seatProducts.includes(refId(price.product)));
 
 export function fromStripeInvoice(inv: RawInvoice): InvoiceFacts {

@@ -51,6 +51,32 @@ export const rawInvoice = z
   })
   .loose();
 
+// https://docs.stripe.com/api/invoice-line-item/object (shape since API 2025-03-31: `parent`, `pricing`)
+export const rawInvoiceLine = z
+  .object({
+    id: z.string(),
+    amount: z.number().int(),
+    quantity: z.number().int().nonnegative().nullable(),
+    period: z.object({ start: unix, end: unix }).loose(),
+    parent: z
+      .object({
+        type: z.string(),
+        subscription_item_details: z.object({ proration: z.boolean(), subscription: z.string().nullable() }).loose().nullish(),
+      })
+      .loose()
+      .nullable(),
+    pricing: z
+      .object({ price_details: z.object({ price: ref, product: z.string() }).loose().nullish() })
+      .loose()
+      .nullable(),
+  })
+  .loose();
+
+/** An invoice read for the MRR/seat backfill: the fields above plus its embedded first page of lines. */
+export const rawHistoryInvoice = rawInvoice.extend({
+  lines: z.object({ data: z.array(rawInvoiceLine), has_more: z.boolean() }).loose(),
+});
+
 // https://docs.stripe.com/api/subscription_schedules/object
 export const rawSchedule = z
   .object({
@@ -87,6 +113,8 @@ export const rawSubscription = z
 export type RawPrice = z.infer<typeof rawPrice>;
 export type RawSubscriptionItem = z.infer<typeof rawSubscriptionItem>;
 export type RawInvoice = z.infer<typeof rawInvoice>;
+export type RawInvoiceLine = z.infer<typeof rawInvoiceLine>;
+export type RawHistoryInvoice = z.infer<typeof rawHistoryInvoice>;
 export type RawSchedule = z.infer<typeof rawSchedule>;
 export type RawSubscription = z.infer<typeof rawSubscription>;
 

@@ -1,16 +1,20 @@
 // The Stripe billing source. `sync` reads the whole portfolio once per run through the official
 // client (all subscriptions, 100 per page with auto-pagination, latest invoice and schedule expanded;
 // then the open invoices) — ⌈subscriptions/100⌉ + ⌈open invoices/100⌉ calls whatever the batch
-// count — and stores each customer's facts plus its MRR/seat history in state. `read` answers a
-// batch from state; without a sync at this `asOf` (e.g. a webhook rescoring one account) it reads
-// just the batch's customers (two calls each).
+// count — and stores each customer's facts plus its MRR/seat history in state. A customer without
+// stored history has it backfilled from its invoices of the last 125 days (invoice-history-read.ts,
+// billing-backfill.ts): on the first run one more portfolio-wide list, ⌈invoices/100⌉ pages.
+// `read` answers a batch from state; without a sync at this `asOf` (e.g. a webhook rescoring one
+// account) it reads just the batch's customers (two calls each, a third for one never seen).
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { AccountRef, RejectedRecord, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
+import { backfillHistory } from './billing-backfill.ts';
 import { addDays, type BillingHistory, isoDay, pruneHistory, recordDay } from './billing-history.ts';
 import { type CustomerBilling, fromStripeSubscriptions } from './billing-model.ts';
 import { toBillingSignals } from './billing-signals.ts';
 import { parseStripeConfig, type StripeConfig, type StripeConfigInput } from './config.ts';
+import { readInvoiceHistory } from './invoice-history-read.ts';
 import { createStripeClient, toStripeError } from './stripe-client.ts';
 import { describeIssues, type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId } from './stripe-raw.ts';
 
@@ -33,6 +37,8 @@ const customerKey = (id: string) => `stripe:customer:${id}`;
 
 interface PortfolioRead {
   billing: Map<string, CustomerBilling>;
+  /** Every price seen on a subscription item, by id. */
+  prices: Map<string, RawPrice>;
   rejected: RejectedRecord[];
   rejectedCustomers: Map<string, string>;
   records: number;
@@ -96,17 +102,28 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
     if (rejectedCustomers.has(id)) continue;
     billing.set(id, fromStripeSubscriptions(id, list, invoicesBy.get(id) ?? [], prices, { seatProducts: config.seatProducts }));
   }
-  return { billing, rejected, rejectedCustomers, records };
+  return { billing, prices, rejected, rejectedCustomers, records };
 }
 
-/** Stores today's facts and appends today's MRR and seats to each customer's history. */
-async function storeBilling(ctx: SourceContext, billing: Map<string, CustomerBilling>): Promise<void> {
+/**
+ * Stores today's facts and appends today's MRR and seats to each customer's history; a customer
+ * without stored history first gets it backfilled from its recent invoices. Adds the invoices read
+ * to `read` (records, rejected).
+ */
+async function storeBilling(config: StripeConfig, ctx: SourceContext, read: PortfolioRead): Promise<void> {
   const day = isoDay(ctx.asOf);
-  const keys = [...billing.keys()].map(customerKey);
+  const keys = [...read.billing.keys()].map(customerKey);
   const existing = await ctx.state.getMany<CustomerState>(keys);
+  const unseen = new Set([...read.billing.keys()].filter((id) => !existing.get(customerKey(id))?.history));
+  const options = { seatProducts: config.seatProducts };
+  const past = await readInvoiceHistory(config, ctx, unseen, read.billing.size, read.prices, options);
+  read.records += past.records;
+  const known = new Set(read.rejected.map((r) => r.recordId));
+  read.rejected.push(...past.rejected.filter((r) => !known.has(r.recordId)));
   const entries: [string, CustomerState][] = [];
-  for (const [id, b] of billing) {
-    const history = pruneHistory(recordDay(existing.get(customerKey(id))?.history, day, b.mrrCents, b.seats), addDays(day, -100));
+  for (const [id, b] of read.billing) {
+    const before = existing.get(customerKey(id))?.history ?? backfillHistory(past.snapshots.get(id) ?? [], ctx.asOf);
+    const history = pruneHistory(recordDay(before, day, b.mrrCents, b.seats), addDays(day, -100));
     entries.push([customerKey(id), { asOf: ctx.asOf.toISOString(), billing: b, history }]);
   }
   await ctx.state.putMany(entries);
@@ -117,7 +134,7 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
 
   async function sync(ctx: SourceContext): Promise<SyncReport> {
     const read = await readBilling(config, ctx);
-    await storeBilling(ctx, read.billing);
+    await storeBilling(config, ctx, read);
     const marker: SyncMarker = {
       asOf: ctx.asOf.toISOString(),
       customers: read.billing.size,
@@ -137,9 +154,9 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
     if (marker?.asOf !== asOf) {
       for (const id of ids) {
         const one = await readBilling(config, ctx, id);
+        await storeBilling(config, ctx, one);
         result.rejected.push(...one.rejected);
         for (const [cus, why] of one.rejectedCustomers) rejectedCustomers.set(cus, why);
-        await storeBilling(ctx, one.billing);
       }
     }
     const states = await ctx.state.getMany<CustomerState>(ids.map(customerKey));

@@ -1,6 +1,7 @@
 // The Stripe fake's store with its typed seeding API (customers, subscriptions with items, prices and
 // schedules, invoices) and read API (the raw JSON objects the fake serves). Ids are deterministic
 // (`cus_…`, `sub_…`, `in_…`), so a seeded portfolio reads the same on every run.
+import { buildInvoiceLine } from './stripe-invoice-lines.ts';
 import {
   buildCustomer,
   buildInvoice,
@@ -10,6 +11,7 @@ import {
   buildSubscriptionItem,
   type SeedStripeCustomer,
   type SeedStripeInvoice,
+  type SeedStripeInvoiceLine,
   type SeedStripeItem,
   type SeedStripeSubscription,
   type StripeJson,
@@ -34,7 +36,7 @@ export interface StripeSubscriptionPatch {
   schedule?: SeedStripeSubscription['schedule'] | null;
 }
 
-export type StripeInvoicePatch = Partial<Omit<SeedStripeInvoice, 'id' | 'customer' | 'subscription'>>;
+export type StripeInvoicePatch = Partial<Omit<SeedStripeInvoice, 'id' | 'customer' | 'subscription' | 'lines'>>;
 
 const DAY = 86_400;
 
@@ -48,6 +50,8 @@ export class StripeFakeData {
   };
   private readonly seeds = new Map<string, SeedStripeSubscription>();
   private readonly invoiceSeeds = new Map<string, SeedStripeInvoice>();
+  /** Every line of each invoice (the invoice object embeds the first ten). */
+  readonly invoiceLines = new Map<string, StripeJson[]>();
   private counter = 0;
 
   private nextId(prefix: string): string {
@@ -139,11 +143,12 @@ export class StripeFakeData {
   addInvoice(i: SeedStripeInvoice): string {
     const id = i.id ?? this.nextId('in');
     if (!this.collections.customers.has(i.customer)) this.addCustomer({ id: i.customer });
-    this.invoiceSeeds.set(id, { ...i, id });
-    const json = buildInvoice(id, i);
-    this.collections.invoices.set(id, json);
     const sub = i.subscription ? this.collections.subscriptions.get(i.subscription) : undefined;
     if (i.subscription && !sub) throw new Error(`stripe fake: no subscription ${i.subscription}`);
+    this.invoiceSeeds.set(id, { ...i, id });
+    this.invoiceLines.set(id, this.buildLines(id, i, sub));
+    const json = buildInvoice(id, i, this.invoiceLines.get(id));
+    this.collections.invoices.set(id, json);
     if (sub) {
       const latest = typeof sub.latest_invoice === 'string' ? this.collections.invoices.get(sub.latest_invoice) : undefined;
       if (!latest || (latest.created as number) <= (json.created as number)) sub.latest_invoice = id;
@@ -151,12 +156,27 @@ export class StripeFakeData {
     return id;
   }
 
+  /** The seed's lines, or for a subscription invoice one line per item of the subscription as it is now. */
+  private buildLines(invoice: string, i: SeedStripeInvoice, sub: StripeJson | undefined): StripeJson[] {
+    const created = toUnix(i.created);
+    const subscription = i.subscription ?? null;
+    const items = ((sub?.items as { data: StripeJson[] } | undefined)?.data ?? []) as StripeJson[];
+    const seeded: [SeedStripeInvoiceLine, string | null][] =
+      i.lines?.map((l) => [l, null]) ??
+      items.map((it) => [{ price: String((it.price as StripeJson).id), quantity: it.quantity as number }, String(it.id)]);
+    return seeded.map(([line, item]) => {
+      const price = this.collections.prices.get(this.addPrice(line.price, created)) as StripeJson;
+      const subscriptionItem = item ?? (items.find((it) => (it.price as StripeJson).id === price.id)?.id as string | undefined) ?? null;
+      return buildInvoiceLine(this.nextId('il'), line, price, { invoice, subscription, subscriptionItem, created });
+    });
+  }
+
   updateInvoice(id: string, patch: StripeInvoicePatch): void {
     const i = this.invoiceSeeds.get(id);
     if (!i) throw new Error(`stripe fake: no invoice ${id}`);
     const next = { ...i, ...patch } as SeedStripeInvoice;
     this.invoiceSeeds.set(id, next);
-    this.collections.invoices.set(id, buildInvoice(id, next));
+    this.collections.invoices.set(id, buildInvoice(id, next, this.invoiceLines.get(id)));
   }
 
   /** Merges raw JSON into a stored object, e.g. to make a record malformed. */

@@ -1,6 +1,6 @@
 // A Stripe API fake on 127.0.0.1 that the official `stripe` client talks to (host/port/protocol):
 // the read endpoints we call with Stripe's paths, list objects, `starting_after`/`ending_before`
-// pagination, `expand[]`, error bodies `{error:{type,code,message}}`, a 401 for a bad key and the
+// pagination, `created[gte|lte…]` filters, invoice line items (embedded and /v1/invoices/:id/lines), `expand[]`, error bodies `{error:{type,code,message}}`, a 401 for a bad key and the
 // global rate limit (25 req/s in test mode, 100 live) on a compressible clock. Faults go through
 // `server.inject`. Seeding and read APIs live in StripeFakeData.
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake-server.ts';
@@ -144,6 +144,46 @@ const eq =
   (o, q) =>
     !q.has(param) || field(o) === q.get(param);
 
+/** `created=<unix>` or `created[gt|gte|lt|lte]=<unix>`, as Stripe's list endpoints take it. */
+const createdRange: Filter = (o, q) => {
+  const v = o.created as number;
+  for (const [k, raw] of q) {
+    const m = /^created(?:\[(gt|gte|lt|lte)\])?$/.exec(k);
+    if (!m) continue;
+    const bound = Number(raw);
+    const ok = { gt: v > bound, gte: v >= bound, lt: v < bound, lte: v <= bound, eq: v === bound }[m[1] ?? 'eq'];
+    if (!ok) return false;
+  }
+  return true;
+};
+
+/** Bad `created` bounds are rejected as Stripe does, before any filtering. */
+function badCreated(q: URLSearchParams): FakeResponse | undefined {
+  for (const [k, raw] of q) {
+    if (!k.startsWith('created')) continue;
+    if (!/^created(\[(gt|gte|lt|lte)\])?$/.test(k) || !/^\d+$/.test(raw))
+      return error(400, 'invalid_request_error', `Invalid ${k}: must be an integer Unix timestamp`, 'parameter_invalid_integer', k);
+  }
+  return undefined;
+}
+
+/** The lines of one invoice, in invoice order, paged with `limit`/`starting_after`. https://docs.stripe.com/api/invoices/invoice_lines */
+function invoiceLines(data: StripeFakeData, req: FakeRequest): FakeResponse {
+  const id = req.params.id ?? '';
+  const lines = data.invoiceLines.get(id);
+  if (!lines) return error(404, 'invalid_request_error', `No such invoice: '${id}'`, 'resource_missing', 'invoice');
+  const bad = unknownParam(req.query, ['limit', 'starting_after', 'ending_before']);
+  if (bad) return error(400, 'invalid_request_error', `Received unknown parameter: ${bad}`, 'parameter_unknown', bad);
+  const limit = req.query.has('limit') ? Number(req.query.get('limit')) : 10;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return error(400, 'invalid_request_error', 'This value must be between 1 and 100.', 'parameter_invalid_integer', 'limit');
+  const after = req.query.get('starting_after');
+  const i = after ? lines.findIndex((l) => l.id === after) : -1;
+  if (after && i < 0) return error(400, 'invalid_request_error', `No such object: '${after}'`, 'resource_missing', 'starting_after');
+  const page = lines.slice(i + 1, i + 1 + limit).map((l) => structuredClone(l));
+  return { status: 200, body: { object: 'list', data: page, has_more: lines.length > i + 1 + limit, url: `/v1/invoices/${id}/lines` } };
+}
+
 const subscriptionStatus: Filter = (o, q) => {
   const s = q.get('status');
   if (s === 'all') return true;
@@ -195,26 +235,37 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
   };
 
   // https://docs.stripe.com/api/subscriptions/list
-  server.route('GET', '/v1/subscriptions', (req) =>
-    list(data, req, 'subscriptions', '/v1/subscriptions', {
-      customer: eq('customer', (o) => o.customer),
-      status: subscriptionStatus,
-      price: (o, q) =>
-        !q.has('price') || ((o.items as { data: { price: { id: string } }[] }).data ?? []).some((i) => i.price.id === q.get('price')),
-      collection_method: eq('collection_method', (o) => o.collection_method),
-    }),
+  server.route(
+    'GET',
+    '/v1/subscriptions',
+    (req) =>
+      badCreated(req.query) ??
+      list(data, req, 'subscriptions', '/v1/subscriptions', {
+        created: createdRange,
+        customer: eq('customer', (o) => o.customer),
+        status: subscriptionStatus,
+        price: (o, q) =>
+          !q.has('price') || ((o.items as { data: { price: { id: string } }[] }).data ?? []).some((i) => i.price.id === q.get('price')),
+        collection_method: eq('collection_method', (o) => o.collection_method),
+      }),
   );
   server.route('GET', '/v1/subscriptions/:id', (req) => retrieve(data, req, 'subscriptions', 'subscription'));
   // https://docs.stripe.com/api/invoices/list
-  server.route('GET', '/v1/invoices', (req) =>
-    list(data, req, 'invoices', '/v1/invoices', {
-      customer: eq('customer', (o) => o.customer),
-      subscription: eq('subscription', invoiceSubscription),
-      status: eq('status', (o) => o.status),
-      collection_method: eq('collection_method', (o) => o.collection_method),
-    }),
+  server.route(
+    'GET',
+    '/v1/invoices',
+    (req) =>
+      badCreated(req.query) ??
+      list(data, req, 'invoices', '/v1/invoices', {
+        created: createdRange,
+        customer: eq('customer', (o) => o.customer),
+        subscription: eq('subscription', invoiceSubscription),
+        status: eq('status', (o) => o.status),
+        collection_method: eq('collection_method', (o) => o.collection_method),
+      }),
   );
   server.route('GET', '/v1/invoices/:id', (req) => retrieve(data, req, 'invoices', 'invoice'));
+  server.route('GET', '/v1/invoices/:id/lines', (req) => invoiceLines(data, req));
   server.route('GET', '/v1/customers', (req) => list(data, req, 'customers', '/v1/customers', { email: eq('email', (o) => o.email) }));
   server.route('GET', '/v1/customers/:id', (req) => retrieve(data, req, 'customers', 'customer'));
   server.route('GET', '/v1/subscription_schedules/:id', (req) => retrieve(data, req, 'schedules', 'subscription schedule'));

@@ -71,6 +71,19 @@ export interface SeedStripeSubscription {
 
 export type StripeInvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
 
+/** One line of an invoice: a subscription item's charge for a period (or a proration of one). */
+export interface SeedStripeInvoiceLine {
+  /** A registered price id or a new price. */
+  price: SeedStripePrice | string;
+  quantity?: number;
+  /** Cents; the price's unit amount × quantity unless given (prorations give their own). */
+  amount?: number;
+  proration?: boolean;
+  /** The period the line pays for; the invoice's creation and one price interval later unless given. */
+  periodStart?: StripeTime;
+  periodEnd?: StripeTime;
+}
+
 export interface SeedStripeInvoice {
   id?: string;
   customer: string;
@@ -89,6 +102,8 @@ export interface SeedStripeInvoice {
   attemptCount?: number;
   nextPaymentAttempt?: StripeTime | null;
   paidAt?: StripeTime | null;
+  /** The invoice's lines; for a subscription invoice without lines, one per subscription item as it is when the invoice is added. */
+  lines?: SeedStripeInvoiceLine[];
 }
 
 export type StripeJson = Record<string, unknown>;
@@ -232,7 +247,10 @@ export function buildSchedule(id: string, subscription: string, customer: string
   };
 }
 
-export function buildInvoice(id: string, i: SeedStripeInvoice): StripeJson {
+/** How many lines an invoice embeds in `lines`; the rest are read from /v1/invoices/:id/lines. */
+export const EMBEDDED_LINES = 10;
+
+export function buildInvoice(id: string, i: SeedStripeInvoice, lines: StripeJson[] = []): StripeJson {
   const created = toUnix(i.created);
   const paid = i.status === 'paid' ? (i.amountPaid ?? i.amountDue) : (i.amountPaid ?? 0);
   const finalized = i.status === 'draft' ? null : created;
@@ -253,7 +271,12 @@ export function buildInvoice(id: string, i: SeedStripeInvoice): StripeJson {
     customer: i.customer,
     due_date: i.dueDate ? toUnix(i.dueDate) : null,
     effective_at: finalized,
-    lines: { object: 'list', data: [], has_more: false, url: `/v1/invoices/${id}/lines` },
+    lines: {
+      object: 'list',
+      data: lines.slice(0, EMBEDDED_LINES),
+      has_more: lines.length > EMBEDDED_LINES,
+      url: `/v1/invoices/${id}/lines`,
+    },
     livemode: false,
     metadata: {},
     next_payment_attempt: i.nextPaymentAttempt ? toUnix(i.nextPaymentAttempt) : null,

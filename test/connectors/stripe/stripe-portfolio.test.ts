@@ -23,7 +23,7 @@ afterEach(async () => {
 const asOf = day('2026-06-01');
 
 describe('reading the portfolio', () => {
-  it('given 250 subscriptions, when synced, then three pages are read with starting_after and every customer gets signals', async () => {
+  it('given 250 subscriptions, when first synced, then three subscription pages, one open-invoice page and three invoice-history pages are read and every customer gets signals', async () => {
     const ids = seedPortfolio(fake, 250);
     const source = sourceFor(fake);
     const ctx = context(asOf);
@@ -33,8 +33,14 @@ describe('reading the portfolio', () => {
     expect(pages[0]?.query).toContain('limit=100');
     expect(pages[0]?.query).toContain('expand[0]=data.latest_invoice');
     expect(pages[1]?.query).toContain('starting_after=');
-    expect(fake.server.calls('GET', '/v1/invoices')).toHaveLength(1);
-    expect(report?.records).toBe(250);
+    const open = fake.server.calls('GET', '/v1/invoices').filter((c) => c.query.includes('status=open'));
+    const history = fake.server.calls('GET', '/v1/invoices').filter((c) => c.query.includes('created'));
+    expect(open).toHaveLength(1);
+    // the first run backfills history with one portfolio-wide list (250 invoices), not a call per customer
+    expect(history).toHaveLength(3);
+    expect(history[0]?.query).toContain('created[gte]=');
+    expect(history[0]?.query).not.toContain('customer=');
+    expect(report?.records).toBe(500);
     const result = await source.read(
       ids.map((id) => account(`crm-${id}`, id)),
       ctx,
@@ -47,7 +53,7 @@ describe('reading the portfolio', () => {
       'stripe.seats': 10,
     });
     // read answers from state: no more vendor calls
-    expect(fake.server.log).toHaveLength(4);
+    expect(fake.server.log).toHaveLength(7);
   });
 
   it('given 429s on the second page, when synced, then they are waited out and no subscription is lost or duplicated', async () => {
@@ -61,7 +67,8 @@ describe('reading the portfolio', () => {
     const ctx = context(asOf);
     const report = await source.sync?.(ctx);
     expect(fake.server.calls('GET', '/v1/subscriptions').filter((c) => c.status === 429)).toHaveLength(2);
-    expect(report?.records).toBe(250);
+    // 250 subscriptions and the 250 invoices read to backfill history
+    expect(report?.records).toBe(500);
     const result = await source.read(
       ids.map((id) => account(id, id)),
       ctx,
@@ -91,10 +98,11 @@ describe('reading the portfolio', () => {
     fake.server.inject({ match: (r) => r.query.has('starting_after'), times: 1, fault: { kind: 'drop' } });
     fake.server.inject({ match: (r) => r.path === '/v1/invoices', times: 1, fault: { kind: 'malformed' } });
     const report = await sourceFor(fake).sync?.(context(asOf));
-    expect(report?.records).toBe(120);
+    // 120 subscriptions and the 120 invoices read to backfill history
+    expect(report?.records).toBe(240);
     expect(fake.server.calls('GET', '/v1/subscriptions').map((c) => c.status)).toEqual([503, 200, 0, 200]);
     // the malformed body came with a 200 and was read again
-    expect(fake.server.calls('GET', '/v1/invoices')).toHaveLength(2);
+    expect(fake.server.calls('GET', '/v1/invoices').filter((c) => c.query.includes('status=open'))).toHaveLength(2);
   });
 
   it('given one malformed subscription, when synced, then it is reported with its id and reason, its customer is unmatched, and the rest are scored', async () => {
@@ -163,9 +171,10 @@ describe('credentials and secrets', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { vendor: string; status: number });
-    expect(lines.length).toBe(3);
+    // subscriptions, open invoices, the invoice-history backfill, then the 401
+    expect(lines.length).toBe(4);
     expect(lines.every((l) => l.vendor === 'stripe')).toBe(true);
-    expect(lines.map((l) => l.status)).toEqual([200, 200, 401]);
+    expect(lines.map((l) => l.status)).toEqual([200, 200, 200, 401]);
     expect(text).not.toContain(fake.apiKey);
     expect(text).not.toContain('sk_test_anotherWrongKey42');
   });
