@@ -44,7 +44,7 @@ const compare = (now: { mrrCents: number; seats: number }, before: { mrrCents: n
 /**
  * cancel_pending when a paying subscription is set to cancel; else a booked schedule phase that
  * changes the amount (or seats); else the change since the start of the 90-day window as far as our
- * history reaches; unknown on the first day we see the customer.
+ * history reaches (backfilled from invoices on the first sync); unknown when it reaches no earlier day.
  */
 export function subscriptionChange(b: CustomerBilling, history: BillingHistory | undefined, asOf: Date): Change | undefined {
   if (b.cancelPending) return 'cancel_pending';
