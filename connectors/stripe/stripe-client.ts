@@ -86,7 +86,7 @@ export function toStripeError(err: unknown): Error {
   if (err instanceof Stripe.errors.StripeAuthenticationError)
     return new ConfigError(
       'stripe',
-      'the API key was rejected (401): set a valid secret key (sk_…) or restricted key (rk_…) for this Stripe account in the source config (apiKey)',
+      'the API key was rejected (401): set a valid secret key (sk_…) or restricted key (rk_…) for this Stripe account (STRIPE_API_KEY for the CLI, the stripe secret in Secrets Manager for the Lambdas)',
     );
   if (err instanceof Stripe.errors.StripePermissionError)
     return new ConfigError(

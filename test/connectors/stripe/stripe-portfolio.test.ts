@@ -131,7 +131,7 @@ describe('credentials and secrets', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(ConfigError);
-    expect((err as Error).message).toMatch(/API key was rejected \(401\).*apiKey/);
+    expect((err as Error).message).toMatch(/API key was rejected \(401\).*STRIPE_API_KEY/);
     expect(JSON.stringify(err) + String((err as Error).stack)).not.toContain(wrongKey);
   });
 
