@@ -99,7 +99,8 @@ export function seedWorld(v: LocalVendors, world: DemoWorld): { state: SeedState
   // Support history: the incremental export's first run backfills it.
   for (let d = addDays(world.firstDay, -120); d < world.firstDay; d = addDays(d, 1)) supportDay(v, world, d, state);
   for (let d = addDays(world.firstDay, -45); d < world.firstDay; d = addDays(d, 1)) usageDay(v, world, d);
-  for (let d = addDays(world.firstDay, -60); d < world.firstDay; d = addDays(d, 1)) billingDay(v, world, d, state);
+  // Four months of invoices: enough for Stripe's first sync to know the 90-day changes on day one.
+  for (let d = addDays(world.firstDay, -130); d < world.firstDay; d = addDays(d, 1)) billingDay(v, world, d, state);
   return { state, crmIds };
 }
 
@@ -165,7 +166,7 @@ function billingDay(v: LocalVendors, world: DemoWorld, day: string, state: SeedS
     const sub = state.subscriptions.get(a.key) as string;
     const customer = a.identities.stripeCustomerId;
     const amount = seatsOn(a, day) * a.pricePerSeat * 100;
-    if (day.endsWith('-01'))
+    if (day.endsWith('-01') && day >= a.contractStart)
       v.stripe.addInvoice({
         customer,
         subscription: sub,
