@@ -22,7 +22,8 @@ export const listParam = (req: FakeRequest, name: string): string[] =>
     .filter(Boolean);
 
 const body = (req: FakeRequest) => (req.json ?? {}) as Record<string, unknown>;
-const batchEnvelope = (results: unknown[], errors: unknown[]) => {
+/** HubSpot's batch answer: 200 when every input succeeded, 207 MULTI_STATUS with `errors` otherwise. */
+export const batchEnvelope = (results: unknown[], errors: unknown[]) => {
   const now = new Date().toISOString();
   return {
     status: errors.length > 0 ? 207 : 200,

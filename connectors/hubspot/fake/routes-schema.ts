@@ -5,6 +5,7 @@
 //       https://developers.hubspot.com/docs/guides/api/crm/properties
 import type { FakeRequest, FakeResponse } from '../../shared/fake-server.ts';
 import type { On } from './routes-objects.ts';
+import { batchEnvelope } from './routes-objects.ts';
 import { type HubSpotStore, hubSpotError, type ObjectType, objectTypeOf, type PropertyDefinition } from './store.ts';
 
 const PER_ID = 500;
@@ -83,17 +84,7 @@ export function schemaRoutes(on: On, store: HubSpotStore): void {
         ...(start + PER_ID < all.length ? { paging: { next: { after: String(start + PER_ID) } } } : {}),
       });
     }
-    const now = new Date().toISOString();
-    return {
-      status: errors.length > 0 ? 207 : 200,
-      body: {
-        status: 'COMPLETE',
-        results,
-        ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}),
-        startedAt: now,
-        completedAt: now,
-      },
-    };
+    return batchEnvelope(results, errors);
   });
 
   // Groups first: `/groups` would otherwise read as a property named "groups".
