@@ -22,11 +22,11 @@ export const listParam = (req: FakeRequest, name: string): string[] =>
     .filter(Boolean);
 
 const body = (req: FakeRequest) => (req.json ?? {}) as Record<string, unknown>;
-/** HubSpot's batch answer: 200 when every input succeeded, 207 MULTI_STATUS with `errors` otherwise. */
-export const batchEnvelope = (results: unknown[], errors: unknown[]) => {
+/** HubSpot's batch answer: 200 (201 for creates) when every input succeeded, 207 MULTI_STATUS with `errors` otherwise. */
+export const batchEnvelope = (results: unknown[], errors: unknown[], okStatus = 200) => {
   const now = new Date().toISOString();
   return {
-    status: errors.length > 0 ? 207 : 200,
+    status: errors.length > 0 ? 207 : okStatus,
     body: {
       status: 'COMPLETE',
       results,

@@ -147,17 +147,7 @@ export function schemaRoutes(on: On, store: HubSpotStore): void {
         if (problem) errors.push({ status: 'error', category: 'VALIDATION_ERROR', message: problem, context: { name: [String(p.name)] } });
         else results.push(store.defineProperty(type, toDefinition(p)));
       }
-      const now = new Date().toISOString();
-      return {
-        status: errors.length > 0 ? 207 : 201,
-        body: {
-          status: 'COMPLETE',
-          results,
-          ...(errors.length > 0 ? { numErrors: errors.length, errors } : {}),
-          startedAt: now,
-          completedAt: now,
-        },
-      };
+      return batchEnvelope(results, errors, 201);
     }),
   );
   on('PATCH', '/crm/v3/properties/:type/:name', (req) =>
