@@ -23,11 +23,11 @@ export function accountPropertyKinds(config: HubSpotConfig): Record<string, Prop
     domain: 'string',
     hubspot_owner_id: 'string',
     hs_lastmodifieddate: 'datetime',
-    [c.segment]: 'string',
     [c.override.score]: 'number',
     [c.override.reason]: 'string',
     [c.override.expiresOn]: 'date',
   };
+  if (c.segment) kinds[c.segment] = 'string';
   for (const p of Object.values(c.identities)) kinds[p] = 'string';
   return kinds;
 }
@@ -47,7 +47,7 @@ export function fromHubSpotCompany(c: HubSpotObjectRaw, config: HubSpotConfig): 
   if (name) account.name = name;
   const domain = nonEmpty(p.domain);
   if (domain) account.domain = domain.toLowerCase();
-  const segment = nonEmpty(p[config.company.segment]);
+  const segment = config.company.segment ? nonEmpty(p[config.company.segment]) : undefined;
   if (segment) account.segment = segment.toLowerCase();
   const owner = nonEmpty(p.hubspot_owner_id);
   if (owner) account.ownerId = owner;

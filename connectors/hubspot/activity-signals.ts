@@ -8,6 +8,12 @@ import { type CallFact, type Conversation, conversations, type EmailFact, type M
 import { DAY_MS } from './values.ts';
 
 const HOUR_MS = 3_600_000;
+/**
+ * How far back engagements are read: the longest window a signal uses (meetings and sponsor
+ * contact: 90 days). "Days since the last two-way touch" is therefore at most this: 90 reads as
+ * "90 days or more".
+ */
+export const ENGAGEMENT_WINDOW_DAYS = 90;
 /** Replies slower than 14 days (or none after 14 days) count as 336 hours. */
 export const NO_REPLY_HOURS = 336;
 
@@ -105,9 +111,13 @@ export function activitySignals(a: AccountActivity, asOf: number): ActivitySigna
     if (reply !== undefined) out['engagement.emailResponseHours'] = reply;
     const attendance = meetingAttendance(a.meetings, asOf);
     if (attendance !== undefined) out['engagement.meetingAttendance'] = attendance;
-    const last = Math.max(...talks.map((t) => t.at));
-    if (talks.length > 0) out['engagement.daysSinceLastCsmTouch'] = Math.floor((asOf - last) / DAY_MS);
   }
+  // Engagements are read for the window only: without a conversation in it, the last one was at least that long ago,
+  // which is known once the account had contacts (or activity) for the whole window.
+  const windowStart = asOf - ENGAGEMENT_WINDOW_DAYS * DAY_MS;
+  if (talks.length > 0) out['engagement.daysSinceLastCsmTouch'] = Math.floor((asOf - Math.max(...talks.map((t) => t.at))) / DAY_MS);
+  else if (anyActivity || (a.contacts.length > 0 && a.companyCreatedAt <= windowStart))
+    out['engagement.daysSinceLastCsmTouch'] = ENGAGEMENT_WINDOW_DAYS;
 
   const memory = updatedMemory(a, asOf);
   return { signals: out, memory };

@@ -1,12 +1,15 @@
-// The batched reads the source is built from: CRM objects by id (100 per call) and associations
-// (v4, up to 1,000 ids per call, following each id's own paging), so a batch of accounts costs a
-// few calls per object type, never calls per account.
+// The batched reads the source is built from: CRM objects by id (100 per call, 50 when property
+// history is asked for) and associations (v4, up to 1,000 ids per call, following each id's own
+// paging), so a batch of accounts costs a few calls per object type, never calls per account.
 
 import type { RejectedRecord } from '../shared/source.ts';
 import type { HubSpotCaller } from './client.ts';
 import { type AssociationResultRaw, associationResultRaw, batchErrorRaw, parseRecord } from './raw-schemas.ts';
 
+/** Batch read inputs per call (https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/objects/batch/get-objects). */
 export const BATCH_READ_SIZE = 100;
+/** With `propertiesWithHistory`, HubSpot takes at most 50 inputs (400 VALIDATION_ERROR above). */
+export const HISTORY_BATCH_READ_SIZE = 50;
 export const ASSOCIATION_BATCH_SIZE = 1000;
 
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -33,7 +36,7 @@ export async function batchRead(
 ): Promise<BatchReadResult> {
   const unique = [...new Set(ids)];
   const pages = await Promise.all(
-    chunk(unique, BATCH_READ_SIZE).map((part) =>
+    chunk(unique, propertiesWithHistory.length > 0 ? HISTORY_BATCH_READ_SIZE : BATCH_READ_SIZE).map((part) =>
       caller.call(
         `read ${objectType}`,
         // Docs: https://developers.hubspot.com/docs/api-reference/legacy/crm/objects/objects/batch/get-objects

@@ -8,14 +8,17 @@ import { daysBetween, parseHubSpotBool, parseHubSpotNumber, parseHubSpotTime, va
 /** The company properties the signals come from, with their types (all read with history). */
 export function companySignalPropertyKinds(config: HubSpotConfig): Record<string, PropertyKind> {
   const c = config.company;
-  return {
-    [c.renewalDate]: 'date',
-    [c.contractStart]: 'date',
-    [c.csmSentiment]: 'string',
-    [c.nps]: 'number',
-    [c.successPlanOnTrack]: 'bool',
-    [c.roiDocumented]: 'bool',
+  const kinds: Record<string, PropertyKind> = {};
+  const add = (property: string | undefined, kind: PropertyKind) => {
+    if (property) kinds[property] = kind;
   };
+  add(c.renewalDate, 'date');
+  add(c.contractStart, 'date');
+  add(c.csmSentiment, 'string');
+  add(c.nps, 'number');
+  add(c.successPlanOnTrack, 'bool');
+  add(c.roiDocumented, 'bool');
+  return kinds;
 }
 
 function sentimentOf(value: string | undefined, config: HubSpotConfig): 'green' | 'yellow' | 'red' | undefined {
@@ -29,7 +32,7 @@ function sentimentOf(value: string | undefined, config: HubSpotConfig): 'green' 
 /** A company's own signals on the day `asOf`; a property unset on that day gives no key. */
 export function fromHubSpotCompanySignals(c: HubSpotObjectRaw, asOf: number, config: HubSpotConfig): Record<string, SignalValue> {
   const p = config.company;
-  const at = (prop: string) => valueAsOf(c, prop, asOf);
+  const at = (prop: string | undefined) => (prop ? valueAsOf(c, prop, asOf) : undefined);
   const out: Record<string, SignalValue> = {};
 
   const sentiment = sentimentOf(at(p.csmSentiment), config);

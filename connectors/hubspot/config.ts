@@ -31,11 +31,16 @@ const validRegex = z.string().refine(
   { message: 'not a valid regular expression' },
 );
 
+// A plain portal has none of the custom properties a CS team usually adds (renewal date, NPS,
+// sentiment, the other systems' ids): each is opt-in, and a mapped property the portal lacks is
+// reported by name (portal-check.ts) rather than silently read as empty.
 const companySchema = z.object({
-  segment: propertyName.default('customer_segment'),
-  renewalDate: propertyName.default('renewal_date'),
-  contractStart: propertyName.default('contract_start_date'),
-  csmSentiment: propertyName.default('csm_sentiment'),
+  /** The account segment (chooses the model in a model set). */
+  segment: propertyName.optional(),
+  renewalDate: propertyName.optional(),
+  /** When the customer relationship started; HubSpot's own "Became a Customer Date" by default. */
+  contractStart: propertyName.optional().default('hs_lifecyclestage_customer_date'),
+  csmSentiment: propertyName.optional(),
   /** Which option values of the sentiment property mean green / yellow / red (compared case-insensitively). */
   csmSentimentValues: z
     .object({
@@ -44,15 +49,15 @@ const companySchema = z.object({
       red: z.array(z.string()).default(['red']),
     })
     .prefault({}),
-  nps: propertyName.default('nps_score'),
-  successPlanOnTrack: propertyName.default('success_plan_on_track'),
-  roiDocumented: propertyName.default('roi_documented'),
-  /** AccountRef.identities key → company property holding that system's id. */
-  identities: z.record(z.string(), propertyName).default({
-    stripeCustomerId: 'stripe_customer_id',
-    zendeskOrganizationId: 'zendesk_organization_id',
-    mixpanelGroupKey: 'mixpanel_group_key',
-  }),
+  nps: propertyName.optional(),
+  successPlanOnTrack: propertyName.optional(),
+  roiDocumented: propertyName.optional(),
+  /**
+   * AccountRef.identities key → company property holding that system's id, e.g.
+   * `{ stripeCustomerId: stripe_customer_id }`. None by default: the company's `domain` is always
+   * passed to the sources for matching by domain.
+   */
+  identities: z.record(z.string(), propertyName).default({}),
   override: z
     .object({
       score: propertyName.default('healthscore_override_score'),
@@ -65,8 +70,12 @@ const companySchema = z.object({
 const contactSchema = z.object({
   champion: markerSchema.default({ kind: 'property', property: 'hs_buying_role', value: 'CHAMPION' }),
   execSponsor: markerSchema.default({ kind: 'property', property: 'hs_buying_role', value: 'EXECUTIVE_SPONSOR' }),
-  /** A date property (the day they left) or a label; a champion who left is `departed`. */
-  left: markerSchema.default({ kind: 'property', property: 'left_company_on' }),
+  /**
+   * A date property (the day they left) or a label; a champion who left is `departed`. None by
+   * default (no standard property says it): a champion dissociated from the company still reads as
+   * departed, from the champions remembered between runs.
+   */
+  left: markerSchema.optional(),
   /** Optional date property saying since when a contact holds their role; otherwise taken from the marker's history. */
   roleSinceProperty: propertyName.optional(),
   /** Job titles that make a contact an executive (for leadership changes), case-insensitive. */

@@ -5,6 +5,7 @@ import type { CrmConnector } from '../shared/crm.ts';
 import { listHubSpotAccounts } from './accounts.ts';
 import { createHubSpotCaller } from './client.ts';
 import { type HubSpotConfigInput, parseHubSpotConfig } from './config.ts';
+import { checkAssociationLabels, missingMappedProperties } from './portal-check.ts';
 import { setupHubSpotProperties } from './setup.ts';
 import { createHubSpotSource } from './source.ts';
 import { createHubSpotTask } from './tasks.ts';
@@ -19,7 +20,12 @@ export function createHubSpotConnector(config: HubSpotConfigInput): CrmConnector
     kind: 'hubspot',
     listAccounts: (options) => listHubSpotAccounts(caller, options),
     source: createHubSpotSource(caller),
-    setup: () => setupHubSpotProperties(caller, parsed.company.override),
+    async setup() {
+      await checkAssociationLabels(caller);
+      const report = await setupHubSpotProperties(caller, parsed.company.override);
+      const warnings = await missingMappedProperties(caller);
+      return warnings.length > 0 ? { ...report, warnings } : report;
+    },
     writeScores: (rows, signal) => writeHubSpotScores(caller, rows, signal),
     createTask: (task) => createHubSpotTask(caller, task),
     recordUrl: (accountId) => `${appBase}/contacts/${parsed.portalId}/record/0-2/${encodeURIComponent(accountId)}`,

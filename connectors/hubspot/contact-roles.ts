@@ -50,7 +50,8 @@ function marked(
   return { since: roleSince !== undefined && roleSince <= asOf ? roleSince : since, ever };
 }
 
-function hasLeft(contact: HubSpotObjectRaw, labels: readonly string[], marker: ContactMarker, asOf: number): boolean {
+function hasLeft(contact: HubSpotObjectRaw, labels: readonly string[], marker: ContactMarker | undefined, asOf: number): boolean {
+  if (!marker) return false;
   if (marker.kind === 'associationLabel') return hasLabel(labels, marker.label);
   if (!marker.value) {
     const current = valueAsOf(contact, marker.property, asOf);
@@ -71,7 +72,7 @@ export function executiveTitle(config: HubSpotConfig): (title: string) => boolea
 /** The contact properties roles are read from, current values and history. */
 export function contactRoleProperties(config: HubSpotConfig): { properties: string[]; history: string[] } {
   const c = config.contact;
-  const markerProps = [c.champion, c.execSponsor, c.left].flatMap((m) => (m.kind === 'property' ? [m.property] : []));
+  const markerProps = [c.champion, c.execSponsor, c.left].flatMap((m) => (m?.kind === 'property' ? [m.property] : []));
   const history = [...new Set(['jobtitle', ...markerProps])];
   const properties = [...new Set(['email', 'firstname', 'lastname', ...history, ...(c.roleSinceProperty ? [c.roleSinceProperty] : [])])];
   return { properties, history };

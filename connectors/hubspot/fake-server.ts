@@ -9,11 +9,12 @@ import { FakeClock, FakeHttpServer, type Fault } from '../shared/fake-server.ts'
 import { HubSpotGate, rateLimitBody } from './fake/gate.ts';
 import { type On, objectRoutes } from './fake/routes-objects.ts';
 import { schemaRoutes } from './fake/routes-schema.ts';
-import { installSchema, type MarkerMode, type SeededAccount, seedAccount } from './fake/seed.ts';
+import { brokenRule } from './fake/rules.ts';
+import { installSchema, type MarkerMode, type PortalKind, type SeededAccount, seedAccount, seedLabels } from './fake/seed.ts';
 import { HubSpotStore, type ObjectType, type PropertyDefinition, type PropertyGroup } from './fake/store.ts';
 
-export type { MarkerMode } from './fake/seed.ts';
-export { seedLabels } from './fake/seed.ts';
+export type { MarkerMode, PortalKind } from './fake/seed.ts';
+export { seededPortalMapping, seedLabels } from './fake/seed.ts';
 export type { ObjectType } from './fake/store.ts';
 
 export interface HubSpotFakeOptions {
@@ -25,6 +26,10 @@ export interface HubSpotFakeOptions {
   clockScale?: number;
   /** Search requests per second (HubSpot: 5). */
   searchPerSecond?: number;
+  /** Search refuses IN on `associations.company` (HubSpot documents EQ only), as a portal might. */
+  refuseAssociationIn?: boolean;
+  /** `plain`: a fresh portal with HubSpot's standard properties only; `customized` (default) adds common custom ones. */
+  portal?: PortalKind;
 }
 
 export interface RawRecordSeed {
@@ -76,11 +81,21 @@ export interface HubSpotFake {
   close(): Promise<void>;
 }
 
+/** Requests any HubSpot fake in this process refused for breaking a rule, since the last take. */
+const violations: string[] = [];
+
+/** Takes (and clears) the rule violations recorded by every HubSpot fake of this process: the suite's audit. */
+export function takeHubSpotRuleViolations(): string[] {
+  return violations.splice(0, violations.length);
+}
+
 export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
   const token = `pat-na1-${randomBytes(16).toString('hex')}`;
   const clock = new FakeClock(options.clockScale ?? 1);
   const store = new HubSpotStore();
-  installSchema(store);
+  const portal = options.portal ?? 'customized';
+  installSchema(store, portal);
+  store.refuseAssociationIn = options.refuseAssociationIn ?? false;
   const gate = new HubSpotGate({
     token,
     tenSecondLimit: options.tenSecondLimit ?? 100,
@@ -89,7 +104,15 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     clock,
   });
   const server = new FakeHttpServer();
-  server.guard = (req) => gate.check(req);
+  // HubSpot checks auth and rate limits, then the request's shape (rules.ts).
+  server.guard = (req) => {
+    const refused = gate.check(req);
+    if (refused) return refused;
+    const broken = brokenRule({ method: req.method, path: req.path, body: req.json, bodyLength: req.body.length });
+    if (!broken) return undefined;
+    violations.push(`${broken.rule.id}: ${req.method} ${req.path}`);
+    return { ...broken.answer, headers: gate.headersFor(req) };
+  };
   const on: On = (method, path, handler) =>
     server.route(method, path, async (req) => {
       const r = await handler(req);
@@ -114,8 +137,10 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     },
     seedAccounts(accounts, mode = 'properties') {
       const out = new Map<string, string>();
+      // Labels exist before anyone is associated with them, as an admin creates them in HubSpot.
+      if (mode === 'labels') for (const label of Object.values(seedLabels)) store.defineLabel('companies', 'contacts', label);
       for (const a of accounts) {
-        const s = seedAccount(store, a, mode);
+        const s = seedAccount(store, a, mode, portal);
         seeded.set(a.key, s);
         out.set(a.key, s.companyId);
       }

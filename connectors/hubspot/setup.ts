@@ -135,7 +135,16 @@ export async function setupHubSpotProperties(
   }
 
   if (missing.length > 0) {
-    const inputs = missing.map((d) => ({ ...d, groupName: scorePropertyGroup.name, formField: false }) as unknown as PropertyCreate);
+    // The Properties API requires `hidden` on every option (OptionInput), on create as on update.
+    const inputs = missing.map(
+      (d) =>
+        ({
+          ...d,
+          ...(d.options ? { options: d.options.map((o) => ({ ...o, hidden: false })) } : {}),
+          groupName: scorePropertyGroup.name,
+          formField: false,
+        }) as unknown as PropertyCreate,
+    );
     const res = await caller.call('create the Health score properties', (sdk) =>
       // Docs: https://developers.hubspot.com/docs/api-reference/legacy/crm/properties/batch/create-properties
       sdk.crm.properties.batchApi.create(OBJECT, { inputs }),

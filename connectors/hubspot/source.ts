@@ -3,7 +3,14 @@
 // on earlier runs are remembered in the state store, so a champion who is dissociated from the
 // company (rather than marked as left) still reads as departed.
 import type { SignalValue } from '../../lib/signals/catalog.ts';
-import { type AccountRef, emptyReadResult, type SignalSource, type SourceContext, type SourceReadResult } from '../shared/source.ts';
+import {
+  type AccountRef,
+  emptyReadResult,
+  type SignalSource,
+  type SourceContext,
+  type SourceReadResult,
+  type SyncReport,
+} from '../shared/source.ts';
 import { type AccountActivity, activitySignals, type ChampionMemory } from './activity-signals.ts';
 import { type BatchData, fetchBatch } from './batch-fetch.ts';
 import type { HubSpotCaller } from './client.ts';
@@ -11,6 +18,7 @@ import { fromHubSpotCompanySignals } from './company-signals.ts';
 import type { HubSpotConfig } from './config.ts';
 import { rolesAsOf } from './contact-roles.ts';
 import { type CallFact, type EmailFact, fromHubSpotCall, fromHubSpotEmail, fromHubSpotMeeting, type MeetingFact } from './engagements.ts';
+import { checkAssociationLabels, missingMappedProperties } from './portal-check.ts';
 
 export const championMemoryKey = (companyId: string) => `hubspot:champions:${companyId}`;
 
@@ -53,6 +61,13 @@ function activityOf(companyId: string, data: BatchData, asOf: number, memory: Ch
 export function createHubSpotSource(caller: HubSpotCaller): SignalSource {
   return {
     name: 'hubspot',
+    /** Once per run, before any batch: the mapping checked against the portal (labels must exist; missing properties are reported). */
+    async sync(ctx: SourceContext): Promise<SyncReport> {
+      await checkAssociationLabels(caller, ctx.signal);
+      const warnings = await missingMappedProperties(caller, ctx.signal);
+      for (const warning of warnings) ctx.log?.('hubspot.mapping_missing', { warning });
+      return { records: 0, rejected: [], ...(warnings.length > 0 ? { warnings } : {}) };
+    },
     async read(accounts: readonly AccountRef[], ctx: SourceContext): Promise<SourceReadResult> {
       const result = emptyReadResult();
       const asOf = ctx.asOf.getTime();
@@ -62,7 +77,10 @@ export function createHubSpotSource(caller: HubSpotCaller): SignalSource {
         else result.unmatched.push({ accountId: a.accountId, reason: 'not a HubSpot company id (expected digits)' });
       }
       if (ids.length === 0) return result;
-      const [data, memories] = await Promise.all([fetchBatch(caller, ids, ctx.signal), loadMemory(ctx, ids)]);
+      const [data, memories] = await Promise.all([
+        fetchBatch(caller, ids, { asOf, signal: ctx.signal, log: ctx.log }),
+        loadMemory(ctx, ids),
+      ]);
       result.rejected.push(...data.rejected);
       const missing = new Set(data.missing);
       const save: [string, ChampionMemory[]][] = [];

@@ -80,6 +80,8 @@ export interface SetupReport {
   created: string[];
   updated: string[];
   unchanged: string[];
+  /** What setup found or could not do although nothing is broken (e.g. a mapped property the CRM lacks). */
+  warnings?: string[];
 }
 
 export interface CrmTask {

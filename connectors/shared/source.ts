@@ -88,6 +88,8 @@ export interface SyncReport {
   rejected: RejectedRecord[];
   /** Whatever cursor/checkpoint the source saved, for the run summary. */
   checkpoint?: unknown;
+  /** Configuration problems that leave signals empty without failing the run (e.g. a mapped property the vendor lacks). */
+  warnings?: string[];
 }
 
 export interface SignalSource {

@@ -57,7 +57,9 @@ const phrases: Record<string, Phrase> = {
   'engagement.emailResponseHours': (v) =>
     (v as number) >= 336 ? 'No customer reply in 14 days' : `Customer replies in ${Math.round(v as number)} h (median, 30 d)`,
   'engagement.meetingAttendance': (v) => `${share(v as number)} of scheduled meetings attended (90 d)`,
-  'engagement.daysSinceLastCsmTouch': (v) => `Last two-way CSM touch ${plural(v as number, 'day')} ago`,
+  'engagement.daysSinceLastCsmTouch': (v) =>
+    // Sources read a bounded window (HubSpot: 90 days), so a long gap is stated as "none in N days", which is true either way.
+    (v as number) >= 90 ? `No two-way CSM touch in the last ${v} days` : `Last two-way CSM touch ${plural(v as number, 'day')} ago`,
   'outcome.nps': (v) => `NPS ${Number.isInteger(v) ? String(v) : (v as number).toFixed(1)}`,
   'outcome.successPlanOnTrack': (v) => (v ? 'Success plan on track' : 'Success plan off track'),
   'outcome.roiDocumented': (v) => (v ? 'ROI documented' : 'ROI not documented'),

@@ -2,8 +2,10 @@
 // Mixpanel and Slack on loopback, with connectors pointed at them through the official clients.
 // Vendor time is compressed (rate-limit windows shrink by `scale`), so many simulated days run in
 // minutes while every limit keeps its real ratio.
+
+import type { HubSpotConfigInput } from '../../connectors/hubspot/config.ts';
 import { createHubSpotConnector } from '../../connectors/hubspot/connector.ts';
-import { type HubSpotFake, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
+import { type HubSpotFake, type PortalKind, seededPortalMapping, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
 import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake-mixpanel.ts';
 import { createMixpanelSource } from '../../connectors/mixpanel/index.ts';
 import { createSalesforceConnector } from '../../connectors/salesforce/connector.ts';
@@ -40,6 +42,14 @@ export interface LocalVendorOptions {
   scale?: number;
   /** Which sources to connect (default all); a test may leave one out. */
   sources?: ('stripe' | 'zendesk' | 'mixpanel')[];
+  /**
+   * The HubSpot portal: `customized` (default) holds the custom properties the demo's mapping reads;
+   * `plain` is a fresh portal with standard properties only, read with the connector's defaults
+   * unless `hubspotMapping` says otherwise.
+   */
+  hubspotPortal?: PortalKind;
+  /** Company / contact mapping for HubSpot (default: the seeded portal's mapping on a customized portal). */
+  hubspotMapping?: Pick<HubSpotConfigInput, 'company' | 'contact'>;
 }
 
 const fastRetry = { baseDelayMs: 5, maxDelayMs: 100, maxTotalWaitMs: 20_000 };
@@ -58,8 +68,10 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
   let salesforce: SalesforceFake | undefined;
   let crm: CrmConnector;
   if (crmKind === 'hubspot') {
-    hubspot = await startHubSpotFake({ clockScale: scale });
+    const portal = options.hubspotPortal ?? 'customized';
+    hubspot = await startHubSpotFake({ clockScale: scale, portal });
     crm = createHubSpotConnector({
+      ...(options.hubspotMapping ?? (portal === 'customized' ? seededPortalMapping : {})),
       accessToken: hubspot.token,
       basePath: hubspot.url,
       portalId: '4242',

@@ -1,7 +1,7 @@
 // Plan a run: list the CRM's accounts, cut them into batches, run each source's portfolio-wide
 // sync once, and save it all as the run's checkpoint. Planning an already planned run returns it.
 
-import { QuotaExhaustedError } from '../../connectors/shared/errors.ts';
+import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
 import type { RejectedRecord } from '../../connectors/shared/source.ts';
 import { isoDay } from '../../lib/history/day-math.ts';
@@ -60,6 +60,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
   const ctx = { asOf: options.asOf, state: deps.store.kv, ...(signal ? { signal } : {}), ...(deps.log ? { log: deps.log } : {}) };
   const failedSources: Record<string, string> = {};
   const syncs: RunRecord['syncs'] = {};
+  const warnings: Record<string, string[]> = {};
   // The syncs run side by side: each vendor has its own rate budget, so the plan takes as long as
   // the slowest source rather than the sum of them.
   const outcomes = await Promise.allSettled(
@@ -68,10 +69,11 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
       try {
         const report = await source.sync(ctx);
         syncs[source.name] = { records: report.records, rejected: report.rejected.length };
+        if (report.warnings?.length) warnings[source.name] = report.warnings;
         for (const r of report.rejected) deps.log?.('source.record_rejected', { source: source.name, ...r });
       } catch (err) {
-        // Only the CRM's quota stops the run: another source out of quota is a failed source like any other.
-        if (err instanceof QuotaExhaustedError && source === deps.crm.source) throw err;
+        // Only the CRM stops the run (its quota, or a mapping that would misread every account): another source failing is a failed source like any other.
+        if ((err instanceof QuotaExhaustedError || err instanceof ConfigError) && source === deps.crm.source) throw err;
         if (signal?.aborted) throw err;
         failedSources[source.name] = (err as Error).message;
         deps.log?.('source.sync_failed', { source: source.name, error: (err as Error).message });
@@ -93,6 +95,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     failedSources,
     syncs,
     crmRejected,
+    ...(Object.keys(warnings).length > 0 ? { warnings } : {}),
     calls: callsSince(callsBefore),
   };
   // The run record goes last: a plan interrupted before it is simply planned again.

@@ -19,6 +19,8 @@ export interface RunSummary {
   rejected: number;
   rejectedSamples: BatchSummary['rejected'];
   failedSources: Record<string, string>;
+  /** Per source, configuration problems that leave signals empty without failing the run. */
+  warnings: Record<string, string[]>;
   staleAccounts: number;
   writes: BatchSummary['writes'];
   writeProblems: BatchSummary['writeProblems'];
@@ -79,6 +81,7 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     rejected: rejected.length,
     rejectedSamples: rejected.slice(0, 20),
     failedSources: { ...run.failedSources, ...total.failedSources },
+    warnings: run.warnings ?? {},
     staleAccounts: total.staleAccounts,
     writes: total.writes,
     writeProblems: total.writeProblems.slice(0, 50),
@@ -119,6 +122,7 @@ export function formatSummary(s: RunSummary): string {
   ];
   for (const [source, why] of Object.entries(s.failedSources))
     lines.push(`SOURCE FAILED ${source}: ${why} (last good signals carried forward, marked stale, for ${s.staleAccounts} accounts)`);
+  for (const [source, list] of Object.entries(s.warnings)) for (const w of list) lines.push(`WARNING ${source}: ${w}`);
   if (s.overrides.rate > 0.1)
     lines.push(`note: ${(s.overrides.rate * 100).toFixed(0)}% of accounts are overridden by hand — above 10% the model needs work`);
   if (s.stoppedBy) lines.push(`STOPPED: ${s.stoppedBy} — the run resumes from its checkpoint next time`);

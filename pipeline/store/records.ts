@@ -120,6 +120,8 @@ export interface RunRecord {
   failedSources: Record<string, string>;
   syncs: Record<string, { records: number; rejected: number }>;
   crmRejected: { recordId: string; reason: string }[];
+  /** Per source, configuration problems that leave signals empty (e.g. a mapped property the vendor lacks). */
+  warnings?: Record<string, string[]>;
   /** Vendor calls and 429s of the planning step (listing and portfolio-wide syncs). */
   calls?: { calls: Record<string, number>; rateLimited: Record<string, number> };
   /** Set when a vendor's daily quota ended the run early. */

@@ -1,7 +1,8 @@
 // The fake's CRM objects API v3 (companies, contacts, emails, meetings, calls, notes, tasks):
-// list with `after` paging, read one, batch read (100, OBJECT_NOT_FOUND per missing id, 207),
-// batch update (100; invalid values fail the whole batch with 400 VALIDATION_ERROR as HubSpot does,
-// per-record failures answer 207 MULTI_STATUS), create with associations, and search.
+// list with `after` paging, read one, batch read (OBJECT_NOT_FOUND per missing id, 207), batch
+// update (invalid values fail the whole batch with 400 VALIDATION_ERROR as HubSpot does, per-record
+// failures answer 207 MULTI_STATUS), create with associations, and search. Request-shape limits
+// (input counts, search limits) are enforced before routing from rules.ts.
 // Docs: https://developers.hubspot.com/docs/guides/api/crm/understanding-the-crm
 import type { FakeRequest, FakeResponse } from '../../shared/fake-server.ts';
 import { searchObjects } from './search.ts';
@@ -99,7 +100,6 @@ export function objectRoutes(on: On, store: HubSpotStore, baseUrl: () => string)
     withType(req, (type) => {
       const b = body(req);
       const inputs = (b.inputs ?? []) as { id?: unknown }[];
-      if (inputs.length > 100) return badRequest(`Batch input of ${inputs.length} exceeds the maximum of 100 inputs`);
       const props = (b.properties ?? []) as string[];
       const history = (b.propertiesWithHistory ?? []) as string[];
       const found: StoredObject[] = [];
@@ -128,12 +128,8 @@ export function objectRoutes(on: On, store: HubSpotStore, baseUrl: () => string)
 
   on('POST', '/crm/v3/objects/:type/batch/update', (req) =>
     withType(req, (type) => {
+      // Input counts and duplicate ids are checked before routing (rules.ts).
       const inputs = (body(req).inputs ?? []) as { id?: unknown; properties?: Record<string, unknown> }[];
-      if (inputs.length > 100) return badRequest(`Batch input of ${inputs.length} exceeds the maximum of 100 inputs`);
-      const ids = inputs.map((i) => String(i.id));
-      const dupes = ids.filter((id, i) => ids.indexOf(id) !== i);
-      if (dupes.length > 0)
-        return badRequest(`Duplicate IDs found in batch input: [${[...new Set(dupes)].join(', ')}]. IDs must be unique`);
       const problems = inputs.flatMap((i) =>
         Object.entries(i.properties ?? {}).flatMap(([name, value]) => {
           const p = valueProblem(store, type, name, value);

@@ -59,8 +59,6 @@ export function schemaRoutes(on: On, store: HubSpotStore): void {
     const to = objectTypeOf(req.params.to ?? '');
     if (!from || !to) return { status: 400, body: hubSpotError('VALIDATION_ERROR', 'Unknown object type') };
     const inputs = (body(req).inputs ?? []) as { id?: unknown; after?: unknown }[];
-    if (inputs.length > 1000)
-      return { status: 400, body: hubSpotError('VALIDATION_ERROR', `Batch input of ${inputs.length} exceeds the maximum of 1000 inputs`) };
     const results: unknown[] = [];
     const errors: unknown[] = [];
     for (const input of inputs) {
@@ -85,6 +83,14 @@ export function schemaRoutes(on: On, store: HubSpotStore): void {
       });
     }
     return batchEnvelope(results, errors);
+  });
+
+  // Docs: https://developers.hubspot.com/docs/guides/api/crm/associations/associations-v4 (retrieve association labels)
+  on('GET', '/crm/v4/associations/:from/:to/labels', (req) => {
+    const from = objectTypeOf(req.params.from ?? '');
+    const to = objectTypeOf(req.params.to ?? '');
+    if (!from || !to) return { status: 400, body: hubSpotError('VALIDATION_ERROR', 'Unknown object type') };
+    return { status: 200, body: { results: store.labelsBetween(from, to) } };
   });
 
   // Groups first: `/groups` would otherwise read as a property named "groups".

@@ -1,8 +1,10 @@
-// The fake's CRM search: filter groups (OR of ANDs), sorts (objects or "-name" strings), up to 200
-// per page with a numeric `after`, and HubSpot's hard stop at 10,000 results.
-// Docs: https://developers.hubspot.com/docs/guides/api/crm/search
+// The fake's CRM search: filter groups (OR of ANDs) including the `associations.<object>` pseudo-
+// property, a sort (an object or a "-name" string), pages with a numeric `after`. HubSpot's limits
+// (10,000 results, filter counts, body size, page size) are enforced before routing (rules.ts).
+// Results carry no associations, as HubSpot's do not.
+// Docs: https://developers.hubspot.com/docs/api-reference/search/guide
 import type { FakeResponse } from '../../shared/fake-server.ts';
-import { type HubSpotStore, hubSpotError, type ObjectType, type StoredObject } from './store.ts';
+import { type HubSpotStore, hubSpotError, type ObjectType, objectTypeOf, type StoredObject } from './store.ts';
 
 interface Filter {
   propertyName?: string;
@@ -20,7 +22,18 @@ const comparable = (v: unknown): number | string | undefined => {
   return Number.isNaN(t) ? s.toLowerCase() : t;
 };
 
+/** `associations.company` EQ / IN: the record is associated with (one of) the given records. */
+function matchesAssociation(store: HubSpotStore, o: StoredObject, f: Filter): boolean {
+  const target = objectTypeOf((f.propertyName ?? '').slice('associations.'.length));
+  if (!target) return false;
+  const linked = new Set(store.associated(o.type, o.id, target).map(([id]) => id));
+  if (f.operator === 'EQ') return linked.has(String(f.value));
+  if (f.operator === 'IN') return (f.values ?? []).some((v) => linked.has(String(v)));
+  return false;
+}
+
 function matches(store: HubSpotStore, o: StoredObject, f: Filter): boolean {
+  if (f.propertyName?.startsWith('associations.')) return matchesAssociation(store, o, f);
   const actual = comparable(store.value(o, f.propertyName ?? ''));
   const wanted = comparable(f.value);
   switch (f.operator) {
@@ -51,17 +64,19 @@ function matches(store: HubSpotStore, o: StoredObject, f: Filter): boolean {
   }
 }
 
+/** A portal refusing IN on `associations.<object>` (HubSpot documents EQ only); the documented limits are in rules.ts. */
+function refusedAssociationIn(store: HubSpotStore, b: Record<string, unknown>): FakeResponse | undefined {
+  if (!store.refuseAssociationIn) return undefined;
+  const filters = ((b.filterGroups ?? []) as { filters?: Filter[] }[]).flatMap((g) => g.filters ?? []);
+  const f = filters.find((x) => x.propertyName?.startsWith('associations.') && x.operator === 'IN');
+  return f ? { status: 400, body: hubSpotError('VALIDATION_ERROR', `Operator IN is not supported for ${f.propertyName}.`) } : undefined;
+}
+
 export function searchObjects(store: HubSpotStore, type: ObjectType, b: Record<string, unknown>): FakeResponse {
+  const refused = refusedAssociationIn(store, b);
+  if (refused) return refused;
   const limit = Math.max(1, Math.min(Number(b.limit ?? 10) || 10, 200));
   const after = Number(b.after ?? 0) || 0;
-  if (after + limit > 10_000)
-    return {
-      status: 400,
-      body: hubSpotError(
-        'VALIDATION_ERROR',
-        'The search API cannot return more than 10000 results; narrow the query or page with a filter.',
-      ),
-    };
   const groups = (b.filterGroups ?? []) as { filters?: Filter[] }[];
   const sorts = ((b.sorts ?? []) as unknown[]).map((s) =>
     typeof s === 'string'

@@ -22,27 +22,87 @@ const minOf = (...xs: (number | undefined)[]) => {
 const day = (iso: string | undefined) => (iso === undefined ? undefined : iso.slice(0, 10));
 const bool = (b: boolean | undefined) => (b === undefined ? undefined : String(b));
 
-/** Installs the standard and custom property definitions a seeded portal has. */
-export function installSchema(store: HubSpotStore): void {
+/**
+ * What a portal holds besides HubSpot's standard properties: `plain` is a fresh portal (standard
+ * properties only); `customized` adds the custom properties CS teams commonly create (segment,
+ * renewal and contract dates, sentiment, NPS, the other systems' ids, a "left company" date), which
+ * the seed fills and `seededPortalMapping` maps, and the CSM override properties an earlier setup made.
+ */
+export type PortalKind = 'plain' | 'customized';
+
+/** The connector mapping that reads the custom properties a `customized` portal holds. */
+export const seededPortalMapping = {
+  company: {
+    segment: 'customer_segment',
+    renewalDate: 'renewal_date',
+    contractStart: 'contract_start_date',
+    csmSentiment: 'csm_sentiment',
+    nps: 'nps_score',
+    successPlanOnTrack: 'success_plan_on_track',
+    roiDocumented: 'roi_documented',
+    identities: {
+      stripeCustomerId: 'stripe_customer_id',
+      zendeskOrganizationId: 'zendesk_organization_id',
+      mixpanelGroupKey: 'mixpanel_group_key',
+    },
+  },
+  contact: { left: { kind: 'property', property: 'left_company_on' } },
+} as const;
+
+const CUSTOM_COMPANY_PROPERTIES = new Set([
+  'customer_segment',
+  'stripe_customer_id',
+  'zendesk_organization_id',
+  'mixpanel_group_key',
+  'renewal_date',
+  'contract_start_date',
+  'nps_score',
+  'success_plan_on_track',
+  'roi_documented',
+  'csm_sentiment',
+]);
+
+/** Installs HubSpot's standard properties (those the connector and the seed touch) and, for a customized portal, the custom ones. */
+export function installSchema(store: HubSpotStore, portal: PortalKind = 'customized'): void {
   store.defineGroup('companies', { name: 'companyinformation', label: 'Company information', displayOrder: 0 });
   store.defineGroup('contacts', { name: 'contactinformation', label: 'Contact information', displayOrder: 0 });
   const std = { hubspotDefined: true };
-  for (const name of ['name', 'domain', 'hubspot_owner_id'])
-    store.defineProperty('companies', { name, type: 'string', fieldType: 'text', ...std });
-  for (const name of ['createdate', 'hs_lastmodifieddate'])
-    store.defineProperty('companies', { name, type: 'datetime', fieldType: 'date', ...std });
-  for (const name of [
-    'customer_segment',
-    'stripe_customer_id',
-    'zendesk_organization_id',
-    'mixpanel_group_key',
-    'healthscore_override_reason',
-  ])
-    store.defineProperty('companies', { name, type: 'string', fieldType: 'text' });
-  for (const name of ['renewal_date', 'contract_start_date', 'healthscore_override_expires'])
-    store.defineProperty('companies', { name, type: 'date', fieldType: 'date' });
-  for (const name of ['nps_score', 'healthscore_override_score'])
-    store.defineProperty('companies', { name, type: 'number', fieldType: 'number' });
+  const define = (type: ObjectType, kind: 'string' | 'datetime' | 'date' | 'number', names: string[], standard = true) => {
+    const fieldType = kind === 'string' ? 'text' : kind === 'number' ? 'number' : 'date';
+    for (const name of names) store.defineProperty(type, { name, type: kind, fieldType, ...(standard ? std : {}) });
+  };
+  define('companies', 'string', ['name', 'domain', 'hubspot_owner_id', 'industry']);
+  define('companies', 'datetime', ['createdate', 'hs_lastmodifieddate', 'hs_lifecyclestage_customer_date', 'closedate']);
+  store.defineProperty('companies', {
+    name: 'lifecyclestage',
+    type: 'enumeration',
+    fieldType: 'radio',
+    options: opts('subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'),
+    ...std,
+  });
+  define('contacts', 'string', ['email', 'firstname', 'lastname', 'jobtitle']);
+  store.defineProperty('contacts', {
+    name: 'hs_buying_role',
+    type: 'enumeration',
+    fieldType: 'checkbox',
+    options: opts('BUDGET_HOLDER', 'CHAMPION', 'DECISION_MAKER', 'END_USER', 'EXECUTIVE_SPONSOR', 'INFLUENCER', 'OTHER'),
+    ...std,
+  });
+  define('emails', 'datetime', ['hs_timestamp']);
+  define('emails', 'string', ['hs_email_direction', 'hs_email_thread_id', 'hs_email_from_email', 'hs_email_to_email', 'hs_email_subject']);
+  define('meetings', 'datetime', ['hs_timestamp', 'hs_meeting_start_time', 'hs_meeting_end_time']);
+  define('meetings', 'string', ['hs_meeting_title', 'hs_meeting_outcome']);
+  define('calls', 'datetime', ['hs_timestamp']);
+  define('calls', 'string', ['hs_call_disposition', 'hs_call_status', 'hs_call_direction']);
+  define('notes', 'datetime', ['hs_timestamp']);
+  define('notes', 'string', ['hs_note_body']);
+  define('tasks', 'datetime', ['hs_timestamp']);
+  define('tasks', 'string', ['hs_task_subject', 'hs_task_body', 'hs_task_status', 'hs_task_priority', 'hs_task_type', 'hubspot_owner_id']);
+  if (portal === 'plain') return;
+
+  define('companies', 'string', ['customer_segment', 'stripe_customer_id', 'zendesk_organization_id', 'mixpanel_group_key'], false);
+  define('companies', 'date', ['renewal_date', 'contract_start_date'], false);
+  define('companies', 'number', ['nps_score'], false);
   for (const name of ['success_plan_on_track', 'roi_documented'])
     store.defineProperty('companies', { name, type: 'enumeration', fieldType: 'booleancheckbox', options: boolOptions });
   store.defineProperty('companies', {
@@ -51,16 +111,11 @@ export function installSchema(store: HubSpotStore): void {
     fieldType: 'select',
     options: opts('green', 'yellow', 'red'),
   });
-  for (const name of ['email', 'firstname', 'lastname', 'jobtitle'])
-    store.defineProperty('contacts', { name, type: 'string', fieldType: 'text', ...std });
-  store.defineProperty('contacts', {
-    name: 'hs_buying_role',
-    type: 'enumeration',
-    fieldType: 'checkbox',
-    options: opts('BUDGET_HOLDER', 'CHAMPION', 'DECISION_MAKER', 'END_USER', 'EXECUTIVE_SPONSOR', 'INFLUENCER', 'OTHER'),
-    ...std,
-  });
-  for (const name of ['left_company_on', 'role_start_date']) store.defineProperty('contacts', { name, type: 'date', fieldType: 'date' });
+  define('contacts', 'date', ['left_company_on', 'role_start_date'], false);
+  // The CSM override properties, as an earlier `healthscore setup` left them.
+  define('companies', 'number', ['healthscore_override_score'], false);
+  define('companies', 'string', ['healthscore_override_reason'], false);
+  define('companies', 'date', ['healthscore_override_expires'], false);
 }
 
 const opts = (...values: string[]) => values.map((value, displayOrder) => ({ label: value, value, displayOrder, hidden: false }));
@@ -84,40 +139,46 @@ export interface SeededAccount {
   contactIds: Map<string, string>;
 }
 
-export function seedAccount(store: HubSpotStore, a: SeedAccount, mode: MarkerMode = 'properties'): SeededAccount {
+export function seedAccount(
+  store: HubSpotStore,
+  a: SeedAccount,
+  mode: MarkerMode = 'properties',
+  portal: PortalKind = 'customized',
+): SeededAccount {
   const base = baseOf(a);
   const owner = a.ownerEmail ? store.ownerId(a.ownerEmail) : undefined;
-  const company = store.create(
-    'companies',
-    {
-      name: a.name,
-      domain: a.domain,
-      customer_segment: a.segment,
-      hubspot_owner_id: owner,
-      renewal_date: day(a.renewalDate),
-      contract_start_date: day(a.contractStart),
-      csm_sentiment: a.csmSentiment,
-      nps_score: a.nps === undefined ? undefined : String(a.nps),
-      success_plan_on_track: bool(a.successPlanOnTrack),
-      roi_documented: bool(a.roiDocumented),
-      stripe_customer_id: a.identities?.stripeCustomerId,
-      zendesk_organization_id: a.identities?.zendeskOrganizationId,
-      mixpanel_group_key: a.identities?.mixpanelGroupKey,
-      healthscore_override_score: a.override ? String(a.override.score) : undefined,
-      healthscore_override_reason: a.override?.reason,
-      healthscore_override_expires: day(a.override?.expiresOn),
-    },
-    base,
-  );
+  const values: Record<string, string | undefined> = {
+    name: a.name,
+    domain: a.domain,
+    lifecyclestage: 'customer',
+    hs_lifecyclestage_customer_date: a.contractStart ? new Date(Date.parse(a.contractStart)).toISOString() : undefined,
+    customer_segment: a.segment,
+    hubspot_owner_id: owner,
+    renewal_date: day(a.renewalDate),
+    contract_start_date: day(a.contractStart),
+    csm_sentiment: a.csmSentiment,
+    nps_score: a.nps === undefined ? undefined : String(a.nps),
+    success_plan_on_track: bool(a.successPlanOnTrack),
+    roi_documented: bool(a.roiDocumented),
+    stripe_customer_id: a.identities?.stripeCustomerId,
+    zendesk_organization_id: a.identities?.zendeskOrganizationId,
+    mixpanel_group_key: a.identities?.mixpanelGroupKey,
+    healthscore_override_score: a.override ? String(a.override.score) : undefined,
+    healthscore_override_reason: a.override?.reason,
+    healthscore_override_expires: day(a.override?.expiresOn),
+  };
+  // A plain portal has no custom properties to hold those values.
+  if (portal === 'plain') for (const name of CUSTOM_COMPANY_PROPERTIES) delete values[name];
+  const company = store.create('companies', values, base);
   if (a.modifiedAt) company.updatedAt = Math.max(company.updatedAt, Date.parse(a.modifiedAt));
   const contactIds = new Map<string, string>();
-  for (const c of a.contacts ?? []) contactIds.set(c.key, seedContact(store, company.id, c, base, mode));
+  for (const c of a.contacts ?? []) contactIds.set(c.key, seedContact(store, company.id, c, base, mode, portal));
   const emailOf = new Map((a.contacts ?? []).map((c) => [c.key, c.email]));
   for (const x of a.activities ?? []) seedActivity(store, company.id, x, contactIds, emailOf, a.ownerEmail ?? 'csm@vendor.example');
   return { companyId: company.id, contactIds };
 }
 
-function seedContact(store: HubSpotStore, companyId: string, c: SeedContact, base: number, mode: MarkerMode): string {
+function seedContact(store: HubSpotStore, companyId: string, c: SeedContact, base: number, mode: MarkerMode, portal: PortalKind): string {
   const since = t(c.inRoleSince);
   const execSince = t(c.executiveSince);
   const created = minOf(since, execSince) ?? base;
@@ -125,12 +186,12 @@ function seedContact(store: HubSpotStore, companyId: string, c: SeedContact, bas
   const contact = store.create('contacts', { email: c.email, firstname: first, lastname: rest.join(' ') || undefined }, created, created);
   const title = c.title ?? (execSince !== undefined ? 'Executive' : undefined);
   if (title) store.set(contact, { jobtitle: title }, execSince ?? created);
-  if (c.inRoleSince) store.set(contact, { role_start_date: day(c.inRoleSince) }, since ?? created);
+  if (c.inRoleSince && portal === 'customized') store.set(contact, { role_start_date: day(c.inRoleSince) }, since ?? created);
   const labels: string[] = [];
   if (mode === 'properties') {
     const roles = [c.champion ? 'CHAMPION' : undefined, c.execSponsor ? 'EXECUTIVE_SPONSOR' : undefined].filter(Boolean).join(';');
     if (roles) store.set(contact, { hs_buying_role: roles }, since ?? created);
-    if (c.leftOn) store.set(contact, { left_company_on: day(c.leftOn) }, t(c.leftOn) ?? created);
+    if (c.leftOn && portal === 'customized') store.set(contact, { left_company_on: day(c.leftOn) }, t(c.leftOn) ?? created);
   } else {
     if (c.champion) labels.push(seedLabels.champion);
     if (c.execSponsor) labels.push(seedLabels.execSponsor);

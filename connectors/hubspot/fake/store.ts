@@ -118,6 +118,9 @@ export class HubSpotStore {
   readonly objects = new Map<ObjectType, Map<string, StoredObject>>();
   private readonly links = new Map<string, Map<string, AssociationType[]>>();
   private readonly labelTypes = new Map<string, number>();
+  private readonly labelDefinitions = new Map<string, AssociationType[]>();
+  /** Each label type id → the id of the other side of its pair. */
+  private readonly labelPartner = new Map<number, number>();
   readonly properties = new Map<ObjectType, Map<string, PropertyDefinition>>();
   readonly groups = new Map<ObjectType, Map<string, PropertyGroup>>();
   /** Company id → how many batch updates applied to it. */
@@ -125,6 +128,8 @@ export class HubSpotStore {
   /** Company id → the message a batch update answers for it (per-record 207 error). */
   readonly rejectUpdates = new Map<string, { category: string; message: string }>();
   readonly owners = new Map<string, string>();
+  /** Search refuses IN on `associations.<object>` (HubSpot documents EQ only), to exercise the fallback. */
+  refuseAssociationIn = false;
 
   all(type: ObjectType): Map<string, StoredObject> {
     let m = this.objects.get(type);
@@ -175,6 +180,11 @@ export class HubSpotStore {
     return out;
   }
 
+  /** Whether the portal has this property on this object type (the three system properties always). */
+  defines(type: ObjectType, name: string): boolean {
+    return ['hs_object_id', 'createdate', 'hs_lastmodifieddate'].includes(name) || this.properties.get(type)?.has(name) === true;
+  }
+
   /** The object as HubSpot's v3 API renders it. */
   render(o: StoredObject, properties: readonly string[], withHistory: readonly string[] = []): Record<string, unknown> {
     const props: Record<string, string | null> = {
@@ -182,7 +192,8 @@ export class HubSpotStore {
       createdate: iso(o.createdAt),
       hs_lastmodifieddate: iso(o.updatedAt),
     };
-    for (const p of properties) props[p] = this.value(o, p);
+    // HubSpot leaves out a requested property the portal does not define, without an error.
+    for (const p of properties) if (this.defines(o.type, p)) props[p] = this.value(o, p);
     const out: Record<string, unknown> = {
       id: o.id,
       properties: props,
@@ -192,10 +203,12 @@ export class HubSpotStore {
     };
     if (withHistory.length > 0)
       out.propertiesWithHistory = Object.fromEntries(
-        withHistory.map((p) => [
-          p,
-          [...(o.history.get(p) ?? [])].reverse().map((v) => ({ value: v.value, timestamp: iso(v.timestamp), sourceType: v.sourceType })),
-        ]),
+        withHistory
+          .filter((p) => this.defines(o.type, p))
+          .map((p) => [
+            p,
+            [...(o.history.get(p) ?? [])].reverse().map((v) => ({ value: v.value, timestamp: iso(v.timestamp), sourceType: v.sourceType })),
+          ]),
       );
     if (o.raw) {
       const { properties: rawProps, ...rest } = o.raw;
@@ -205,17 +218,40 @@ export class HubSpotStore {
     return out;
   }
 
-  /** The USER_DEFINED type id of `label` between two object types (created on first use, paired both ways). */
-  labelTypeId(from: ObjectType, to: ObjectType, label: string): number {
-    const key = `${from}/${to}/${label.toLowerCase()}`;
-    let id = this.labelTypes.get(key);
-    if (id === undefined) {
-      id = this.nextLabelTypeId;
-      this.nextLabelTypeId += 2;
-      this.labelTypes.set(key, id);
-      this.labelTypes.set(`${to}/${from}/${label.toLowerCase()}`, id + 1);
-    }
+  /**
+   * Defines a USER_DEFINED label pair as an admin does in HubSpot: `label` from `from` to `to`, and
+   * `inverseLabel` (the same name when absent) the other way. Returns the type id from → to.
+   */
+  defineLabel(from: ObjectType, to: ObjectType, label: string, inverseLabel = label): number {
+    const existing = this.labelTypes.get(`${from}/${to}/${label.toLowerCase()}`);
+    if (existing !== undefined) return existing;
+    const id = this.nextLabelTypeId;
+    this.nextLabelTypeId += 2;
+    const register = (a: ObjectType, b: ObjectType, name: string, typeId: number) => {
+      this.labelTypes.set(`${a}/${b}/${name.toLowerCase()}`, typeId);
+      const list = this.labelDefinitions.get(`${a}/${b}`) ?? [];
+      list.push({ category: 'USER_DEFINED', typeId, label: name });
+      this.labelDefinitions.set(`${a}/${b}`, list);
+    };
+    register(from, to, label, id);
+    register(to, from, inverseLabel, id + 1);
+    this.labelPartner.set(id, id + 1);
+    this.labelPartner.set(id + 1, id);
     return id;
+  }
+
+  /** The association types defined from one object type to another, as the v4 labels endpoint lists them. */
+  labelsBetween(from: ObjectType, to: ObjectType): AssociationType[] {
+    const standard = defaultTypeIds[`${from}/${to}`];
+    return [
+      ...(standard === undefined ? [] : [{ category: 'HUBSPOT_DEFINED' as const, typeId: standard, label: null }]),
+      ...(this.labelDefinitions.get(`${from}/${to}`) ?? []),
+    ];
+  }
+
+  /** The type id of a label from → to (a test helper: defined on first use, as if an admin had created it). */
+  labelTypeId(from: ObjectType, to: ObjectType, label: string): number {
+    return this.labelTypes.get(`${from}/${to}/${label.toLowerCase()}`) ?? this.defineLabel(from, to, label);
   }
 
   associate(from: ObjectType, fromId: string, to: ObjectType, toId: string, labels: readonly string[] = []): void {
@@ -223,10 +259,15 @@ export class HubSpotStore {
       const key = `${a}/${aId}/${b}`;
       const m = this.links.get(key) ?? new Map<string, AssociationType[]>();
       const types: AssociationType[] = [{ category: 'HUBSPOT_DEFINED', typeId: defaultTypeIds[`${a}/${b}`] ?? 0, label: null }];
-      for (const label of labels) types.push({ category: 'USER_DEFINED', typeId: this.labelTypeId(a, b, label), label });
+      for (const typeId of typeIds) {
+        const wanted = a === from ? typeId : this.labelPartner.get(typeId);
+        const def = this.labelsBetween(a, b).find((t) => t.typeId === wanted);
+        if (def) types.push(def);
+      }
       m.set(bId, types);
       this.links.set(key, m);
     };
+    const typeIds = labels.map((label) => this.labelTypeId(from, to, label));
     add(from, fromId, to, toId);
     add(to, toId, from, fromId);
   }

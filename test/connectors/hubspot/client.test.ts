@@ -135,17 +135,17 @@ describe('config', () => {
     );
   });
 
-  it('given only token and portal id, when validated, then HubSpot defaults and the standard property mapping apply', () => {
+  it('given only token and portal id, when validated, then HubSpot defaults and only standard properties are mapped (custom ones are opt-in)', () => {
     const c = parseHubSpotConfig({ accessToken: 'pat-na1-abc', portalId: 123 });
     expect(c.basePath).toBe('https://api.hubapi.com');
     expect(c.portalId).toBe('123');
     expect(c.rateLimit).toEqual({ limit: 90, windowMs: 10_000, searchLimit: 4, searchWindowMs: 1_000 });
     expect(c.contact.champion).toEqual({ kind: 'property', property: 'hs_buying_role', value: 'CHAMPION' });
-    expect(c.company.identities).toEqual({
-      stripeCustomerId: 'stripe_customer_id',
-      zendeskOrganizationId: 'zendesk_organization_id',
-      mixpanelGroupKey: 'mixpanel_group_key',
-    });
+    expect(c.contact.left).toBeUndefined();
+    expect(c.company.contractStart).toBe('hs_lifecyclestage_customer_date');
+    for (const custom of ['segment', 'renewalDate', 'csmSentiment', 'nps', 'successPlanOnTrack', 'roiDocumented'] as const)
+      expect(c.company[custom]).toBeUndefined();
+    expect(c.company.identities).toEqual({});
     expect(c.company.override).toEqual({
       score: 'healthscore_override_score',
       reason: 'healthscore_override_reason',

@@ -134,7 +134,7 @@ describe('company properties', () => {
 });
 
 describe('batching and bad records', () => {
-  it('given 100 accounts each with contacts, an email, a meeting and a call, when read, then a fixed 12 calls whatever the account count', async () => {
+  it('given 100 accounts each with contacts, an email, a meeting and a call, when read, then a fixed 15 calls whatever the account count', async () => {
     f = await fake();
     const accounts: SeedAccount[] = Array.from({ length: 100 }, (_, i) => ({
       key: `a${i}`,
@@ -153,12 +153,15 @@ describe('batching and bad records', () => {
     const { r } = await read(accounts);
     expect(r.signals.size).toBe(100);
     expect([...r.signals.values()].every((s) => s['relationship.engagedContacts30d'] === 2)).toBe(true);
-    // companies 1 + associations 4 (contacts, emails, meetings, calls) + contacts 2 + emails 1 + meetings 1 + calls 1 + attendees 2
-    expect(f.server.log).toHaveLength(12);
+    // companies 2 (50 with history) + company→contacts 1 + contacts 4 (200, 50 with history) + one search each for emails,
+    // meetings, calls 3 + their companies 3 + attendees 2
+    expect(f.server.log).toHaveLength(15);
+    expect(f.server.calls('POST', '/crm/v3/objects/companies/batch/read')).toHaveLength(2);
+    expect(f.server.calls('POST', /\/crm\/v3\/objects\/(emails|meetings|calls)\/search/)).toHaveLength(3);
     expect(f.server.calls('POST', /\/crm\/v4\/associations\/companies\/contacts\/batch\/read/)).toHaveLength(1);
   });
 
-  it('given a company with 650 contacts, when read, then its associations are paged (500 per id) and the champion among the last ones is found', async () => {
+  it('given a company with 650 contacts, when read, then its associations are paged (500 per id), contacts read 50 at a time with their history, and the champion among the last ones is found', async () => {
     f = await fake();
     const contacts = Array.from({ length: 650 }, (_, i) => ({ key: `c${i}`, name: `C ${i}`, email: `c${i}@big.example` }));
     const { r, ids } = await read([
@@ -171,7 +174,7 @@ describe('batching and bad records', () => {
     ]);
     expect(r.signals.get(ids.get('big') as string)?.['relationship.championStatus']).toBe('active');
     expect(f.server.calls('POST', '/crm/v4/associations/companies/contacts/batch/read')).toHaveLength(2);
-    expect(f.server.calls('POST', '/crm/v3/objects/contacts/batch/read')).toHaveLength(7);
+    expect(f.server.calls('POST', '/crm/v3/objects/contacts/batch/read')).toHaveLength(13);
   });
 
   it('given a company whose NPS is not a number and a contact with a broken date, then both are reported with id and reason and the rest is read', async () => {

@@ -201,7 +201,7 @@ describe('absent data', () => {
     expect(r.rejected).toEqual([]);
   });
 
-  it('given contacts but no engagements, then relationship keys from contacts and no engagement keys', async () => {
+  it('given a long-standing account with contacts but no engagements in 90 days, then relationship keys from contacts and "no two-way touch in 90 days", no other engagement keys', async () => {
     f = await fake();
     const s = await signalsOf({ ...base, contacts: [{ key: 'bo', name: 'Bo User', email: 'bo@acme.example' }] });
     expect(s).toEqual({
@@ -209,7 +209,19 @@ describe('absent data', () => {
       'relationship.championStatus': 'none',
       'relationship.execSponsorEngaged': false,
       'relationship.leadershipChange90d': false,
+      'engagement.daysSinceLastCsmTouch': 90,
     });
+  });
+
+  it('given an account created in HubSpot 10 days ago with contacts and no engagements, then the days since the last touch stay unknown', async () => {
+    f = await fake();
+    const s = await signalsOf({
+      ...base,
+      contractStart: daysBefore(10),
+      contacts: [{ key: 'bo', name: 'Bo User', email: 'bo@acme.example', inRoleSince: daysBefore(10) }],
+    });
+    expect(s?.['relationship.championStatus']).toBe('none');
+    expect(s).not.toHaveProperty('engagement.daysSinceLastCsmTouch');
   });
 
   it('given ids HubSpot does not have, then they are reported unmatched with a reason', async () => {

@@ -3,7 +3,12 @@
 
 import type { HubSpotConfigInput } from '../../../connectors/hubspot/config.ts';
 import { createHubSpotConnector } from '../../../connectors/hubspot/connector.ts';
-import { type HubSpotFake, type HubSpotFakeOptions, startHubSpotFake } from '../../../connectors/hubspot/fake-server.ts';
+import {
+  type HubSpotFake,
+  type HubSpotFakeOptions,
+  seededPortalMapping,
+  startHubSpotFake,
+} from '../../../connectors/hubspot/fake-server.ts';
 import type { CrmAccount, CrmConnector, ScoreProperties } from '../../../connectors/shared/crm.ts';
 import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
 import { MemoryStateStore, type SourceContext } from '../../../connectors/shared/source.ts';
@@ -15,16 +20,26 @@ export async function fake(options: HubSpotFakeOptions = {}): Promise<HubSpotFak
   return startHubSpotFake({ clockScale: SCALE, ...options });
 }
 
-/** A connector on the fake, its budget and retry waits compressed like the fake's clock. */
-export function connect(f: HubSpotFake, overrides: Partial<HubSpotConfigInput> = {}): CrmConnector {
-  return createHubSpotConnector({
+/**
+ * The config of a connector on the fake, its budget and retry waits compressed like the fake's
+ * clock, mapping the custom properties the seeded (customized) portal holds; `overrides` replace
+ * whole sections.
+ */
+export function connectConfig(f: HubSpotFake, overrides: Partial<HubSpotConfigInput> = {}): HubSpotConfigInput {
+  return {
+    ...seededPortalMapping,
     accessToken: f.token,
     basePath: f.url,
     portalId: '4242',
     rateLimit: { limit: 90, windowMs: 10_000 / SCALE, searchLimit: 4, searchWindowMs: 1_000 / SCALE },
     retry: { baseDelayMs: 5, maxDelayMs: 50, maxTotalWaitMs: 5_000 },
     ...overrides,
-  });
+  };
+}
+
+/** A connector on the fake (see connectConfig). */
+export function connect(f: HubSpotFake, overrides: Partial<HubSpotConfigInput> = {}): CrmConnector {
+  return createHubSpotConnector(connectConfig(f, overrides));
 }
 
 export async function collect(pages: AsyncIterable<{ accounts: CrmAccount[]; rejected: { recordId: string; reason: string }[] }>) {
