@@ -72,6 +72,30 @@ function refusedAssociationIn(store: HubSpotStore, b: Record<string, unknown>): 
   return f ? { status: 400, body: hubSpotError('VALIDATION_ERROR', `Operator IN is not supported for ${f.propertyName}.`) } : undefined;
 }
 
+/**
+ * The records a search can match: when every filter group names the associated records
+ * (`associations.<object>` EQ / IN), only those records' associations are looked at rather than
+ * every record of the type (the demo's portal holds tens of thousands of engagements).
+ */
+function candidates(store: HubSpotStore, type: ObjectType, groups: { filters?: Filter[] }[]): StoredObject[] {
+  const narrowed = groups.map((g) =>
+    (g.filters ?? []).find((f) => f.propertyName?.startsWith('associations.') && (f.operator === 'EQ' || f.operator === 'IN')),
+  );
+  if (groups.length === 0 || narrowed.some((f) => f === undefined)) return [...store.all(type).values()];
+  const out = new Map<string, StoredObject>();
+  for (const f of narrowed as Filter[]) {
+    const target = objectTypeOf((f.propertyName ?? '').slice('associations.'.length));
+    if (!target) continue;
+    const ids = f.operator === 'EQ' ? [f.value] : (f.values ?? []);
+    for (const id of ids)
+      for (const [linked] of store.associated(target, String(id), type)) {
+        const o = store.get(type, linked);
+        if (o) out.set(o.id, o);
+      }
+  }
+  return [...out.values()];
+}
+
 export function searchObjects(store: HubSpotStore, type: ObjectType, b: Record<string, unknown>): FakeResponse {
   const refused = refusedAssociationIn(store, b);
   if (refused) return refused;
@@ -83,7 +107,7 @@ export function searchObjects(store: HubSpotStore, type: ObjectType, b: Record<s
       ? { name: s.replace(/^-/, ''), desc: s.startsWith('-') }
       : { name: String((s as { propertyName?: string }).propertyName), desc: (s as { direction?: string }).direction === 'DESCENDING' },
   );
-  const hits = [...store.all(type).values()]
+  const hits = candidates(store, type, groups)
     .filter((o) => !o.archived)
     .filter((o) => groups.length === 0 || groups.some((g) => (g.filters ?? []).every((f) => matches(store, o, f))))
     .sort((x, y) => {
