@@ -20,57 +20,82 @@ const booleanField = z.object({
   falseValues: z.array(z.string().min(1)).default([]),
 });
 
+// A standard org has none of the custom fields CS teams add, so every custom field is opt-in (null
+// by default) and the defaults read Salesforce's own objects: contact roles on opportunities (and on
+// the account, where Contacts to Multiple Accounts is on), Tasks and Events with their standard
+// fields (email direction from Enhanced Email's EmailMessage), renewal and start from contracts.
 const accountMapping = z.object({
   /** Picklist whose value becomes the segment ("Mid-Market" → mid_market). */
-  segment: optionalField.default('Segment__c'),
-  contractStart: optionalField.default('Contract_Start_Date__c'),
-  renewalDate: optionalField.default('Renewal_Date__c'),
+  segment: optionalField.default(null),
+  /** A date field for the start of the relationship; by default the earliest activated Contract's StartDate. */
+  contractStart: optionalField.default(null),
+  /** A date field for the renewal; by default taken from `renewal` below. */
+  renewalDate: optionalField.default(null),
   /** Picklist with values green / yellow / red (any case). */
-  csmSentiment: optionalField.default('CSM_Sentiment__c'),
-  nps: optionalField.default('NPS_Score__c'),
-  successPlanOnTrack: booleanField
-    .nullable()
-    .default({ field: 'Success_Plan_Status__c', trueValues: ['On Track'], falseValues: ['Off Track', 'At Risk'] }),
-  roiDocumented: booleanField.nullable().default({ field: 'ROI_Documented__c', trueValues: ['Yes'], falseValues: ['No'] }),
+  csmSentiment: optionalField.default(null),
+  nps: optionalField.default(null),
+  successPlanOnTrack: booleanField.nullable().default(null),
+  roiDocumented: booleanField.nullable().default(null),
+});
+
+/** Where the renewal date comes from when no renewal field is mapped. */
+const renewalMapping = z.object({
+  /** `contract`: the EndDate of the account's activated Contract in force; `opportunity`: the nearest open renewal Opportunity's CloseDate. */
+  from: z.enum(['contract', 'opportunity']).default('contract'),
+  /** Opportunity Type values that mean a renewal (the standard picklist has none: add yours). */
+  opportunityTypes: z.array(z.string().min(1)).min(1).default(['Renewal']),
 });
 
 const identityMapping = z.object({
-  stripeCustomerId: optionalField.default('Stripe_Customer_Id__c'),
-  zendeskOrganizationId: optionalField.default('Zendesk_Organization_Id__c'),
-  mixpanelGroupKey: optionalField.default('Mixpanel_Group_Key__c'),
+  stripeCustomerId: optionalField.default(null),
+  zendeskOrganizationId: optionalField.default(null),
+  mixpanelGroupKey: optionalField.default(null),
 });
 
-/** A CSM's manual score: all three fields must hold a value for the override to count. */
+/** A CSM's manual score: all three fields must hold a value for the override to count (setup creates them). */
 const overrideMapping = z.object({
   score: apiName.default('Health_Override_Score__c'),
   reason: apiName.default('Health_Override_Reason__c'),
   expiresOn: apiName.default('Health_Override_Expires__c'),
 });
 
+/** Contact roles (OpportunityContactRole.Role, AccountContactRelation.Roles) that mark champions and sponsors. */
+const roleMapping = z.object({
+  /** The standard Role picklist has no "Champion": Decision Maker is the closest standard value; add Champion if your org uses it. */
+  champion: z.array(z.string().min(1)).default(['Champion', 'Decision Maker']),
+  execSponsor: z.array(z.string().min(1)).default(['Executive Sponsor', 'Economic Buyer', 'Economic Decision Maker']),
+});
+
 const contactMapping = z.object({
-  champion: contactFlag.nullable().default({ field: 'Champion__c', value: true }),
-  execSponsor: contactFlag.nullable().default({ field: 'Executive_Sponsor__c', value: true }),
-  /** Date the contact took their role (a champion < 90 days in role is `new`); CreatedDate when empty. */
-  roleStartDate: optionalField.default('Role_Start_Date__c'),
+  /** Roles read from Salesforce's own contact roles; custom flags below are added to them when mapped. */
+  roles: roleMapping.prefault({}),
+  champion: contactFlag.nullable().default(null),
+  execSponsor: contactFlag.nullable().default(null),
+  /** Date the contact took their role (a champion < 90 days in role is `new`); the role's CreatedDate otherwise. */
+  roleStartDate: optionalField.default(null),
   /** Marks a contact who left the customer; the date field, when filled, says when. */
-  left: contactFlag.nullable().default({ field: 'Left_Company__c', value: true }),
-  leftDate: optionalField.default('Left_Company_Date__c'),
+  left: contactFlag.nullable().default(null),
+  leftDate: optionalField.default(null),
   /** Date a contact became an executive at the customer (a leadership change within 90 days). */
-  executiveSince: optionalField.default('Executive_Since__c'),
+  executiveSince: optionalField.default(null),
 });
 
 const activityMapping = z.object({
-  /** Emails are Tasks with TaskSubtype = 'Email'; this field says whether the customer sent or received it. */
+  /**
+   * Emails are Tasks with TaskSubtype = 'Email'. Their direction comes from Enhanced Email's
+   * EmailMessage.Incoming where the org has it; this custom Task field is for orgs without it.
+   */
   emailDirection: z
     .object({ field: apiName, inbound: z.string().min(1), outbound: z.string().min(1) })
-    .default({ field: 'Email_Direction__c', inbound: 'Inbound', outbound: 'Outbound' }),
-  /** Groups an email with its replies; without it, replies pair by contact. */
-  emailThread: optionalField.default('Email_Thread_Id__c'),
-  /** Meetings are Events; this field says whether the customer attended. */
+    .nullable()
+    .default(null),
+  /** Groups an email with its replies (EmailMessage.ThreadIdentifier is used where present); without it, replies pair by contact. */
+  emailThread: optionalField.default(null),
+  /** Meetings are Events; this custom field says whether the customer attended (meeting attendance is unknown without it). */
   meetingOutcome: z
     .object({ field: apiName, attended: z.array(z.string().min(1)).min(1), noShow: z.array(z.string().min(1)).default([]) })
     .nullable()
-    .default({ field: 'Meeting_Outcome__c', attended: ['Completed'], noShow: ['No Show'] }),
+    .default(null),
   /** Shared Activities on: meeting attendees come from EventWhoRelation; off: the Event's WhoId only. */
   sharedActivities: z.boolean().default(true),
   /** How far back activity is read (touch recency is reported up to this many days). */
@@ -79,6 +104,7 @@ const activityMapping = z.object({
 
 export const salesforceMappingSchema = z.object({
   account: accountMapping.prefault({}),
+  renewal: renewalMapping.prefault({}),
   identity: identityMapping.prefault({}),
   override: overrideMapping.nullable().prefault({}),
   contact: contactMapping.prefault({}),
@@ -125,8 +151,9 @@ export const salesforceConfigSchema = z.object({
 export type SalesforceConfigInput = z.input<typeof salesforceConfigSchema>;
 export type SalesforceConfig = z.output<typeof salesforceConfigSchema>;
 export type SalesforceMapping = z.output<typeof salesforceMappingSchema>;
+export type SalesforceMappingInput = z.input<typeof salesforceMappingSchema>;
 
-/** The mapping with every default (what the fake org's seeding writes to). */
+/** The mapping with every default: Salesforce's standard objects and fields only. */
 export const defaultSalesforceMapping: SalesforceMapping = salesforceMappingSchema.parse({});
 
 /** Validates the config; a bad one throws a ConfigError naming each wrong path. */

@@ -3,10 +3,11 @@
 // permission set that lets the integration user write them), and tasks for alerts, all through
 // jsforce with one process-wide budget and the shared retry policy.
 import type { CrmConnector, CrmTask, ListAccountsOptions, ScoreWrite } from '../shared/crm.ts';
-import { DataError } from '../shared/errors.ts';
+import { ConfigError, DataError } from '../shared/errors.ts';
 import { listSalesforceAccounts } from './accounts.ts';
 import { type ApiUsage, SalesforceClient } from './client.ts';
 import { parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.ts';
+import { type OrgSchema, readOrgSchema } from './org-schema.ts';
 import { type SalesforceSetupReport, setupSalesforce } from './setup.ts';
 import { isSalesforceId, soqlIdList } from './soql.ts';
 import { createSalesforceSource } from './source.ts';
@@ -40,6 +41,15 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
   const client = new SalesforceClient(config);
   const mapping = config.mapping;
   const base = lightningBase(config);
+  // The org's schema (objects, visible fields, role values), read once per process and again after setup changes it.
+  let schemaRead: Promise<OrgSchema> | undefined;
+  const schema = (signal?: AbortSignal): Promise<OrgSchema> => {
+    schemaRead ??= readOrgSchema(client, mapping, signal).catch((err: unknown) => {
+      schemaRead = undefined;
+      throw err;
+    });
+    return schemaRead;
+  };
 
   const ownerOf = async (accountId: string): Promise<string | undefined> => {
     const rows = await client.queryAll(`SELECT Id, OwnerId FROM Account WHERE Id IN (${soqlIdList([accountId])})`);
@@ -52,9 +62,29 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
     config,
     client,
     apiUsage: () => client.usage,
-    listAccounts: (options?: ListAccountsOptions) => listSalesforceAccounts(client, mapping, options),
-    source: createSalesforceSource(client, mapping),
-    setup: () => setupSalesforce(client, mapping),
+    // Listing reads the mapping as configured; should the org lack a mapped Account field (INVALID_FIELD on the
+    // first page), it reads the org's schema and lists without that field, which the run's summary then names.
+    async *listAccounts(options?: ListAccountsOptions) {
+      let yielded = false;
+      try {
+        for await (const page of listSalesforceAccounts(client, schemaRead ? (await schemaRead).mapping : mapping, options)) {
+          yielded = true;
+          yield page;
+        }
+      } catch (err) {
+        if (yielded || !(err instanceof ConfigError) || !/INVALID_FIELD/.test(err.message)) throw err;
+        const org = await schema(options?.signal);
+        yield* listSalesforceAccounts(client, org.mapping, options);
+      }
+    },
+    source: createSalesforceSource(client, schema),
+    async setup() {
+      const report = await setupSalesforce(client, mapping);
+      schemaRead = undefined; // setup created fields: read the schema anew
+      const org = await schema();
+      const warnings = [...(report.warnings ?? []), ...org.warnings];
+      return warnings.length > 0 ? { ...report, warnings } : report;
+    },
     writeScores: (rows: readonly ScoreWrite[], signal?: AbortSignal) => writeSalesforceScores(client, rows, signal),
     async createTask(task: CrmTask) {
       if (!isSalesforceId(task.accountId)) throw new DataError('salesforce', task.accountId, 'not a Salesforce record id');

@@ -53,14 +53,84 @@ const audit = [
   std('IsDeleted', 'boolean', { readOnly: true }),
 ];
 
-/** The standard fields of the objects the connector reads and writes. */
+/** Contact roles: the standard values of OpportunityContactRole.Role and AccountContactRelation.Roles. */
+export const STANDARD_CONTACT_ROLES = [
+  'Business User',
+  'Decision Maker',
+  'Economic Buyer',
+  'Economic Decision Maker',
+  'Evaluator',
+  'Executive Sponsor',
+  'Influencer',
+  'Technical Buyer',
+  'Other',
+];
+
+/**
+ * The standard fields of the objects the connector reads and writes, as Salesforce's Object
+ * Reference lists them (the ones the connector or the seed touch; a field not listed here and not
+ * added as a custom field does not exist, and SOQL answers INVALID_FIELD).
+ * https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
+ */
 const STANDARD: Record<string, FieldDef[]> = {
   Account: [
     std('Name', 'string', { length: 255 }),
     std('Website', 'string', { length: 255 }),
     std('OwnerId', 'reference'),
-    std('Type', 'picklist'),
+    std('Type', 'picklist', {
+      values: [
+        'Prospect',
+        'Customer - Direct',
+        'Customer - Channel',
+        'Channel Partner / Reseller',
+        'Installation Partner',
+        'Technology Partner',
+        'Other',
+      ],
+    }),
     std('Industry', 'picklist'),
+    std('Description', 'textarea', { length: 32000 }),
+  ],
+  Opportunity: [
+    std('AccountId', 'reference'),
+    std('Name', 'string', { length: 120 }),
+    std('StageName', 'picklist', {
+      values: [
+        'Prospecting',
+        'Qualification',
+        'Needs Analysis',
+        'Value Proposition',
+        'Id. Decision Makers',
+        'Perception Analysis',
+        'Proposal/Price Quote',
+        'Negotiation/Review',
+        'Closed Won',
+        'Closed Lost',
+      ],
+    }),
+    std('CloseDate', 'date'),
+    std('Amount', 'double', { precision: 18, scale: 2 }),
+    std('Type', 'picklist', {
+      values: ['Existing Customer - Upgrade', 'Existing Customer - Replacement', 'Existing Customer - Downgrade', 'New Customer'],
+    }),
+    std('IsClosed', 'boolean', { readOnly: true }),
+    std('IsWon', 'boolean', { readOnly: true }),
+    std('OwnerId', 'reference'),
+  ],
+  OpportunityContactRole: [
+    std('OpportunityId', 'reference'),
+    std('ContactId', 'reference'),
+    std('Role', 'picklist', { values: STANDARD_CONTACT_ROLES }),
+    std('IsPrimary', 'boolean'),
+  ],
+  Contract: [
+    std('AccountId', 'reference'),
+    std('Status', 'picklist', { values: ['Draft', 'In Approval Process', 'Activated'] }),
+    std('StatusCode', 'picklist', { values: ['Draft', 'InApproval', 'Activated', 'Terminated', 'Expired'], readOnly: true }),
+    std('StartDate', 'date'),
+    std('EndDate', 'date', { readOnly: true }),
+    std('ContractTerm', 'int'),
+    std('ContractNumber', 'string', { readOnly: true }),
   ],
   Contact: [
     std('AccountId', 'reference'),
@@ -97,6 +167,9 @@ const STANDARD: Record<string, FieldDef[]> = {
     std('IsClosed', 'boolean', { readOnly: true }),
   ],
   Event: [
+    std('ActivityDateTime', 'datetime'),
+    std('EventSubtype', 'picklist', { values: ['Event'] }),
+    std('IsChild', 'boolean', { readOnly: true }),
     std('AccountId', 'reference', { readOnly: true }),
     std('WhatId', 'reference'),
     std('WhoId', 'reference'),
@@ -109,6 +182,44 @@ const STANDARD: Record<string, FieldDef[]> = {
   EventWhoRelation: [std('EventId', 'reference'), std('RelationId', 'reference'), std('Type', 'string')],
 };
 
+/** Objects that exist only when an org feature is on. */
+const OPTIONAL: Record<'contactsToMultipleAccounts' | 'enhancedEmail', Record<string, FieldDef[]>> = {
+  // Contacts to Multiple Accounts: https://help.salesforce.com/s/articleView?id=sales.shared_contacts_set_up.htm
+  contactsToMultipleAccounts: {
+    AccountContactRelation: [
+      std('AccountId', 'reference'),
+      std('ContactId', 'reference'),
+      std('Roles', 'multipicklist', { values: STANDARD_CONTACT_ROLES }),
+      std('IsActive', 'boolean'),
+      std('IsDirect', 'boolean', { readOnly: true }),
+      std('StartDate', 'date'),
+      std('EndDate', 'date'),
+    ],
+  },
+  // Enhanced Email: https://help.salesforce.com/s/articleView?id=sales.enhanced_email_overview.htm
+  enhancedEmail: {
+    EmailMessage: [
+      std('ActivityId', 'reference'),
+      std('RelatedToId', 'reference'),
+      std('Incoming', 'boolean'),
+      std('MessageDate', 'datetime'),
+      std('FromAddress', 'string', { length: 255 }),
+      std('ToAddress', 'string', { length: 4000 }),
+      std('Subject', 'string', { length: 3000 }),
+      std('ThreadIdentifier', 'string', { length: 255 }),
+      std('Status', 'picklist', { values: ['0', '1', '2', '3', '4', '5'] }),
+    ],
+  },
+};
+
+/** Org features that add standard objects. */
+export interface OrgFeatures {
+  /** Contacts to Multiple Accounts (AccountContactRelation); off in a new org. */
+  contactsToMultipleAccounts?: boolean;
+  /** Enhanced Email (EmailMessage for emails logged as Tasks). */
+  enhancedEmail?: boolean;
+}
+
 export class FakeOrg {
   private readonly schema = new Map<string, Map<string, FieldDef>>();
   private readonly tables = new Map<string, Map<string, SfRecord>>();
@@ -120,12 +231,20 @@ export class FakeOrg {
   /** Field-level security for the API user; every field is editable when unset. */
   fieldAccess: (object: string, field: string) => FieldAccess = () => 'edit';
 
-  constructor(now: () => number) {
+  constructor(now: () => number, features: OrgFeatures = {}) {
     this.now = now;
-    for (const [object, fields] of Object.entries(STANDARD)) {
+    const objects = { ...STANDARD };
+    for (const feature of ['contactsToMultipleAccounts', 'enhancedEmail'] as const)
+      if (features[feature]) Object.assign(objects, OPTIONAL[feature]);
+    for (const [object, fields] of Object.entries(objects)) {
       for (const f of [...audit, ...fields]) this.defineField(object, f);
       this.tables.set(object, new Map());
     }
+  }
+
+  /** The objects this org has. */
+  objectNames(): string[] {
+    return [...this.schema.keys()];
   }
 
   objectName(name: string): string | undefined {

@@ -169,7 +169,31 @@ export function restRoutes(ctx: RestContext): Route[] {
     return { status: 201, body: { id: ctx.org.create(type, values), success: true, errors: [] } };
   };
 
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_describeGlobal.htm
+  const describeGlobal: Handler = (req) => {
+    const version = versionOf(req);
+    if (typeof version !== 'string') return version;
+    return {
+      status: 200,
+      body: {
+        encoding: 'UTF-8',
+        maxBatchSize: 200,
+        sobjects: ctx.org.objectNames().map((name) => ({
+          name,
+          label: name,
+          custom: name.endsWith('__c'),
+          queryable: true,
+          urls: {
+            sobject: `/services/data/v${version}/sobjects/${name}`,
+            describe: `/services/data/v${version}/sobjects/${name}/describe`,
+          },
+        })),
+      },
+    };
+  };
+
   return [
+    ['GET', '/services/data/:version/sobjects', describeGlobal],
     ['GET', '/services/data/:version/query', query],
     ['GET', '/services/data/:version/query/:locator', queryMore],
     ['PATCH', '/services/data/:version/composite/sobjects', updateCollection],

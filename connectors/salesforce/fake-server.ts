@@ -9,9 +9,10 @@ import { defaultSalesforceMapping, type SalesforceMapping } from './config.ts';
 import { FakeAccess, type IntegrationUserOptions, type UserPermissions } from './fake-access.ts';
 import { identityRoutes } from './fake-identity.ts';
 import { metadataHandler } from './fake-metadata.ts';
-import { FakeOrg, type FieldAccess, type RecordError, type SfRecord } from './fake-org.ts';
+import { FakeOrg, type FieldAccess, type OrgFeatures, type RecordError, type SfRecord } from './fake-org.ts';
 import { restError, restRoutes } from './fake-rest.ts';
-import { defineOrgCustomization, SeedLoader } from './fake-seed.ts';
+import { brokenSalesforceRule } from './fake-rules.ts';
+import { customizedOrgMapping, defineOrgCustomization, SeedLoader } from './fake-seed.ts';
 import { soapFault } from './fake-xml.ts';
 
 export interface SalesforceFakeOptions {
@@ -23,8 +24,15 @@ export interface SalesforceFakeOptions {
   pageSize?: number;
   /** Compresses the fake's clock (the daily window) for tests. */
   clock?: FakeClock;
-  /** The org customization to create (fields the seed writes); the connector's defaults when absent. */
+  /**
+   * The org customization to create (the custom fields the seed writes): `customizedOrgMapping` when
+   * absent; `defaultSalesforceMapping` is a standard org with no custom fields.
+   */
   mapping?: SalesforceMapping;
+  /** Org features that add standard objects (Contacts to Multiple Accounts, Enhanced Email); off by default. */
+  features?: OrgFeatures;
+  /** A standard org: no custom field at all (until setup creates its own); the seed writes standard objects only. */
+  standard?: boolean;
   /** The user the session belongs to: its username and whether it may manage / assign permission sets (default yes). */
   integrationUser?: IntegrationUserOptions;
 }
@@ -74,16 +82,24 @@ export interface SalesforceFake {
   close(): Promise<void>;
 }
 
+/** Requests any Salesforce fake in this process refused for breaking a rule, since the last take. */
+const salesforceViolations: string[] = [];
+
+/** Takes (and clears) the rule violations recorded by every Salesforce fake of this process: the suite's audit. */
+export function takeSalesforceRuleViolations(): string[] {
+  return salesforceViolations.splice(0, salesforceViolations.length);
+}
+
 export async function startSalesforceFake(options: SalesforceFakeOptions = {}): Promise<SalesforceFake> {
   const version = options.version ?? '62.0';
   const clock = options.clock ?? new FakeClock();
   const dailyLimit = options.dailyLimit ?? 100_000;
   const allocation = new WindowLimit(dailyLimit, DAY_MS, clock);
   const accessToken = `00DHs0000000001!AQ${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}.fake`;
-  const org = new FakeOrg(() => clock.now());
+  const org = new FakeOrg(() => clock.now(), options.features);
   const access = new FakeAccess(org, options.integrationUser);
-  const mapping = options.mapping ?? defaultSalesforceMapping;
-  defineOrgCustomization(org, mapping);
+  const mapping = options.standard ? defaultSalesforceMapping : (options.mapping ?? customizedOrgMapping);
+  if (!options.standard) defineOrgCustomization(org, mapping);
   const seed = new SeedLoader(org, mapping);
   const recordFailures = new Map<string, RecordError & { times?: number }>();
   const customFields = new Map<string, Record<string, unknown>>();
@@ -129,6 +145,25 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     }
     used = dailyLimit - taken.remaining;
     return undefined;
+  };
+
+  // After the session and the allocation, the request's shape (fake-rules.ts), as Salesforce checks it.
+  const sessionGuard = server.guard;
+  server.guard = (req) => {
+    const refused = sessionGuard?.(req);
+    if (refused) return refused;
+    const search = req.query.toString();
+    const url = `${req.path}${search ? `?${search}` : ''}`;
+    const headerBytes = Object.entries(req.headers).reduce((n, [k, v]) => n + k.length + String(v).length + 4, 0);
+    const broken = brokenSalesforceRule({
+      method: req.method,
+      url,
+      uriAndHeaderBytes: Buffer.byteLength(url) + headerBytes,
+      body: req.body,
+    });
+    if (!broken) return undefined;
+    salesforceViolations.push(`${broken.rule.id}: ${req.method} ${req.path}`);
+    return broken.answer;
   };
 
   for (const [method, path, handler] of [

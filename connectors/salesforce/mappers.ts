@@ -91,20 +91,37 @@ export interface CleanContact {
   executiveSince?: number;
 }
 
-export function fromSalesforceContact(row: SfRow, m: SalesforceMapping): CleanContact {
+/** A contact's roles from Salesforce's own role records (opportunity contact roles, account-contact relations). */
+export interface ContactRoleFacts {
+  /** When the contact first held a champion / sponsor role (the role record's creation or start). */
+  championSince?: number;
+  sponsorSince?: number;
+  /** The account-contact relation ended (inactive, or its end date) at this instant. */
+  leftAt?: number;
+  /** Inactive relation without an end date. */
+  inactive?: boolean;
+}
+
+export function fromSalesforceContact(row: SfRow, m: SalesforceMapping, roles: ContactRoleFacts = {}): CleanContact {
   const c = m.contact;
   const date = (field: string | null) => (field && typeof row[field] === 'string' ? dayStart(row[field] as string) : undefined);
   const createdAt = parseSfDateTime(String(row.CreatedDate));
+  const flaggedChampion = c.champion ? hasFlag(row[c.champion.field], c.champion.value) : false;
+  const flaggedSponsor = c.execSponsor ? hasFlag(row[c.execSponsor.field], c.execSponsor.value) : false;
+  const champion = flaggedChampion || roles.championSince !== undefined;
+  const roleSince = [roles.championSince, roles.sponsorSince].filter((t): t is number => t !== undefined);
   const contact: CleanContact = {
     id: String(row.Id),
     accountId: String(row.AccountId),
     createdAt,
-    champion: c.champion ? hasFlag(row[c.champion.field], c.champion.value) : false,
-    execSponsor: c.execSponsor ? hasFlag(row[c.execSponsor.field], c.execSponsor.value) : false,
-    roleStart: date(c.roleStartDate) ?? createdAt,
-    leftFlag: c.left ? hasFlag(row[c.left.field], c.left.value) : false,
+    champion,
+    execSponsor: flaggedSponsor || roles.sponsorSince !== undefined,
+    roleStart:
+      date(c.roleStartDate) ??
+      (champion && roles.championSince !== undefined ? roles.championSince : roleSince.length > 0 ? Math.min(...roleSince) : createdAt),
+    leftFlag: (c.left ? hasFlag(row[c.left.field], c.left.value) : false) || roles.inactive === true,
   };
-  const leftAt = date(c.leftDate);
+  const leftAt = date(c.leftDate) ?? roles.leftAt;
   const executiveSince = date(c.executiveSince);
   if (leftAt !== undefined) contact.leftAt = leftAt;
   if (executiveSince !== undefined) contact.executiveSince = executiveSince;
@@ -114,10 +131,17 @@ export function fromSalesforceContact(row: SfRow, m: SalesforceMapping): CleanCo
 export type Interaction =
   | { kind: 'email'; accountId: string; at: number; direction: 'inbound' | 'outbound'; contactId?: string; thread?: string }
   | { kind: 'call'; accountId: string; at: number; connected: boolean; contactId?: string }
-  | { kind: 'meeting'; accountId: string; at: number; outcome: 'attended' | 'no_show' | 'other'; contactIds: string[] };
+  /** `held`: an Event that took place, in an org that records no attendance (no outcome field mapped). */
+  | { kind: 'meeting'; accountId: string; at: number; outcome: 'attended' | 'no_show' | 'held' | 'other'; contactIds: string[] };
+
+/** What Enhanced Email's EmailMessage says of an email Task: its direction and thread. */
+export interface EmailFacts {
+  incoming: boolean;
+  thread?: string;
+}
 
 /** An email or call Task as an interaction; other tasks (to-dos, notes) are not customer interactions. */
-export function fromSalesforceTask(row: SfRow, m: SalesforceMapping): Interaction | undefined {
+export function fromSalesforceTask(row: SfRow, m: SalesforceMapping, message?: EmailFacts): Interaction | undefined {
   const at = parseSfDateTime(String(row.CompletedDateTime ?? row.CreatedDate));
   const accountId = String(row.AccountId);
   const contactId = str(row.WhoId);
@@ -128,10 +152,13 @@ export function fromSalesforceTask(row: SfRow, m: SalesforceMapping): Interactio
   }
   if (row.TaskSubtype !== 'Email') return undefined;
   const dir = m.activity.emailDirection;
-  const raw = str(row[dir.field])?.toLowerCase();
-  const direction = raw === dir.inbound.toLowerCase() ? 'inbound' : raw === dir.outbound.toLowerCase() ? 'outbound' : undefined;
+  const raw = dir ? str(row[dir.field])?.toLowerCase() : undefined;
+  const fromField =
+    dir && raw === dir.inbound.toLowerCase() ? 'inbound' : dir && raw === dir.outbound.toLowerCase() ? 'outbound' : undefined;
+  const direction = fromField ?? (message ? (message.incoming ? 'inbound' : 'outbound') : undefined);
+  // Without Enhanced Email or a direction field, who wrote an email is unknown: it is not an interaction we can read.
   if (!direction) return undefined;
-  const thread = m.activity.emailThread ? str(row[m.activity.emailThread]) : undefined;
+  const thread = (m.activity.emailThread ? str(row[m.activity.emailThread]) : undefined) ?? message?.thread;
   return { kind: 'email', accountId, at, direction, ...who, ...(thread ? { thread } : {}) };
 }
 
@@ -139,10 +166,11 @@ export function fromSalesforceTask(row: SfRow, m: SalesforceMapping): Interactio
 export function fromSalesforceEvent(row: SfRow, attendees: readonly string[], m: SalesforceMapping): Interaction {
   const spec = m.activity.meetingOutcome;
   const raw = spec ? str(row[spec.field])?.toLowerCase() : undefined;
-  const outcome =
-    raw && spec?.attended.some((v) => v.toLowerCase() === raw)
+  const outcome = !spec
+    ? 'held'
+    : raw && spec.attended.some((v) => v.toLowerCase() === raw)
       ? 'attended'
-      : raw && spec?.noShow.some((v) => v.toLowerCase() === raw)
+      : raw && spec.noShow.some((v) => v.toLowerCase() === raw)
         ? 'no_show'
         : 'other';
   const who = str(row.WhoId);

@@ -73,18 +73,40 @@ export function taskRecord(m: SalesforceMapping) {
     CompletedDateTime: sfDateTime.nullish(),
     CreatedDate: sfDateTime,
   };
-  put(shape, m.activity.emailDirection.field, text);
+  put(shape, m.activity.emailDirection?.field, text);
   put(shape, m.activity.emailThread, text);
   return build(shape);
 }
 
 export function eventRecord(m: SalesforceMapping) {
-  const shape: Shape = { Id: sfId, AccountId: sfId, WhoId: sfId.nullish(), StartDateTime: sfDateTime };
+  const shape: Shape = { Id: sfId, AccountId: sfId, WhoId: sfId.nullish(), StartDateTime: sfDateTime, EndDateTime: sfDateTime.nullish() };
   put(shape, m.activity.meetingOutcome?.field, text);
   return build(shape);
 }
 
 export const eventWhoRelation = build({ EventId: sfId, RelationId: sfId });
+
+/** Standard objects read on every org: opportunities (renewals, and where contact roles hang), contact roles, contracts. */
+export const opportunityRecord = build({ Id: sfId, AccountId: sfId, Type: text, CloseDate: sfDate, IsClosed: z.boolean().nullish() });
+export const opportunityContactRole = build({ OpportunityId: sfId, ContactId: sfId, Role: text, CreatedDate: sfDateTime });
+export const contractRecord = build({ AccountId: sfId, StartDate: sfDate.nullish(), EndDate: sfDate.nullish() });
+/** With Contacts to Multiple Accounts. */
+export const accountContactRelation = build({
+  AccountId: sfId,
+  ContactId: sfId,
+  Roles: text,
+  IsActive: z.boolean().nullish(),
+  StartDate: sfDate.nullish(),
+  EndDate: sfDate.nullish(),
+  CreatedDate: sfDateTime,
+});
+/** With Enhanced Email: the message behind an email Task, with its direction. */
+export const emailMessageRecord = build({
+  ActivityId: sfId,
+  Incoming: z.boolean().nullish(),
+  MessageDate: sfDateTime.nullish(),
+  ThreadIdentifier: text,
+});
 
 /** The identity service's answer (jsforce `identity()`): who the session belongs to. */
 export const identityRecord = z.looseObject({ user_id: sfId, username: z.string().min(1), organization_id: sfId });

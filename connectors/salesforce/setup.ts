@@ -110,6 +110,35 @@ export const FIELD_SPECS: FieldSpec[] = [
   },
 ];
 
+/** The fields a CSM fills in to override the score (all three needed); created when the mapping names them and they are missing. */
+export function overrideFieldSpecs(m: SalesforceMapping): FieldSpec[] {
+  const o = m.override;
+  if (!o) return [];
+  return [
+    {
+      fullName: `Account.${o.score}`,
+      label: 'Health Override Score',
+      type: 'Number',
+      precision: 3,
+      scale: 0,
+      description: 'A score (0-100) a CSM sets by hand; needs a reason and an expiry',
+    },
+    {
+      fullName: `Account.${o.reason}`,
+      label: 'Health Override Reason',
+      type: 'Text',
+      length: 255,
+      description: 'Why the score is overridden',
+    },
+    {
+      fullName: `Account.${o.expiresOn}`,
+      label: 'Health Override Expires',
+      type: 'Date',
+      description: 'The last day the override applies',
+    },
+  ];
+}
+
 interface ExistingField {
   fullName?: string;
   type?: string | null;
@@ -162,7 +191,12 @@ async function readCustomFields(client: SalesforceClient, names: readonly string
   return existing;
 }
 
-async function setupFields(client: SalesforceClient, existing: Map<string, ExistingField>, report: SetupReport): Promise<void> {
+async function setupFields(
+  client: SalesforceClient,
+  existing: Map<string, ExistingField>,
+  report: SetupReport,
+  overrides: readonly FieldSpec[],
+): Promise<void> {
   const { metadata } = client.conn;
   const toCreate: FieldSpec[] = [];
   const toUpdate: FieldSpec[] = [];
@@ -172,8 +206,16 @@ async function setupFields(client: SalesforceClient, existing: Map<string, Exist
     else if (shortfall(spec, have)) toUpdate.push(spec);
     else report.unchanged.push(spec.fullName);
   }
-  const save = async (operation: 'create' | 'update', specs: FieldSpec[], into: string[]) => {
-    if (specs.length === 0) return;
+  // The override fields may be the org's own (mapped to existing fields of another shape): created when missing, never changed.
+  for (const spec of overrides) {
+    if (existing.has(spec.fullName)) report.unchanged.push(spec.fullName);
+    else toCreate.push(spec);
+  }
+  const save = async (operation: 'create' | 'update', all: FieldSpec[], into: string[]) => {
+    // The Metadata API takes at most 10 components per call.
+    for (const specs of chunk(all, 10)) await saveSome(operation, specs, into);
+  };
+  const saveSome = async (operation: 'create' | 'update', specs: FieldSpec[], into: string[]) => {
     // https://developer.salesforce.com/docs/atlas.en-us.api_meta.meta/api_meta/meta_createMetadata.htm
     const results = (await client.call(() =>
       operation === 'create' ? metadata.create('CustomField', specs as never[]) : metadata.update('CustomField', specs as never[]),
@@ -213,7 +255,10 @@ export async function setupSalesforce(client: SalesforceClient, mapping: Salesfo
   const mapped = mappedCustomFields(mapping);
   const existing = await readCustomFields(client, [...SCORE_FIELDS, ...mapped.filter((f) => !SCORE_FIELDS.includes(f))]);
   const report: SalesforceSetupReport = { created: [], updated: [], unchanged: [] };
-  await setupFields(client, existing, report);
+  const overrides = overrideFieldSpecs(mapping);
+  await setupFields(client, existing, report, overrides);
+  for (const spec of overrides)
+    if (report.created.includes(spec.fullName)) existing.set(spec.fullName, { fullName: spec.fullName, type: spec.type });
 
   // Read on the mapped custom fields that exist and accept field-level security (not required, not master-detail).
   const readable = mapped.filter((f) => {

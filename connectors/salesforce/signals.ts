@@ -9,16 +9,49 @@ import { type CleanContact, DAY_MS, dayStart, type Interaction, yesNo } from './
 const NO_REPLY_HOURS = 336;
 const utcDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
 
-/** Signals read from Account fields: renewal, account age, CSM sentiment, NPS, success plan, ROI. */
-export function accountFieldSignals(row: SfRow, m: SalesforceMapping, asOf: Date): Record<string, SignalValue> {
+/** An account's commercial records from standard objects: activated contracts and open renewal opportunities. */
+export interface Commercial {
+  contracts: { start?: string; end?: string }[];
+  /** Close dates of the account's renewal opportunities (Type in mapping.renewal.opportunityTypes) not yet closed. */
+  renewalCloseDates: string[];
+}
+
+/** The renewal day: the mapped field, else the end of the activated contract in force, or the nearest renewal opportunity. */
+function renewalDay(row: SfRow, m: SalesforceMapping, c: Commercial, today: number): number | undefined {
+  const field = m.account.renewalDate ? row[m.account.renewalDate] : undefined;
+  if (typeof field === 'string') return dayStart(field);
+  if (m.renewal.from === 'opportunity') {
+    const upcoming = c.renewalCloseDates.map(dayStart).filter((d) => d >= today);
+    return upcoming.length > 0 ? Math.min(...upcoming) : undefined;
+  }
+  const inForce = c.contracts
+    .filter((k) => k.start && k.end && dayStart(k.start) <= today && dayStart(k.end) >= today)
+    .map((k) => dayStart(k.end as string));
+  return inForce.length > 0 ? Math.max(...inForce) : undefined;
+}
+
+/** The first day of the relationship: the mapped field, else the earliest activated contract's start. */
+function startDay(row: SfRow, m: SalesforceMapping, c: Commercial): number | undefined {
+  const field = m.account.contractStart ? row[m.account.contractStart] : undefined;
+  if (typeof field === 'string') return dayStart(field);
+  const starts = c.contracts.flatMap((k) => (k.start ? [dayStart(k.start)] : []));
+  return starts.length > 0 ? Math.min(...starts) : undefined;
+}
+
+/** Signals read from the Account and its contracts: renewal, account age, CSM sentiment, NPS, success plan, ROI. */
+export function accountFieldSignals(
+  row: SfRow,
+  m: SalesforceMapping,
+  asOf: Date,
+  commercial: Commercial = { contracts: [], renewalCloseDates: [] },
+): Record<string, SignalValue> {
   const a = m.account;
   const out: Record<string, SignalValue> = {};
   const today = utcDay(asOf.getTime());
-  const renewal = a.renewalDate ? row[a.renewalDate] : undefined;
-  if (typeof renewal === 'string') out['commercial.daysToRenewal'] = Math.round((dayStart(renewal) - today) / DAY_MS);
-  const start = a.contractStart ? row[a.contractStart] : undefined;
-  if (typeof start === 'string' && dayStart(start) <= today)
-    out['lifecycle.accountAgeDays'] = Math.round((today - dayStart(start)) / DAY_MS);
+  const renewal = renewalDay(row, m, commercial, today);
+  if (renewal !== undefined) out['commercial.daysToRenewal'] = Math.round((renewal - today) / DAY_MS);
+  const start = startDay(row, m, commercial);
+  if (start !== undefined && start <= today) out['lifecycle.accountAgeDays'] = Math.round((today - start) / DAY_MS);
   const sentiment = a.csmSentiment ? row[a.csmSentiment] : undefined;
   if (typeof sentiment === 'string' && ['green', 'yellow', 'red'].includes(sentiment.trim().toLowerCase()))
     out['relationship.csmSentiment'] = sentiment.trim().toLowerCase();
@@ -32,7 +65,7 @@ export function accountFieldSignals(row: SfRow, m: SalesforceMapping, asOf: Date
 }
 
 const isTwoWay = (i: Interaction): boolean =>
-  i.kind === 'email' ? i.direction === 'inbound' : i.kind === 'call' ? i.connected : i.outcome === 'attended';
+  i.kind === 'email' ? i.direction === 'inbound' : i.kind === 'call' ? i.connected : i.outcome === 'attended' || i.outcome === 'held';
 
 const contactsOf = (i: Interaction): string[] => (i.kind === 'meeting' ? i.contactIds : i.contactId ? [i.contactId] : []);
 
@@ -72,12 +105,19 @@ export function emailResponseHours(emails: readonly Interaction[], asOf: number)
   return samples.length > 0 ? Math.round(median(samples) * 10) / 10 : undefined;
 }
 
+/** Whether champions and sponsors can be read at all (a mapped flag, or contact roles the org has). */
+export interface RolesReadable {
+  champion: boolean;
+  execSponsor: boolean;
+}
+
 /** Relationship and engagement signals from contacts and interactions (all of one account). */
 export function relationshipSignals(
   allContacts: readonly CleanContact[],
   allInteractions: readonly Interaction[],
   m: SalesforceMapping,
   asOfDate: Date,
+  readable: RolesReadable = { champion: m.contact.champion !== null, execSponsor: m.contact.execSponsor !== null },
 ): Record<string, SignalValue> {
   const asOf = asOfDate.getTime();
   const out: Record<string, SignalValue> = {};
@@ -88,13 +128,13 @@ export function relationshipSignals(
   const within = (days: number) => twoWay.filter((i) => i.at > asOf - days * DAY_MS);
 
   if (contacts.length > 0) {
-    if (m.contact.champion) {
+    if (readable.champion) {
       const champions = contacts.filter((c) => c.champion);
       const inRole = champions.filter((c) => !hasLeft(c) && c.roleStart <= asOf);
       if (inRole.length > 0) out['relationship.championStatus'] = inRole.some((c) => asOf - c.roleStart >= 90 * DAY_MS) ? 'active' : 'new';
       else out['relationship.championStatus'] = champions.some(hasLeft) ? 'departed' : 'none';
     }
-    if (m.contact.execSponsor) {
+    if (readable.execSponsor) {
       const sponsors = new Set(contacts.filter((c) => c.execSponsor && !hasLeft(c)).map((c) => c.id));
       out['relationship.execSponsorEngaged'] = within(90).some((i) => contactsOf(i).some((id) => sponsors.has(id)));
     }
@@ -108,7 +148,9 @@ export function relationshipSignals(
   const reply = emailResponseHours(interactions, asOf);
   if (reply !== undefined) out['engagement.emailResponseHours'] = reply;
 
-  const meetings = interactions.filter((i) => i.kind === 'meeting' && i.at > asOf - 90 * DAY_MS && i.outcome !== 'other');
+  const meetings = interactions.filter(
+    (i) => i.kind === 'meeting' && i.at > asOf - 90 * DAY_MS && (i.outcome === 'attended' || i.outcome === 'no_show'),
+  );
   if (meetings.length > 0)
     out['engagement.meetingAttendance'] =
       Math.round((meetings.filter((i) => i.kind === 'meeting' && i.outcome === 'attended').length / meetings.length) * 1000) / 1000;

@@ -134,7 +134,9 @@ export class FakeHttpServer {
   }
 
   async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+    // Node refuses request heads over 16 KB by itself; a fake lets larger ones through so that it can answer them
+    // the way its vendor does (and record the rule broken).
+    this.server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
       void this.handle(req, res);
     });
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));

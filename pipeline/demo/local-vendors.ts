@@ -8,7 +8,10 @@ import { createHubSpotConnector } from '../../connectors/hubspot/connector.ts';
 import { type HubSpotFake, type PortalKind, seededPortalMapping, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
 import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake-mixpanel.ts';
 import { createMixpanelSource } from '../../connectors/mixpanel/index.ts';
+import type { SalesforceMappingInput } from '../../connectors/salesforce/config.ts';
 import { createSalesforceConnector } from '../../connectors/salesforce/connector.ts';
+import type { OrgFeatures } from '../../connectors/salesforce/fake-org.ts';
+import { customizedOrgMapping } from '../../connectors/salesforce/fake-seed.ts';
 import { type SalesforceFake, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
@@ -50,6 +53,10 @@ export interface LocalVendorOptions {
   hubspotPortal?: PortalKind;
   /** Company / contact mapping for HubSpot (default: the seeded portal's mapping on a customized portal). */
   hubspotMapping?: Pick<HubSpotConfigInput, 'company' | 'contact'>;
+  /** The Salesforce org: `customized` (default, custom fields the demo's mapping reads) or `standard` (none), and its features. */
+  salesforceOrg?: { standard?: boolean; features?: OrgFeatures };
+  /** The Salesforce mapping (default: the customized org's; the connector's defaults on a standard org). */
+  salesforceMapping?: SalesforceMappingInput;
 }
 
 const fastRetry = { baseDelayMs: 5, maxDelayMs: 100, maxTotalWaitMs: 20_000 };
@@ -79,8 +86,17 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
       retry: fastRetry,
     });
   } else {
-    salesforce = await startSalesforceFake();
-    crm = createSalesforceConnector({ instanceUrl: salesforce.instanceUrl, accessToken: salesforce.accessToken, retry: fastRetry });
+    const standard = options.salesforceOrg?.standard === true;
+    salesforce = await startSalesforceFake({
+      standard,
+      ...(options.salesforceOrg?.features ? { features: options.salesforceOrg.features } : {}),
+    });
+    crm = createSalesforceConnector({
+      instanceUrl: salesforce.instanceUrl,
+      accessToken: salesforce.accessToken,
+      retry: fastRetry,
+      mapping: options.salesforceMapping ?? (standard ? {} : customizedOrgMapping),
+    });
   }
   const sources: SignalSource[] = [];
   if (wanted.has('stripe')) {

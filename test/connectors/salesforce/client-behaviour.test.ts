@@ -114,6 +114,11 @@ describe('Salesforce client behaviour', () => {
         'GET 200 /services/data/v62.0/query',
         'POST 201 /services/data/v62.0/sobjects/PermissionSetAssignment',
         'GET 200 /services/data/v62.0/sobjects/Account/describe',
+        // The mapping checked against the org after setup: its objects, then the objects with mapped fields or roles.
+        'GET 200 /services/data/v62.0/sobjects',
+        ...['Account', 'Contact', 'Task', 'Event', 'OpportunityContactRole'].map(
+          (o) => `GET 200 /services/data/v62.0/sobjects/${o}/describe`,
+        ),
         'PATCH 200 /services/data/v62.0/composite/sobjects',
         'POST 500 /services/Soap/m/62.0 readMetadata',
       ]);

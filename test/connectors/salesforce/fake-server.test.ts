@@ -1,6 +1,6 @@
 import jsforce from 'jsforce';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SalesforceFake, startSalesforceFake } from '../../../connectors/salesforce/fake-server.ts';
+import { type SalesforceFake, startSalesforceFake, takeSalesforceRuleViolations } from '../../../connectors/salesforce/fake-server.ts';
 import { plainAccounts } from './support.ts';
 
 let fake: SalesforceFake | undefined;
@@ -63,6 +63,7 @@ describe('Salesforce fake org', () => {
       body: JSON.stringify({ records: tooMany }),
     });
     expect(await limit.json()).toMatchObject([{ errorCode: 'EXCEEDED_ID_LIMIT' }]);
+    expect(takeSalesforceRuleViolations()).toEqual(['collection-200: PATCH /services/data/v62.0/composite/sobjects']);
     const records = [
       { attributes: { type: 'Account' }, id: ids[0], Name: 'Renamed' },
       { attributes: { type: 'Account' }, id: ids[1], Nope__c: 1 },

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { customizedOrgMapping } from '../../../connectors/salesforce/fake-seed.ts';
 import { FIELD_SPECS } from '../../../connectors/salesforce/setup.ts';
 import type { ScoreWrite } from '../../../connectors/shared/crm.ts';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
@@ -13,6 +14,8 @@ afterEach(async () => {
 const PS = 'Healthscore_Integration';
 const USER = 'integration@healthscore.example';
 const SCORE_FIELDS = FIELD_SPECS.map((f) => f.fullName);
+/** The customized org already has the CSM override fields: setup leaves them as they are. */
+const OVERRIDE_FIELDS = ['Account.Health_Override_Score__c', 'Account.Health_Override_Reason__c', 'Account.Health_Override_Expires__c'];
 
 const rowsFor = (ids: string[]): ScoreWrite[] => ids.map((accountId, i) => ({ accountId, values: scoreOf(50 + i), previous: undefined }));
 
@@ -48,7 +51,7 @@ describe('Salesforce field-level security for the integration user', () => {
     expect(ids.every((id) => org?.fake.updatesOf(id) === 0)).toBe(true);
 
     const report = await org.connector.setup();
-    expect(report.unchanged).toEqual(SCORE_FIELDS);
+    expect(report.unchanged).toEqual([...SCORE_FIELDS, ...OVERRIDE_FIELDS]);
     expect(report.created).toEqual([`PermissionSet.${PS}`, `PermissionSetAssignment.${PS}.${USER}`]);
     expect(org.fake.assignedPermissionSets()).toEqual([PS]);
     expect(org.fake.fieldAccess('Account.Health_Score__c')).toBe('edit');
@@ -68,7 +71,7 @@ describe('Salesforce field-level security for the integration user', () => {
     const again = await org.connector.setup();
     expect(again.created).toEqual([]);
     expect(again.updated).toEqual([]);
-    expect(again.unchanged).toEqual([...SCORE_FIELDS, `PermissionSet.${PS}`, `PermissionSetAssignment.${PS}.${USER}`]);
+    expect(again.unchanged).toEqual([...SCORE_FIELDS, ...OVERRIDE_FIELDS, `PermissionSet.${PS}`, `PermissionSetAssignment.${PS}.${USER}`]);
     expect(again.warnings).toBeUndefined();
     expect([saves(), inserts()]).toEqual([2, 1]);
 
@@ -81,7 +84,9 @@ describe('Salesforce field-level security for the integration user', () => {
 
   it('given a mapped field the org does not have, when setup runs, then the permission set leaves it out instead of failing on it', async () => {
     org = await startOrg();
-    const connector = connectTo(org.fake, { mapping: { account: { nps: 'Net_Promoter__c' } } });
+    const connector = connectTo(org.fake, {
+      mapping: { ...customizedOrgMapping, account: { ...customizedOrgMapping.account, nps: 'Net_Promoter__c' } },
+    });
     await connector.setup();
     const fields = fieldPermissions(org).map((p) => p.field);
     expect(fields).toContain('Account.Renewal_Date__c');
@@ -158,7 +163,7 @@ describe('Salesforce field-level security for the integration user', () => {
     expect(report.warnings).toEqual([
       expect.stringMatching(/may not create or update Healthscore_Integration \[INSUFFICIENT_ACCESS.*other grants/),
     ]);
-    expect(report.unchanged).toEqual(SCORE_FIELDS);
+    expect(report.unchanged).toEqual([...SCORE_FIELDS, ...OVERRIDE_FIELDS]);
     expect((await org.connector.writeScores(rowsFor(ids))).outcomes[0]?.status).toBe('written');
   });
 

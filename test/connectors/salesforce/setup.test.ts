@@ -19,6 +19,8 @@ const FIELDS = [
   'Health_Model__c',
   'Health_Updated_At__c',
 ].map((f) => `Account.${f}`);
+/** The customized org already has the CSM override fields: setup leaves them as they are. */
+const OVERRIDES = ['Health_Override_Score__c', 'Health_Override_Reason__c', 'Health_Override_Expires__c'].map((f) => `Account.${f}`);
 const ACCESS = ['PermissionSet.Healthscore_Integration', 'PermissionSetAssignment.Healthscore_Integration.integration@healthscore.example'];
 
 describe('Salesforce setup of the health-score fields', () => {
@@ -34,7 +36,7 @@ describe('Salesforce setup of the health-score fields', () => {
     expect(org.fake.customFields().get('Account.Health_Updated_At__c')).toMatchObject({ type: 'DateTime' });
 
     const second = await org.connector.setup();
-    expect(second).toEqual({ created: [], updated: [], unchanged: [...FIELDS, ...ACCESS] });
+    expect(second).toEqual({ created: [], updated: [], unchanged: [...FIELDS, ...OVERRIDES, ...ACCESS] });
     const reads = (n: number) => Array.from({ length: n }, () => 'readMetadata');
     expect(org.fake.metadataOperations().map((o) => o.operation)).toEqual([
       ...reads(3), // the nine fields and the mapped ones, 10 per call
@@ -57,7 +59,7 @@ describe('Salesforce setup of the health-score fields', () => {
     } as never);
     const report = await org.connector.setup();
     expect(report.updated).toEqual(['Account.Health_Tier__c']);
-    expect(report.unchanged).toHaveLength(8 + ACCESS.length);
+    expect(report.unchanged).toHaveLength(8 + OVERRIDES.length + ACCESS.length);
   });
 
   it('given a Health_Score__c field of another type, when setup runs, then it fails with a ConfigError naming the field', async () => {

@@ -160,7 +160,7 @@ describe('Salesforce relationship and engagement signals', () => {
     expect(result.unmatched).toEqual([]);
   });
 
-  it('given a batch of 120 accounts with contacts and activity, when read, then it costs five queries', async () => {
+  it('given a batch of 120 accounts with contacts and activity, when read, then it costs eight queries (six on the accounts, then contact roles and meeting attendees by id)', async () => {
     const accounts: SeedAccount[] = Array.from({ length: 120 }, (_, i) => ({
       key: `k${i}`,
       name: `Batch ${i}`,
@@ -170,7 +170,7 @@ describe('Salesforce relationship and engagement signals', () => {
     }));
     const { result } = await signalsFor(accounts);
     expect(result.signals.size).toBe(120);
-    expect(org ? queryCalls(org.fake) : []).toHaveLength(5);
+    expect(org ? queryCalls(org.fake) : []).toHaveLength(8);
   });
 
   it('given a contact whose role date holds free text and an unknown account id, when read, then the contact is rejected with id and reason, the id is unmatched, and the rest is mapped', async () => {
@@ -218,6 +218,7 @@ describe('Salesforce relationship and engagement signals', () => {
       'relationship.engagedContacts30d': 1,
       'relationship.execSponsorEngaged': false,
     });
-    expect(org ? queryCalls(org.fake) : []).toHaveLength(4);
+    // Six queries on the accounts and the contact roles by opportunity id; no attendees without Shared Activities.
+    expect(org ? queryCalls(org.fake) : []).toHaveLength(7);
   });
 });

@@ -6,6 +6,7 @@ import {
   type SalesforceConfigInput,
   type SalesforceConnector,
 } from '../../../connectors/salesforce/connector.ts';
+import { customizedOrgMapping } from '../../../connectors/salesforce/fake-seed.ts';
 import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../../connectors/salesforce/fake-server.ts';
 import type { ScoreProperties } from '../../../connectors/shared/crm.ts';
 import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
@@ -22,8 +23,15 @@ export async function startOrg(fakeOptions: SalesforceFakeOptions = {}, config: 
   return { fake, connector: connectTo(fake, config) };
 }
 
+/** A connector on the fake; the customized org's mapping unless `config.mapping` says otherwise. */
 export function connectTo(fake: SalesforceFake, config: Partial<SalesforceConfigInput> = {}): SalesforceConnector {
-  return createSalesforceConnector({ instanceUrl: fake.instanceUrl, accessToken: fake.accessToken, retry: fastRetry, ...config });
+  return createSalesforceConnector({
+    instanceUrl: fake.instanceUrl,
+    accessToken: fake.accessToken,
+    retry: fastRetry,
+    mapping: customizedOrgMapping,
+    ...config,
+  });
 }
 
 /** `count` plain accounts named Account 001… */

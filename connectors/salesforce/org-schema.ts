@@ -1,0 +1,169 @@
+// What this org has, read once per process: which optional standard objects exist (Contacts to
+// Multiple Accounts adds AccountContactRelation, Enhanced Email adds EmailMessage, Shared Activities
+// EventWhoRelation), which mapped custom fields the integration user can see, and the contact-role
+// picklist values. A mapped field the org lacks would fail every query with INVALID_FIELD, so it is
+// left out of the queries and reported by name instead; the signal it feeds stays unknown.
+import type { SalesforceClient } from './client.ts';
+import type { SalesforceMapping } from './config.ts';
+
+export interface OrgSchema {
+  /** The mapping with every field the org lacks switched off (null). */
+  mapping: SalesforceMapping;
+  contactsToMultipleAccounts: boolean;
+  enhancedEmail: boolean;
+  /** EventWhoRelation exists and the mapping wants it. */
+  eventAttendees: boolean;
+  /** Contact roles that mark champions / sponsors and exist in the org's role picklists (none: that role is not read). */
+  roles: { champion: string[]; execSponsor: string[] };
+  /** One sentence per mapped field or role the org does not have. */
+  warnings: string[];
+}
+
+interface DescribeField {
+  name: string;
+  picklistValues?: { value: string; active?: boolean }[];
+}
+
+const lower = (s: string) => s.toLowerCase();
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_describeGlobal.htm
+async function objectNames(client: SalesforceClient, signal?: AbortSignal): Promise<Set<string>> {
+  const answer = (await client.call(() => client.conn.describeGlobal() as Promise<unknown>, { signal })) as {
+    sobjects?: { name?: unknown }[];
+  };
+  return new Set((answer.sobjects ?? []).flatMap((o) => (typeof o.name === 'string' ? [lower(o.name)] : [])));
+}
+
+// https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
+async function describeFields(client: SalesforceClient, object: string, signal?: AbortSignal): Promise<Map<string, DescribeField>> {
+  const answer = (await client.call(() => client.conn.sobject(object).describe() as Promise<unknown>, { signal })) as {
+    fields?: DescribeField[];
+  };
+  return new Map((answer.fields ?? []).map((f) => [lower(f.name), f]));
+}
+
+/** Reads the org's schema for this mapping: 1 global describe and one describe per object with mapped fields or roles. */
+export async function readOrgSchema(client: SalesforceClient, m: SalesforceMapping, signal?: AbortSignal): Promise<OrgSchema> {
+  const objects = await objectNames(client, signal);
+  const contactsToMultipleAccounts = objects.has('accountcontactrelation');
+  const enhancedEmail = objects.has('emailmessage');
+  const mapped = mappedFields(m);
+  const wanted = [
+    ...new Set([
+      ...mapped.map((f) => f.object),
+      'OpportunityContactRole',
+      ...(contactsToMultipleAccounts ? ['AccountContactRelation'] : []),
+    ]),
+  ];
+  const described = new Map(await Promise.all(wanted.map(async (o) => [o, await describeFields(client, o, signal)] as const)));
+  const warnings: string[] = [];
+  const missing = new Set<string>();
+  for (const f of mapped) {
+    if (described.get(f.object)?.has(lower(f.field))) continue;
+    missing.add(f.key);
+    warnings.push(
+      f.key.startsWith('override.')
+        ? `${f.object} field ${f.field} (mapping.${f.key}, for ${f.feeds}) does not exist yet: run healthscore setup, which creates it`
+        : `${f.object} field ${f.field} (mapping.${f.key}, for ${f.feeds}) does not exist or is hidden from the integration user: that signal stays empty until the field exists, is granted, or mapping.${f.key} names another one`,
+    );
+  }
+  const picklist = new Set(
+    [described.get('OpportunityContactRole')?.get('role'), described.get('AccountContactRelation')?.get('roles')].flatMap((f) =>
+      (f?.picklistValues ?? []).filter((v) => v.active !== false).map((v) => lower(v.value)),
+    ),
+  );
+  const roles = { champion: [] as string[], execSponsor: [] as string[] };
+  for (const key of ['champion', 'execSponsor'] as const) {
+    roles[key] = m.contact.roles[key].filter((r) => picklist.has(lower(r)));
+    if (roles[key].length === 0)
+      warnings.push(
+        `none of the contact roles in mapping.contact.roles.${key} (${m.contact.roles[key].join(', ')}) is a value of the org's contact role picklist: ${key === 'champion' ? 'champions' : 'executive sponsors'} are not read from contact roles`,
+      );
+  }
+  return {
+    mapping: withoutMissing(m, missing),
+    contactsToMultipleAccounts,
+    enhancedEmail,
+    eventAttendees: m.activity.sharedActivities && objects.has('eventwhorelation'),
+    roles,
+    warnings,
+  };
+}
+
+interface MappedField {
+  object: string;
+  field: string;
+  /** The mapping key, e.g. `account.renewalDate`. */
+  key: string;
+  feeds: string;
+}
+
+/** Every custom or configured field the mapping reads, with its object and key. */
+export function mappedFields(m: SalesforceMapping): MappedField[] {
+  const out: MappedField[] = [];
+  const add = (object: string, key: string, field: string | null | undefined, feeds: string) => {
+    if (field) out.push({ object, field, key, feeds });
+  };
+  const a = m.account;
+  add('Account', 'account.segment', a.segment, 'the account segment (model choice)');
+  add('Account', 'account.contractStart', a.contractStart, 'lifecycle.accountAgeDays');
+  add('Account', 'account.renewalDate', a.renewalDate, 'commercial.daysToRenewal');
+  add('Account', 'account.csmSentiment', a.csmSentiment, 'relationship.csmSentiment');
+  add('Account', 'account.nps', a.nps, 'outcome.nps');
+  add('Account', 'account.successPlanOnTrack', a.successPlanOnTrack?.field, 'outcome.successPlanOnTrack');
+  add('Account', 'account.roiDocumented', a.roiDocumented?.field, 'outcome.roiDocumented');
+  for (const [key, field] of Object.entries(m.identity)) add('Account', `identity.${key}`, field, `matching accounts to ${key}`);
+  if (m.override) {
+    add('Account', 'override.score', m.override.score, 'the CSM override');
+    add('Account', 'override.reason', m.override.reason, 'the CSM override');
+    add('Account', 'override.expiresOn', m.override.expiresOn, 'the CSM override');
+  }
+  const c = m.contact;
+  add('Contact', 'contact.champion', c.champion?.field, 'relationship.championStatus');
+  add('Contact', 'contact.execSponsor', c.execSponsor?.field, 'relationship.execSponsorEngaged');
+  add('Contact', 'contact.roleStartDate', c.roleStartDate, 'time in role');
+  add('Contact', 'contact.left', c.left?.field, 'champion departures');
+  add('Contact', 'contact.leftDate', c.leftDate, 'champion departures');
+  add('Contact', 'contact.executiveSince', c.executiveSince, 'relationship.leadershipChange90d');
+  add('Task', 'activity.emailDirection', m.activity.emailDirection?.field, 'engagement.emailResponseHours');
+  add('Task', 'activity.emailThread', m.activity.emailThread, 'email threads');
+  add('Event', 'activity.meetingOutcome', m.activity.meetingOutcome?.field, 'engagement.meetingAttendance');
+  return out;
+}
+
+/** The mapping with the fields named by `missing` (mapping keys) switched off. */
+function withoutMissing(m: SalesforceMapping, missing: ReadonlySet<string>): SalesforceMapping {
+  if (missing.size === 0) return m;
+  const off = <T>(key: string, v: T): T | null => (missing.has(key) ? null : v);
+  const override =
+    m.override && ['override.score', 'override.reason', 'override.expiresOn'].some((k) => missing.has(k)) ? null : m.override;
+  return {
+    ...m,
+    account: {
+      segment: off('account.segment', m.account.segment),
+      contractStart: off('account.contractStart', m.account.contractStart),
+      renewalDate: off('account.renewalDate', m.account.renewalDate),
+      csmSentiment: off('account.csmSentiment', m.account.csmSentiment),
+      nps: off('account.nps', m.account.nps),
+      successPlanOnTrack: off('account.successPlanOnTrack', m.account.successPlanOnTrack),
+      roiDocumented: off('account.roiDocumented', m.account.roiDocumented),
+    },
+    identity: Object.fromEntries(Object.entries(m.identity).map(([k, v]) => [k, off(`identity.${k}`, v)])) as SalesforceMapping['identity'],
+    override,
+    contact: {
+      ...m.contact,
+      champion: off('contact.champion', m.contact.champion),
+      execSponsor: off('contact.execSponsor', m.contact.execSponsor),
+      roleStartDate: off('contact.roleStartDate', m.contact.roleStartDate),
+      left: off('contact.left', m.contact.left),
+      leftDate: off('contact.leftDate', m.contact.leftDate),
+      executiveSince: off('contact.executiveSince', m.contact.executiveSince),
+    },
+    activity: {
+      ...m.activity,
+      emailDirection: off('activity.emailDirection', m.activity.emailDirection),
+      emailThread: off('activity.emailThread', m.activity.emailThread),
+      meetingOutcome: off('activity.meetingOutcome', m.activity.meetingOutcome),
+    },
+  };
+}
