@@ -18,11 +18,19 @@ export type { SalesforceSetupReport } from './setup.ts';
 const PRIORITY = { high: 'High', medium: 'Normal', low: 'Low' } as const;
 
 /** Where people open records: https://acme.my.salesforce.com → https://acme.lightning.force.com. */
-export function lightningBase(config: Pick<SalesforceConfig, 'instanceUrl' | 'lightningUrl'>): string {
+export function lightningBase(config: { instanceUrl: string; lightningUrl?: string | undefined }): string {
   if (config.lightningUrl) return config.lightningUrl.replace(/\/$/, '');
   const url = new URL(config.instanceUrl);
   const m = /^(.+?)\.((?:sandbox|develop|scratch)\.)?my\.salesforce\.com$/.exec(url.hostname);
   return m ? `https://${m[1]}.${m[2] ?? ''}lightning.force.com` : url.origin;
+}
+
+/** The org's own URL before any session: the My Domain the auth settings name, if any. */
+function orgUrlOf(config: SalesforceConfig): string {
+  const a = config.auth;
+  if (a.flow === 'clientCredentials') return a.myDomainUrl;
+  if ((a.flow === 'jwt' || a.flow === 'refreshToken') && /\.my\.salesforce\.com$/.test(new URL(a.loginUrl).hostname)) return a.loginUrl;
+  return 'https://login.salesforce.com';
 }
 
 export interface SalesforceConnector extends CrmConnector {
@@ -39,7 +47,8 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
   const config = parseSalesforceConfig(input);
   const client = new SalesforceClient(config);
   const mapping = config.mapping;
-  const base = lightningBase(config);
+  /** The org URL is known from the config, or (with an OAuth flow) once the first session names it. */
+  const base = () => lightningBase({ instanceUrl: client.instanceUrl ?? orgUrlOf(config), lightningUrl: config.lightningUrl });
 
   const ownerOf = async (accountId: string): Promise<string | undefined> => {
     const rows = await client.queryAll(`SELECT Id, OwnerId FROM Account WHERE Id IN (${soqlIdList([accountId])})`);
@@ -83,6 +92,6 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
         );
       return { id: res.id };
     },
-    recordUrl: (accountId: string) => `${base}/lightning/r/Account/${accountId}/view`,
+    recordUrl: (accountId: string) => `${base()}/lightning/r/Account/${accountId}/view`,
   };
 }
