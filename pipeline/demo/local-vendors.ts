@@ -6,8 +6,8 @@ import { createHubSpotConnector } from '../../connectors/hubspot/connector.ts';
 import { type HubSpotFake, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
 import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake-mixpanel.ts';
 import { createMixpanelSource } from '../../connectors/mixpanel/index.ts';
-import { createSalesforceConnector } from '../../connectors/salesforce/connector.ts';
-import { type SalesforceFake, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
+import { createSalesforceConnector, type SalesforceConfigInput } from '../../connectors/salesforce/connector.ts';
+import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
 import { type SlackFake, startSlackFake } from '../../connectors/slack/fake-server.ts';
@@ -40,7 +40,16 @@ export interface LocalVendorOptions {
   scale?: number;
   /** Which sources to connect (default all); a test may leave one out. */
   sources?: ('stripe' | 'zendesk' | 'mixpanel')[];
+  /** The Salesforce org's settings (session timeout, connected app...). */
+  salesforceFake?: SalesforceFakeOptions;
+  /** How the connector authenticates to that org; the client credentials flow, as an unattended run would, by default. */
+  salesforceAuth?: (fake: SalesforceFake) => Pick<SalesforceConfigInput, 'auth' | 'secret' | 'instanceUrl'>;
 }
+
+const clientCredentials = (fake: SalesforceFake): Pick<SalesforceConfigInput, 'auth' | 'secret'> => ({
+  auth: { flow: 'clientCredentials', clientId: fake.app.consumerKey, myDomainUrl: fake.instanceUrl },
+  secret: JSON.stringify({ clientSecret: fake.app.consumerSecret }),
+});
 
 const fastRetry = { baseDelayMs: 5, maxDelayMs: 100, maxTotalWaitMs: 20_000 };
 
@@ -67,8 +76,8 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
       retry: fastRetry,
     });
   } else {
-    salesforce = await startSalesforceFake();
-    crm = createSalesforceConnector({ instanceUrl: salesforce.instanceUrl, accessToken: salesforce.accessToken, retry: fastRetry });
+    salesforce = await startSalesforceFake(options.salesforceFake);
+    crm = createSalesforceConnector({ ...(options.salesforceAuth ?? clientCredentials)(salesforce), retry: fastRetry });
   }
   const sources: SignalSource[] = [];
   if (wanted.has('stripe')) {
