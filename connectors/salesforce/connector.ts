@@ -5,6 +5,7 @@
 import type { CrmConnector, CrmTask, ListAccountsOptions, ScoreWrite } from '../shared/crm.ts';
 import { DataError } from '../shared/errors.ts';
 import { listSalesforceAccounts } from './accounts.ts';
+import { certificateWarning } from './auth-config.ts';
 import { type ApiUsage, SalesforceClient } from './client.ts';
 import { parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.ts';
 import { type SalesforceSetupReport, setupSalesforce } from './setup.ts';
@@ -63,7 +64,12 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
     apiUsage: () => client.usage,
     listAccounts: (options?: ListAccountsOptions) => listSalesforceAccounts(client, mapping, options),
     source: createSalesforceSource(client, mapping),
-    setup: () => setupSalesforce(client, mapping),
+    async setup() {
+      const report = await setupSalesforce(client, mapping);
+      const expiring = certificateWarning(config.auth, new Date());
+      return expiring ? { ...report, warnings: [...(report.warnings ?? []), expiring] } : report;
+    },
+    configWarnings: (now: Date) => [certificateWarning(config.auth, now)].filter((w): w is string => w !== undefined),
     writeScores: (rows: readonly ScoreWrite[], signal?: AbortSignal) => writeSalesforceScores(client, rows, signal),
     async createTask(task: CrmTask) {
       if (!isSalesforceId(task.accountId)) throw new DataError('salesforce', task.accountId, 'not a Salesforce record id');

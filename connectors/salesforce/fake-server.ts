@@ -73,6 +73,8 @@ export interface SalesforceFake {
   account(id: string): SfRecord | undefined;
   /** How many API updates were applied to the record. */
   updatesOf(id: string): number;
+  /** Every API update applied, in order, with each field's value before and after. */
+  updateLog(): { id: string; changes: Record<string, { before: unknown; after: unknown }> }[];
   tasks(): SfRecord[];
   /** Custom field definitions created through the Metadata API, by full name. */
   customFields(): Map<string, Record<string, unknown>>;
@@ -214,6 +216,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       const r = org.get('Account', id);
       return r ? { ...r } : undefined;
     },
+    updateLog: () => [...org.updateLog],
     updatesOf: (id) => org.updateCounts.get(String(org.find(id)?.record.Id ?? id)) ?? 0,
     tasks: () => org.records('Task').map((r) => ({ ...r })),
     customFields: () => new Map(customFields),

@@ -25,7 +25,7 @@ export function isSensitiveName(name: string): boolean {
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) out = out.split(s).join(REDACTED);
-  out = out.replace(/(^|[?&])([^=&#\s]+)=([^&#\s"]*)/g, (m, sep: string, name: string) =>
+  out = out.replace(/(^|[?&])([\w.%[\]-]+)=([^&#\s"]*)/g, (m, sep: string, name: string) =>
     sensitiveName.test(name) ? `${sep}${name}=${REDACTED}` : m,
   );
   out = out.replace(/<((?:\w+:)?(\w+))>([^<]*)<\/\1>/g, (m, tag: string, local: string) =>
