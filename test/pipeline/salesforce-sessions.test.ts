@@ -38,7 +38,8 @@ beforeAll(async () => {
       crm: 'salesforce',
       // 15-minute sessions, 4 org-minutes per API request: a session lives for 4 requests.
       salesforceFake: { sessionTimeoutMs: 15 * MINUTE, requestTickMs: 4 * MINUTE, connectedApp: { certificate: testKeys.certificate } },
-      salesforceAuth: (fake) => jwtConfig(fake),
+      // A certificate past its expiry date as the config names it: the run says so every day.
+      salesforceAuth: (fake) => jwtConfig(fake, { certificateExpiresOn: '2000-01-31' }),
     },
   );
   h.deps.log = (event, detail) => logged.push(`${event} ${JSON.stringify(detail)}`);
@@ -76,6 +77,12 @@ describe('given an org whose sessions expire every few minutes, over 7 daily run
     expect(tasks.length).toBeGreaterThan(0);
     const keys = tasks.map((t) => `${t.WhatId}|${t.Subject}|${t.ActivityDate}`);
     expect(new Set(keys).size).toBe(keys.length);
+  });
+
+  it('then each run logs that the certificate named in the config has expired, with what to renew', () => {
+    const warnings = logged.filter((l) => l.startsWith('crm.config_warning '));
+    expect(warnings).toHaveLength(DAYS);
+    expect(warnings[0]).toMatch(/expired on 2000-01-31: create a new certificate and key, upload the certificate to the app/);
   });
 
   it('then the run log holds no assertion, session id or private key', () => {
