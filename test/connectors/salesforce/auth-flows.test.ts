@@ -3,7 +3,7 @@
 
 import { createPrivateKey } from 'node:crypto';
 import { SignJWT } from 'jose';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
 import {
   clientCredentialsConfig,
@@ -11,24 +11,19 @@ import {
   connectWith,
   JWT_GRANT,
   jwtConfig,
-  type Org,
+  orgsClosedAfterEach,
   plainAccounts,
   refreshTokenConfig,
-  startOrg,
   testKeys,
 } from './support.ts';
 
-let org: Org | undefined;
-afterEach(async () => {
-  await org?.fake.close();
-  org = undefined;
-});
+const start = orgsClosedAfterEach();
 
 const withCertificate = { connectedApp: { certificate: testKeys.certificate } };
 
 describe('Salesforce OAuth 2.0 flows', () => {
   it('given a connected app with the certificate and the integration user pre-authorized, when the connector lists accounts, then it signs in through the JWT bearer grant and reads the org', async () => {
-    org = await startOrg(withCertificate);
+    const org = await start(withCertificate);
     org.fake.seedAccounts(plainAccounts(3));
     const sf = connectWith(jwtConfig(org.fake));
     const pages = await collect(sf.listAccounts());
@@ -38,7 +33,7 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given a JWT signed with a key that is not the certificate’s, when setup runs, then it fails with a ConfigError naming the certificate problem', async () => {
-    org = await startOrg(withCertificate);
+    const org = await start(withCertificate);
     const sf = connectWith(jwtConfig(org.fake, {}, testKeys.otherPrivateKey));
     const setup = sf.setup();
     await expect(setup).rejects.toThrow(ConfigError);
@@ -48,7 +43,7 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given a consumer key no app has, when setup runs, then it fails naming the app setting and Salesforce’s invalid_client_id', async () => {
-    org = await startOrg(withCertificate);
+    const org = await start(withCertificate);
     const sf = connectWith(jwtConfig(org.fake, { consumerKey: '3MVG9UnknownConsumerKey' }));
     const setup = sf.setup();
     await expect(setup).rejects.toThrow(/invalid_client_id: client identifier invalid/);
@@ -56,14 +51,14 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given an integration user not pre-authorized for the app, when listing, then the ConfigError says to pre-authorize its profile or permission set', async () => {
-    org = await startOrg({ connectedApp: { certificate: testKeys.certificate, preAuthorized: [] } });
+    const org = await start({ connectedApp: { certificate: testKeys.certificate, preAuthorized: [] } });
     const listing = collect(connectWith(jwtConfig(org.fake)).listAccounts());
     await expect(listing).rejects.toThrow(/user hasn't approved this consumer/);
     await expect(listing).rejects.toThrow(/Admin approved users are pre-authorized/);
   });
 
   it('given a login URL the org does not accept as audience, when listing, then Salesforce’s "audience is invalid" comes with the URLs to use', async () => {
-    org = await startOrg(withCertificate);
+    const org = await start(withCertificate);
     const elsewhere = org.fake.instanceUrl.replace('127.0.0.1', 'localhost');
     const listing = collect(connectWith(jwtConfig(org.fake, { loginUrl: elsewhere })).listAccounts());
     await expect(listing).rejects.toThrow(/invalid_grant: audience is invalid/);
@@ -71,16 +66,16 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given an assertion whose exp is 5 minutes ahead, when posted, then the org refuses it; the connector’s own (2 minutes) is accepted', async () => {
-    org = await startOrg(withCertificate);
+    const org = await start(withCertificate);
     const post = async (expiresInS: number) => {
       const assertion = await new SignJWT({})
         .setProtectedHeader({ alg: 'RS256' })
-        .setIssuer(org?.fake.app.consumerKey ?? '')
-        .setSubject(org?.fake.integrationUser.username ?? '')
-        .setAudience(org?.fake.instanceUrl ?? '')
+        .setIssuer(org.fake.app.consumerKey ?? '')
+        .setSubject(org.fake.integrationUser.username ?? '')
+        .setAudience(org.fake.instanceUrl ?? '')
         .setExpirationTime(Math.floor(Date.now() / 1000) + expiresInS)
         .sign(createPrivateKey(testKeys.privateKey));
-      const res = await fetch(`${org?.fake.instanceUrl}/services/oauth2/token`, {
+      const res = await fetch(`${org.fake.instanceUrl}/services/oauth2/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
         body: new URLSearchParams({ grant_type: JWT_GRANT, assertion }),
@@ -94,7 +89,7 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given a refresh token issued to the integration user, when sessions expire, then each new session comes from the refresh token grant', async () => {
-    org = await startOrg();
+    const org = await start();
     org.fake.seedAccounts(plainAccounts(2));
     const sf = connectWith(refreshTokenConfig(org.fake, org.fake.issueRefreshToken()));
     await collect(sf.listAccounts());
@@ -104,7 +99,7 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given an app that rotates refresh tokens, when sessions expire twice, then the rotated refresh token is the one used next', async () => {
-    org = await startOrg({ connectedApp: { rotateRefreshTokens: true } });
+    const org = await start({ connectedApp: { rotateRefreshTokens: true } });
     const sf = connectWith(refreshTokenConfig(org.fake, org.fake.issueRefreshToken()));
     for (let i = 0; i < 3; i++) {
       await collect(sf.listAccounts());
@@ -114,7 +109,7 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given a revoked refresh token, when listing, then the ConfigError carries "expired access/refresh token" and says to authorize again', async () => {
-    org = await startOrg();
+    const org = await start();
     const token = org.fake.issueRefreshToken();
     org.fake.revokeRefreshToken(token);
     const listing = collect(connectWith(refreshTokenConfig(org.fake, token)).listAccounts());
@@ -123,7 +118,7 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given the client credentials flow on the My Domain with a Run As user, when listing, then it reads the org', async () => {
-    org = await startOrg();
+    const org = await start();
     org.fake.seedAccounts(plainAccounts(2));
     const pages = await collect(connectWith(clientCredentialsConfig(org.fake)).listAccounts());
     expect(pages.flatMap((p) => p.accounts)).toHaveLength(2);
@@ -131,7 +126,7 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given the client credentials flow sent to another host than the My Domain, when listing, then "request not supported on this domain" says to use the My Domain URL', async () => {
-    org = await startOrg();
+    const org = await start();
     const listing = collect(
       connectWith(clientCredentialsConfig(org.fake, org.fake.instanceUrl.replace('127.0.0.1', 'localhost'))).listAccounts(),
     );
@@ -140,7 +135,7 @@ describe('Salesforce OAuth 2.0 flows', () => {
   });
 
   it('given an app without a Run As user, or a wrong consumer secret, when listing, then each refusal names what to set', async () => {
-    org = await startOrg({ connectedApp: { runAs: null } });
+    const org = await start({ connectedApp: { runAs: null } });
     await expect(collect(connectWith(clientCredentialsConfig(org.fake)).listAccounts())).rejects.toThrow(
       /no client credentials user enabled.*choose the integration user as Run As/,
     );

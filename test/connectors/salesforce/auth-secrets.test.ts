@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { certificateWarning, parseSalesforceSecret, type SalesforceAuth } from '../../../connectors/salesforce/auth-config.ts';
 import { createSalesforceConnector } from '../../../connectors/salesforce/connector.ts';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
@@ -14,19 +14,14 @@ import {
   connectWith,
   JWT_GRANT,
   jwtConfig,
-  type Org,
+  orgsClosedAfterEach,
   plainAccounts,
   refreshTokenConfig,
   scoreOf,
-  startOrg,
   testKeys,
 } from './support.ts';
 
-let org: Org | undefined;
-afterEach(async () => {
-  await org?.fake.close();
-  org = undefined;
-});
+const start = orgsClosedAfterEach();
 
 /** Anything shaped like a credential the fake issues or the connector signs. */
 const LEAKS: [string, RegExp][] = [
@@ -47,7 +42,7 @@ describe('Salesforce secrets', () => {
     process.env.HEALTHSCORE_HTTP_TRACE = file;
     const errors: string[] = [];
     try {
-      org = await startOrg({
+      const org = await start({
         connectedApp: { certificate: testKeys.certificate, rotateRefreshTokens: true },
         sessionTimeoutMs: 600_000,
         requestTickMs: 300_000,

@@ -1,25 +1,20 @@
 // Sessions that expire while a run works: the connector renews the session once and re-sends the
 // refused request (REST and the Metadata API's SOAP alike), shares one token request between
 // concurrent calls, and stops with a ConfigError when even a fresh session is refused.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
 import {
   clientCredentialsConfig,
   collect,
   connectWith,
   jwtConfig,
-  type Org,
+  orgsClosedAfterEach,
   plainAccounts,
   scoreOf,
-  startOrg,
   testKeys,
 } from './support.ts';
 
-let org: Org | undefined;
-afterEach(async () => {
-  await org?.fake.close();
-  org = undefined;
-});
+const start = orgsClosedAfterEach();
 
 const MINUTE = 60_000;
 /** A 15-minute session timeout, with 5 org-minutes passing per API request: every session dies after 3 requests. */
@@ -27,7 +22,7 @@ const shortSessions = { sessionTimeoutMs: 15 * MINUTE, requestTickMs: 5 * MINUTE
 
 describe('Salesforce session renewal', () => {
   it('given sessions that expire every 3 requests, when 10 accounts are listed 2 a page, then every page arrives once and each expiry costs one JWT exchange', async () => {
-    org = await startOrg({ ...shortSessions, pageSize: 2 });
+    const org = await start({ ...shortSessions, pageSize: 2 });
     org.fake.seedAccounts(plainAccounts(10));
     const sf = connectWith(jwtConfig(org.fake));
     const pages = await collect(sf.listAccounts());
@@ -38,7 +33,7 @@ describe('Salesforce session renewal', () => {
   });
 
   it('given sessions that expire during setup, when setup runs, then the refused SOAP calls are re-sent with the new session and each Metadata API operation is applied once', async () => {
-    org = await startOrg(shortSessions);
+    const org = await start(shortSessions);
     const sf = connectWith(jwtConfig(org.fake));
     const report = await sf.setup();
     expect(report.created).toContain('Account.Health_Score__c');
@@ -51,17 +46,17 @@ describe('Salesforce session renewal', () => {
   });
 
   it('given a session that expires between write batches, when scores are written, then each record is updated exactly once', async () => {
-    org = await startOrg({ sessionTimeoutMs: 2 * MINUTE, requestTickMs: MINUTE });
+    const org = await start({ sessionTimeoutMs: 2 * MINUTE, requestTickMs: MINUTE });
     const ids = [...org.fake.seedAccounts(plainAccounts(450)).values()];
     const sf = connectWith(clientCredentialsConfig(org.fake));
     await sf.setup();
     const report = await sf.writeScores(ids.map((accountId) => ({ accountId, values: scoreOf(61), previous: undefined })));
     expect(report.outcomes.every((o) => o.status === 'written')).toBe(true);
-    expect(ids.map((id) => org?.fake.updatesOf(id))).toEqual(ids.map(() => 1));
+    expect(ids.map((id) => org.fake.updatesOf(id))).toEqual(ids.map(() => 1));
   });
 
   it('given an expired session and four calls in flight, when they are refused together, then one token request renews them all', async () => {
-    org = await startOrg();
+    const org = await start();
     org.fake.seedAccounts(plainAccounts(4));
     const sf = connectWith(clientCredentialsConfig(org.fake));
     await collect(sf.listAccounts());
@@ -71,7 +66,7 @@ describe('Salesforce session renewal', () => {
   });
 
   it('given an org that refuses even a session it just issued, when listing, then the connector renews once and stops with a ConfigError instead of looping', async () => {
-    org = await startOrg({ sessionTimeoutMs: 0 });
+    const org = await start({ sessionTimeoutMs: 0 });
     const listing = collect(connectWith(clientCredentialsConfig(org.fake)).listAccounts());
     await expect(listing).rejects.toThrow(ConfigError);
     await expect(listing).rejects.toThrow(/refused a session it had just issued through the client credentials flow/);
@@ -79,7 +74,7 @@ describe('Salesforce session renewal', () => {
   });
 
   it('given a pasted access token (the accessToken flow), when it expires, then nothing is renewed and the ConfigError points to the OAuth flows', async () => {
-    org = await startOrg();
+    const org = await start();
     org.fake.expireSession();
     const listing = collect(org.connector.listAccounts());
     await expect(listing).rejects.toThrow(/set salesforce\.auth to the jwt, refreshToken or clientCredentials flow/);

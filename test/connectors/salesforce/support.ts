@@ -2,6 +2,7 @@
 // jsforce) pointed at it, with retries compressed so waits take milliseconds.
 
 import { readFileSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import {
   createSalesforceConnector,
   type SalesforceConfigInput,
@@ -16,6 +17,19 @@ export const fastRetry = { baseDelayMs: 1, maxDelayMs: 4, maxTotalWaitMs: 2_000 
 export interface Org {
   fake: SalesforceFake;
   connector: SalesforceConnector;
+}
+
+/** Starts orgs for the tests of a file and closes each after its test: `const start = orgsClosedAfterEach()`. */
+export function orgsClosedAfterEach(): typeof startOrg {
+  const open: Org[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((o) => o.fake.close()));
+  });
+  return async (fakeOptions, config) => {
+    const o = await startOrg(fakeOptions, config);
+    open.push(o);
+    return o;
+  };
 }
 
 export async function startOrg(fakeOptions: SalesforceFakeOptions = {}, config: Partial<SalesforceConfigInput> = {}): Promise<Org> {
