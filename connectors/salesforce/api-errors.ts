@@ -107,6 +107,13 @@ export function toTypedError(err: unknown): Error {
     return new DataError('salesforce', undefined, message, { cause: err });
   }
   if (e && e.name === 'AbortError') return err as Error;
+  // jsforce refuses to send a JWT-based access token to the SOAP API before v68.0 (the setup's Metadata API calls).
+  if (/SOAP API does not support JWT-based access tokens/.test(String(e?.message)))
+    return new ConfigError(
+      'salesforce',
+      'the app issues JWT-based access tokens, which the Metadata API (SOAP) accepts only from API version 68.0: turn off "Issue JSON Web Token (JWT)-based access tokens" in the app, or set salesforce.version to "68.0" or later',
+      { cause: err },
+    );
   return new TransientError('salesforce', redact(String(e?.message ?? err)), { cause: err });
 }
 

@@ -1,8 +1,9 @@
 // Sessions for unattended runs: an access token obtained at the first call through the configured
 // OAuth 2.0 flow (JWT bearer signed with jose, refresh token, client credentials, through jsforce's
-// OAuth2 client), cached for the process, and renewed once when Salesforce refuses it. Concurrent
-// callers share one token request; a pasted access token (the `accessToken` flow) cannot be renewed.
-import { createPrivateKey, type KeyObject } from 'node:crypto';
+// OAuth2 client), cached for the process (shared by every connector built from the same credentials),
+// and renewed once when Salesforce refuses it. Concurrent callers share one token request; a pasted
+// access token (the `accessToken` flow) cannot be renewed.
+import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import jsforce from 'jsforce';
 import { z } from 'zod';
@@ -38,30 +39,47 @@ export interface SessionOptions {
   retry: Partial<RetryPolicy>;
 }
 
+/** What one set of credentials has obtained in this process, shared by every connector built from them. */
+interface SessionSlot {
+  session: SalesforceSession | undefined;
+  pending: Promise<SalesforceSession> | undefined;
+  /** A rotated refresh token (when the app rotates them) replaces the configured one in this process. */
+  refreshToken: string | undefined;
+}
+
+/**
+ * Per process, by credentials: a Lambda rebuilds its connectors every few minutes (to pick up a changed
+ * secret), and the rebuilt ones go on with the session already held instead of asking for another.
+ */
+const slots = new Map<string, SessionSlot>();
+
+function slotFor(auth: SalesforceAuth): SessionSlot {
+  const key = createHash('sha256').update(JSON.stringify(auth)).digest('hex');
+  let slot = slots.get(key);
+  if (!slot) {
+    slot = { session: undefined, pending: undefined, refreshToken: auth.flow === 'refreshToken' ? auth.refreshToken : undefined };
+    slots.set(key, slot);
+  }
+  return slot;
+}
+
 export class SalesforceSessions {
   private readonly auth: SalesforceAuth;
   private readonly options: SessionOptions;
-  private session: SalesforceSession | undefined;
-  private pending: Promise<SalesforceSession> | undefined;
+  private readonly slot: SessionSlot;
   private signingKey: KeyObject | undefined;
-  /** A rotated refresh token (when the app rotates them) replaces the configured one in this process. */
-  private refreshToken: string | undefined;
-  /** Token requests made by this process (each a new session). */
-  tokenRequests = 0;
 
   constructor(auth: SalesforceAuth, options: SessionOptions) {
     this.auth = auth;
     this.options = options;
     if (auth.flow === 'jwt') registerSecret(auth.privateKey);
     if (auth.flow === 'refreshToken' || auth.flow === 'clientCredentials') registerSecret(auth.clientSecret);
+    if (auth.flow === 'refreshToken') registerSecret(auth.refreshToken);
     if (auth.flow === 'accessToken') {
       registerSecret(auth.accessToken);
-      this.session = { accessToken: auth.accessToken, instanceUrl: (options.instanceUrl ?? '').replace(/\/$/, '') };
-    }
-    if (auth.flow === 'refreshToken') {
-      registerSecret(auth.refreshToken);
-      this.refreshToken = auth.refreshToken;
-    }
+      const pasted = { accessToken: auth.accessToken, instanceUrl: (options.instanceUrl ?? '').replace(/\/$/, '') };
+      this.slot = { session: pasted, pending: undefined, refreshToken: undefined };
+    } else this.slot = slotFor(auth);
   }
 
   /** False for a pasted access token: when Salesforce refuses it, a person must issue another. */
@@ -71,26 +89,28 @@ export class SalesforceSessions {
 
   /** The process's session, obtained on first use. */
   current(): Promise<SalesforceSession> {
-    return this.session ? Promise.resolve(this.session) : this.obtain();
+    return this.slot.session ? Promise.resolve(this.slot.session) : this.obtain();
   }
 
   /** A new session after `rejected` was refused; when another caller already renewed it, that session. */
   renew(rejected: string | undefined): Promise<SalesforceSession> {
-    if (this.session && this.session.accessToken !== rejected) return Promise.resolve(this.session);
-    this.session = undefined;
+    const slot = this.slot;
+    if (slot.session && slot.session.accessToken !== rejected) return Promise.resolve(slot.session);
+    slot.session = undefined;
     return this.obtain();
   }
 
   private obtain(): Promise<SalesforceSession> {
-    this.pending ??= withRetry(() => this.requestToken(), { policy: this.options.retry })
+    const slot = this.slot;
+    slot.pending ??= withRetry(() => this.requestToken(), { policy: this.options.retry })
       .then((session) => {
-        this.session = session;
+        slot.session = session;
         return session;
       })
       .finally(() => {
-        this.pending = undefined;
+        slot.pending = undefined;
       });
-    return this.pending;
+    return slot.pending;
   }
 
   private oauth2(config: { loginUrl: string; clientId?: string; clientSecret?: string | undefined }): jsforce.OAuth2 {
@@ -123,7 +143,6 @@ export class SalesforceSessions {
   private async requestToken(): Promise<SalesforceSession> {
     const auth = this.auth;
     if (auth.flow === 'accessToken') throw new ConfigError('salesforce', 'a pasted access token cannot be renewed');
-    this.tokenRequests++;
     let answer: unknown;
     try {
       answer = await this.tokenResponse(auth);
@@ -135,7 +154,7 @@ export class SalesforceSessions {
     registerSecret(parsed.data.access_token);
     if (parsed.data.refresh_token) {
       registerSecret(parsed.data.refresh_token);
-      this.refreshToken = parsed.data.refresh_token;
+      this.slot.refreshToken = parsed.data.refresh_token;
     }
     return { accessToken: parsed.data.access_token, instanceUrl: parsed.data.instance_url.replace(/\/$/, '') };
   }
@@ -156,7 +175,7 @@ export class SalesforceSessions {
       }
       case 'refreshToken':
         // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_refresh_token_flow.htm
-        return this.oauth2(auth).refreshToken(this.refreshToken ?? auth.refreshToken);
+        return this.oauth2(auth).refreshToken(this.slot.refreshToken ?? auth.refreshToken);
       case 'clientCredentials':
         // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_client_credentials_flow.htm
         return this.oauth2({ loginUrl: auth.myDomainUrl, clientId: auth.clientId, clientSecret: auth.clientSecret }).requestToken({

@@ -19,6 +19,8 @@ export interface FakeConnectedAppOptions {
   rotateRefreshTokens?: boolean;
   /** An org that is a sandbox accepts aud https://test.salesforce.com instead of login.salesforce.com. */
   sandbox?: boolean;
+  /** "Issue JSON Web Token (JWT)-based access tokens": sessions are JWTs instead of opaque ids. */
+  jwtAccessTokens?: boolean;
 }
 
 export interface FakeConnectedApp {
@@ -60,8 +62,15 @@ export class FakeSessions {
     this.now = now;
   }
 
-  issue(username: string): string {
-    const token = opaque(`${ORG_ID.slice(0, 15)}!AQ`);
+  issue(username: string, jwtShaped = false): string {
+    const token = jwtShaped
+      ? [
+          { alg: 'RS256', typ: 'JWT', tnk: 'core/prod' },
+          { sub: username, scp: 'api' },
+        ]
+          .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
+          .join('.') + `.${randomBytes(64).toString('base64url')}`
+      : opaque(`${ORG_ID.slice(0, 15)}!AQ`);
     this.sessions.set(token, { issuedAt: this.now(), username });
     return token;
   }
@@ -121,7 +130,7 @@ export function tokenHandler(ctx: OAuthContext): Handler {
       status: 200,
       headers: { 'content-type': 'application/json;charset=UTF-8', 'cache-control': 'no-store' },
       body: {
-        access_token: ctx.sessions.issue(username),
+        access_token: ctx.sessions.issue(username, ctx.options.jwtAccessTokens === true),
         signature: randomBytes(32).toString('base64'),
         scope: 'api',
         instance_url: base,

@@ -88,6 +88,17 @@ describe('Salesforce OAuth 2.0 flows', () => {
     await expect(collect(connectWith(jwtConfig(org.fake)).listAccounts())).resolves.toBeDefined();
   });
 
+  it('given an app that issues JWT-based access tokens and API version 62.0, when setup reaches the Metadata API, then a ConfigError says to turn the setting off or raise the version', async () => {
+    const org = await start({ connectedApp: { jwtAccessTokens: true } });
+    const sf = connectWith(clientCredentialsConfig(org.fake));
+    await expect(collect(sf.listAccounts())).resolves.toBeDefined();
+    const setup = sf.setup();
+    await expect(setup).rejects.toThrow(ConfigError);
+    await expect(setup).rejects.toThrow(
+      /turn off "Issue JSON Web Token \(JWT\)-based access tokens" in the app, or set salesforce\.version to "68\.0"/,
+    );
+  });
+
   it('given a refresh token issued to the integration user, when sessions expire, then each new session comes from the refresh token grant', async () => {
     const org = await start();
     org.fake.seedAccounts(plainAccounts(2));

@@ -65,6 +65,19 @@ describe('Salesforce session renewal', () => {
     expect(org.fake.tokenGrants()).toEqual(['client_credentials', 'client_credentials']);
   });
 
+  it('given a second connector built from the same credentials in the process (a Lambda rebuilding its connectors), when it calls, then it goes on with the session already held', async () => {
+    const org = await start();
+    org.fake.seedAccounts(plainAccounts(2));
+    const config = clientCredentialsConfig(org.fake);
+    await collect(connectWith(config).listAccounts());
+    await collect(connectWith(config).listAccounts());
+    expect(org.fake.tokenGrants()).toEqual(['client_credentials']);
+    await collect(
+      connectWith(clientCredentialsConfig(org.fake, org.fake.instanceUrl, `${org.fake.app.consumerSecret}-rotated`)).listAccounts(),
+    ).catch(() => undefined);
+    expect(org.fake.tokenGrants()).toEqual(['client_credentials', 'client_credentials']);
+  });
+
   it('given an org that refuses even a session it just issued, when listing, then the connector renews once and stops with a ConfigError instead of looping', async () => {
     const org = await start({ sessionTimeoutMs: 0 });
     const listing = collect(connectWith(clientCredentialsConfig(org.fake)).listAccounts());
