@@ -9,7 +9,6 @@ import jsforce from 'jsforce';
 import { z } from 'zod';
 import { ConfigError, TransientError } from '../shared/errors.ts';
 import { registerSecret } from '../shared/http-trace.ts';
-import { type RetryPolicy, withRetry } from '../shared/retry.ts';
 import type { SalesforceAuth } from './auth-config.ts';
 import { tokenRequestError } from './auth-errors.ts';
 import { observeTransport } from './transport.ts';
@@ -36,7 +35,6 @@ export interface SessionOptions {
   /** The org URL from the config: used with a pasted access token. */
   instanceUrl?: string | undefined;
   timeoutMs: number;
-  retry: Partial<RetryPolicy>;
 }
 
 /** What one set of credentials has obtained in this process, shared by every connector built from them. */
@@ -102,7 +100,8 @@ export class SalesforceSessions {
 
   private obtain(): Promise<SalesforceSession> {
     const slot = this.slot;
-    slot.pending ??= withRetry(() => this.requestToken(), { policy: this.options.retry })
+    // An outage of the token endpoint is a TransientError: the caller's retry policy (SalesforceClient.call) retries it.
+    slot.pending ??= this.requestToken()
       .then((session) => {
         slot.session = session;
         return session;

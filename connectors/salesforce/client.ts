@@ -33,11 +33,7 @@ export class SalesforceClient {
 
   constructor(config: SalesforceConfig) {
     this.config = config;
-    this.sessions = new SalesforceSessions(config.auth, {
-      instanceUrl: config.instanceUrl,
-      timeoutMs: config.timeoutMs,
-      retry: config.retry as Partial<RetryPolicy>,
-    });
+    this.sessions = new SalesforceSessions(config.auth, { instanceUrl: config.instanceUrl, timeoutMs: config.timeoutMs });
     // No accessToken and no oauth2 client here: jsforce would then renew sessions itself, retrying without bound.
     this.conn = new jsforce.Connection({
       instanceUrl: (config.instanceUrl ?? 'https://login.salesforce.com').replace(/\/$/, ''),

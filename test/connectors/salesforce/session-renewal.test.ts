@@ -78,6 +78,19 @@ describe('Salesforce session renewal', () => {
     expect(org.fake.tokenGrants()).toEqual(['client_credentials', 'client_credentials']);
   });
 
+  it('given a token endpoint answering 503 once, when listing, then the token request is retried like any outage and the listing completes', async () => {
+    const org = await start();
+    org.fake.seedAccounts(plainAccounts(2));
+    org.fake.server.inject({
+      match: (req) => req.path === '/services/oauth2/token',
+      times: 1,
+      fault: { kind: 'status', status: 503, body: 'Service Unavailable' },
+    });
+    const pages = await collect(connectWith(clientCredentialsConfig(org.fake)).listAccounts());
+    expect(pages.flatMap((p) => p.accounts)).toHaveLength(2);
+    expect(org.fake.server.calls('POST', '/services/oauth2/token').map((c) => c.status)).toEqual([503, 200]);
+  });
+
   it('given an org that refuses even a session it just issued, when listing, then the connector renews once and stops with a ConfigError instead of looping', async () => {
     const org = await start({ sessionTimeoutMs: 0 });
     const listing = collect(connectWith(clientCredentialsConfig(org.fake)).listAccounts());
