@@ -67,22 +67,24 @@ export class SalesforceClient {
 
   /** One try of `fn` within the budget; a refused session is renewed once and `fn` tried again. */
   private async attempt<T>(fn: () => Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    /** The token the request carried: read when it leaves, since a call queued in the budget may start after a renewal. */
+    let carried: string | undefined;
     const once = () =>
       this.budget.run(async () => {
         try {
+          carried = this.conn.accessToken ?? undefined;
           return await fn();
         } catch (err) {
           throw toTypedError(err);
         }
       }, signal);
     this.use(await this.sessions.current());
-    const used = this.conn.accessToken ?? undefined;
     try {
       return await once();
     } catch (err) {
       if (!(err instanceof SessionRejectedError) || !this.sessions.renewable) throw err;
     }
-    this.use(await this.sessions.renew(used));
+    this.use(await this.sessions.renew(carried));
     try {
       return await once();
     } catch (err) {

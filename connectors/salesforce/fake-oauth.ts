@@ -63,13 +63,9 @@ export class FakeSessions {
   }
 
   issue(username: string, jwtShaped = false): string {
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const token = jwtShaped
-      ? [
-          { alg: 'RS256', typ: 'JWT', tnk: 'core/prod' },
-          { sub: username, scp: 'api' },
-        ]
-          .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
-          .join('.') + `.${randomBytes(64).toString('base64url')}`
+      ? `${part({ alg: 'RS256', typ: 'JWT', tnk: 'core/prod' })}.${part({ sub: username, scp: 'api' })}.${randomBytes(64).toString('base64url')}`
       : opaque(`${ORG_ID.slice(0, 15)}!AQ`);
     this.sessions.set(token, { issuedAt: this.now(), username });
     return token;
