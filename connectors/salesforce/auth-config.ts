@@ -8,7 +8,7 @@ import { ConfigError } from '../shared/errors.ts';
 export const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
 export const SANDBOX_LOGIN_URL = 'https://test.salesforce.com';
 
-const httpsOrigin = z.url().transform((u) => u.replace(/\/+$/, ''));
+const originUrl = z.url().transform((u) => u.replace(/\/+$/, ''));
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2027-03-31');
 /** True for login.salesforce.com / test.salesforce.com, which are not any org's own domain. */
 const isGenericLogin = (url: string) => /^https:\/\/(login|test)\.salesforce\.com$/i.test(url);
@@ -33,7 +33,7 @@ export const salesforceAuthSchema = z.discriminatedUnion('flow', [
     /** The integration user's username (the JWT's `sub`). */
     username: z.string().min(3),
     /** The JWT's `aud` and where the token is asked for: login.salesforce.com, test.salesforce.com or the My Domain URL. */
-    loginUrl: httpsOrigin.default(PRODUCTION_LOGIN_URL),
+    loginUrl: originUrl.default(PRODUCTION_LOGIN_URL),
     /** When the certificate uploaded to the app expires: the run warns 30 days before. */
     certificateExpiresOn: isoDate.optional(),
     privateKey: z.string().min(1).optional(),
@@ -42,7 +42,7 @@ export const salesforceAuthSchema = z.discriminatedUnion('flow', [
   z.strictObject({
     flow: z.literal('refreshToken'),
     clientId: z.string().min(1),
-    loginUrl: httpsOrigin.default(PRODUCTION_LOGIN_URL),
+    loginUrl: originUrl.default(PRODUCTION_LOGIN_URL),
     clientSecret: z.string().min(1).optional(),
     refreshToken: z.string().min(1).optional(),
   }),
@@ -51,7 +51,7 @@ export const salesforceAuthSchema = z.discriminatedUnion('flow', [
     flow: z.literal('clientCredentials'),
     clientId: z.string().min(1),
     /** The org's My Domain URL: the client credentials flow is refused on login.salesforce.com. */
-    myDomainUrl: httpsOrigin.refine(
+    myDomainUrl: originUrl.refine(
       (u) => !isGenericLogin(u),
       "the client credentials flow needs the org's My Domain URL (https://<domain>.my.salesforce.com), not login.salesforce.com or test.salesforce.com",
     ),
