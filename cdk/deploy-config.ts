@@ -207,7 +207,8 @@ export function parseDeployConfig(raw: unknown, source: string, baseDir: string)
     const secretPath = (SECRETS[vendor].path as readonly string[]).join('.');
     const section = structuredClone(c.run[vendor] ?? {}) as Record<string, unknown>;
     // The known secret field is reported above with its own message.
-    if (secretPath === 'accessToken' || secretPath === 'apiKey' || secretPath === 'apiToken') delete section[secretPath];
+    if (secretPath === 'accessToken' || secretPath === 'apiKey' || secretPath === 'apiToken' || secretPath === 'secret')
+      delete section[secretPath];
     if (secretPath === 'serviceAccount.secret') delete (section.serviceAccount as Record<string, unknown> | undefined)?.secret;
     walk(section, `run.${vendor}`);
   }

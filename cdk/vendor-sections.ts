@@ -22,7 +22,7 @@ const schemas: Record<Vendor, z.ZodType> = {
 /** Values shaped like each vendor's credential, so only the non-secret settings are judged. */
 const placeholders: Record<Vendor, (s: Record<string, unknown>) => Record<string, unknown>> = {
   hubspot: (s) => ({ ...s, accessToken: 'placeholder' }),
-  salesforce: (s) => ({ ...s, accessToken: 'placeholder' }),
+  salesforce: (s) => ({ ...s, secret: 'placeholder' }),
   stripe: (s) => ({ ...s, apiKey: 'sk_live_placeholder' }),
   zendesk: (s) => ({ ...s, apiToken: 'placeholder' }),
   mixpanel: (s) => {

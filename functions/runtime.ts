@@ -25,8 +25,7 @@ async function secretFromManager(name: SecretName): Promise<string | undefined> 
   const id = process.env[`SECRET_${name.toUpperCase()}`];
   if (!id) return undefined;
   const value = await getSecret(id, { maxAge: 300 });
-  if (typeof value !== 'string' || value === '')
-    throw new Error(`secret ${id} (${name}) is empty: put the ${SECRETS[name].env.toLowerCase().replaceAll('_', ' ')} in it`);
+  if (typeof value !== 'string' || value === '') throw new Error(`secret ${id} (${name}) is empty: put ${SECRETS[name].holds} in it`);
   return value;
 }
 

@@ -36,21 +36,35 @@ export const runConfigSchema = z.strictObject({
 });
 export type RunConfig = z.infer<typeof runConfigSchema>;
 
-/** Where each vendor's secret lives in its section, and the environment variable the CLI reads it from. */
+/**
+ * Where each vendor's secret lives in its section, the environment variable the CLI reads it from,
+ * and what the secret holds. Salesforce's is a JSON object with named keys (connectors/salesforce/README.md),
+ * which the connector merges into `salesforce.auth`.
+ */
 export const SECRETS = {
-  hubspot: { path: ['accessToken'], env: 'HUBSPOT_ACCESS_TOKEN' },
-  salesforce: { path: ['accessToken'], env: 'SALESFORCE_ACCESS_TOKEN' },
-  stripe: { path: ['apiKey'], env: 'STRIPE_API_KEY' },
-  zendesk: { path: ['apiToken'], env: 'ZENDESK_API_TOKEN' },
-  mixpanel: { path: ['serviceAccount', 'secret'], env: 'MIXPANEL_SERVICE_ACCOUNT_SECRET' },
-  slack: { path: ['webhookUrl'], env: 'SLACK_WEBHOOK_URL' },
+  hubspot: { path: ['accessToken'], env: 'HUBSPOT_ACCESS_TOKEN', holds: 'the private app access token' },
+  salesforce: {
+    path: ['secret'],
+    env: 'SALESFORCE_SECRET',
+    holds: 'a JSON object with the keys salesforce.auth.flow needs (privateKey, clientSecret, refreshToken or accessToken)',
+  },
+  stripe: { path: ['apiKey'], env: 'STRIPE_API_KEY', holds: 'the secret or restricted key' },
+  zendesk: { path: ['apiToken'], env: 'ZENDESK_API_TOKEN', holds: 'the API token' },
+  mixpanel: { path: ['serviceAccount', 'secret'], env: 'MIXPANEL_SERVICE_ACCOUNT_SECRET', holds: "the service account's secret" },
+  slack: { path: ['webhookUrl'], env: 'SLACK_WEBHOOK_URL', holds: 'the incoming webhook URL' },
 } as const;
+
+/** Environment variables read before SECRETS' own, kept working for configs written before them. */
+const LEGACY_ENV: Partial<Record<keyof typeof SECRETS, string>> = { salesforce: 'SALESFORCE_ACCESS_TOKEN' };
 export type SecretName = keyof typeof SECRETS;
 
 /** Resolves a vendor's secret; undefined when it is not configured. */
 export type SecretSource = (name: SecretName) => Promise<string | undefined>;
 
-export const environmentSecrets: SecretSource = async (name) => process.env[SECRETS[name].env] || undefined;
+export const environmentSecrets: SecretSource = async (name) => {
+  const legacy = LEGACY_ENV[name];
+  return process.env[SECRETS[name].env] || (legacy ? process.env[legacy] : undefined) || undefined;
+};
 
 export function parseRunConfig(raw: unknown, source: string): RunConfig {
   const r = runConfigSchema.safeParse(raw);

@@ -25,8 +25,9 @@ Usage: healthscore run --config FILE [--as-of ISO] [--run-id ID] [--json]
 
 Runs the pipeline once against the configured vendors: list the CRM's accounts, read every source,
 score, store the day in DynamoDB, write changed values back to the CRM, alert on confirmed changes.
-Secrets come from the environment: HUBSPOT_ACCESS_TOKEN or SALESFORCE_ACCESS_TOKEN, STRIPE_API_KEY,
-ZENDESK_API_TOKEN, MIXPANEL_SERVICE_ACCOUNT_SECRET, SLACK_WEBHOOK_URL. AWS credentials and region as
+Secrets come from the environment: HUBSPOT_ACCESS_TOKEN or SALESFORCE_SECRET (a JSON object with named
+keys; a bare token in SALESFORCE_ACCESS_TOKEN still works), STRIPE_API_KEY, ZENDESK_API_TOKEN,
+MIXPANEL_SERVICE_ACCOUNT_SECRET, SLACK_WEBHOOK_URL. AWS credentials and region as
 for any AWS SDK program. Re-running the same day resumes it (no duplicate writes or alerts).
 
 Options:

@@ -1,8 +1,9 @@
 // The Salesforce connector's configuration: where the org is, how to authenticate, and which
 // Account / Contact / Task / Event fields feed which signal (every org is customized), validated
-// with zod, with defaults for everything but the org URL and the token.
+// with zod, with defaults for everything but the org URL and the credentials (auth-config.ts).
 import { z } from 'zod';
 import { ConfigError } from '../shared/errors.ts';
+import { resolveSalesforceAuth, type SalesforceAuth, salesforceAuthSchema } from './auth-config.ts';
 
 const apiName = z
   .string()
@@ -111,11 +112,15 @@ export const salesforceMappingSchema = z.object({
   activity: activityMapping.prefault({}),
 });
 
-export const salesforceConfigSchema = z.object({
-  instanceUrl: z.url({ error: 'instanceUrl must be the org URL, e.g. https://acme.my.salesforce.com' }),
-  accessToken: z
-    .string({ error: 'accessToken is required: an OAuth access token or session id of the integration user' })
-    .min(1, 'accessToken is empty: set an OAuth access token or session id of the integration user'),
+const salesforceConfigObject = z.object({
+  /** The org URL (My Domain); with an OAuth flow the token response's instance_url is used instead. */
+  instanceUrl: z.url({ error: 'instanceUrl must be the org URL, e.g. https://acme.my.salesforce.com' }).optional(),
+  /** How to authenticate (auth-config.ts); a bare `accessToken` (below) when absent. */
+  auth: salesforceAuthSchema.optional(),
+  /** The Salesforce secret as stored (a JSON object with named keys, or a bare access token); merged into `auth`. */
+  secret: z.string().min(1).optional(),
+  /** Shorthand for `auth: { flow: accessToken }` with this token (a quick trial: it expires). */
+  accessToken: z.string().min(1, 'accessToken is empty: set an OAuth access token or session id of the integration user').optional(),
   /** REST / Metadata API version; always sent, so a Salesforce release never changes what we parse. */
   version: z
     .string()
@@ -148,8 +153,21 @@ export const salesforceConfigSchema = z.object({
   idsPerQuery: z.number().int().min(1).max(500).default(200),
 });
 
+export const salesforceConfigSchema = salesforceConfigObject.superRefine((c, ctx) => {
+  const flow = c.auth?.flow ?? 'accessToken';
+  if (flow === 'accessToken' && !c.instanceUrl)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['instanceUrl'],
+      message: 'instanceUrl is required with an access token: the org URL, e.g. https://acme.my.salesforce.com',
+    });
+  if (c.accessToken && c.auth && c.auth.flow !== 'accessToken')
+    ctx.addIssue({ code: 'custom', path: ['accessToken'], message: `remove accessToken: salesforce.auth uses the ${c.auth.flow} flow` });
+});
+
 export type SalesforceConfigInput = z.input<typeof salesforceConfigSchema>;
-export type SalesforceConfig = z.output<typeof salesforceConfigSchema>;
+/** The parsed config with the secret merged into `auth` (what the client is built from). */
+export type SalesforceConfig = Omit<z.output<typeof salesforceConfigSchema>, 'auth' | 'secret' | 'accessToken'> & { auth: SalesforceAuth };
 export type SalesforceMapping = z.output<typeof salesforceMappingSchema>;
 export type SalesforceMappingInput = z.input<typeof salesforceMappingSchema>;
 
@@ -159,7 +177,12 @@ export const defaultSalesforceMapping: SalesforceMapping = salesforceMappingSche
 /** Validates the config; a bad one throws a ConfigError naming each wrong path. */
 export function parseSalesforceConfig(input: unknown): SalesforceConfig {
   const result = salesforceConfigSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const { auth, secret, accessToken, ...rest } = result.data;
+    const settings = auth ?? { flow: 'accessToken' as const, ...(accessToken ? { accessToken } : {}) };
+    if (settings.flow === 'accessToken' && accessToken && !settings.accessToken) settings.accessToken = accessToken;
+    return { ...rest, auth: resolveSalesforceAuth(settings, secret) };
+  }
   const issues = result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(config)'}: ${i.message}`);
   throw new ConfigError('salesforce', `invalid configuration: ${issues.join('; ')}`);
 }

@@ -5,6 +5,7 @@
 import type { CrmConnector, CrmTask, ListAccountsOptions, ScoreWrite } from '../shared/crm.ts';
 import { ConfigError, DataError } from '../shared/errors.ts';
 import { listSalesforceAccounts } from './accounts.ts';
+import { certificateWarning } from './auth-config.ts';
 import { type ApiUsage, SalesforceClient } from './client.ts';
 import { parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.ts';
 import { type OrgSchema, readOrgSchema } from './org-schema.ts';
@@ -19,11 +20,19 @@ export type { SalesforceSetupReport } from './setup.ts';
 const PRIORITY = { high: 'High', medium: 'Normal', low: 'Low' } as const;
 
 /** Where people open records: https://acme.my.salesforce.com → https://acme.lightning.force.com. */
-export function lightningBase(config: Pick<SalesforceConfig, 'instanceUrl' | 'lightningUrl'>): string {
+export function lightningBase(config: { instanceUrl: string; lightningUrl?: string | undefined }): string {
   if (config.lightningUrl) return config.lightningUrl.replace(/\/$/, '');
   const url = new URL(config.instanceUrl);
   const m = /^(.+?)\.((?:sandbox|develop|scratch)\.)?my\.salesforce\.com$/.exec(url.hostname);
   return m ? `https://${m[1]}.${m[2] ?? ''}lightning.force.com` : url.origin;
+}
+
+/** The org's own URL before any session: the My Domain the auth settings name, if any. */
+function orgUrlOf(config: SalesforceConfig): string {
+  const a = config.auth;
+  if (a.flow === 'clientCredentials') return a.myDomainUrl;
+  if ((a.flow === 'jwt' || a.flow === 'refreshToken') && /\.my\.salesforce\.com$/.test(new URL(a.loginUrl).hostname)) return a.loginUrl;
+  return 'https://login.salesforce.com';
 }
 
 export interface SalesforceConnector extends CrmConnector {
@@ -40,7 +49,8 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
   const config = parseSalesforceConfig(input);
   const client = new SalesforceClient(config);
   const mapping = config.mapping;
-  const base = lightningBase(config);
+  /** The org URL is known from the config, or (with an OAuth flow) once the first session names it. */
+  const base = () => lightningBase({ instanceUrl: client.instanceUrl ?? orgUrlOf(config), lightningUrl: config.lightningUrl });
   // The org's schema (objects, visible fields, role values), read once per process and again after setup changes it.
   let schemaRead: Promise<OrgSchema> | undefined;
   const schema = (signal?: AbortSignal): Promise<OrgSchema> => {
@@ -82,9 +92,11 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
       const report = await setupSalesforce(client, mapping);
       schemaRead = undefined; // setup created fields: read the schema anew
       const org = await schema();
-      const warnings = [...(report.warnings ?? []), ...org.warnings];
+      const expiring = certificateWarning(config.auth, new Date());
+      const warnings = [...(report.warnings ?? []), ...org.warnings, ...(expiring ? [expiring] : [])];
       return warnings.length > 0 ? { ...report, warnings } : report;
     },
+    configWarnings: (now: Date) => [certificateWarning(config.auth, now)].filter((w): w is string => w !== undefined),
     writeScores: (rows: readonly ScoreWrite[], signal?: AbortSignal) => writeSalesforceScores(client, rows, signal),
     async createTask(task: CrmTask) {
       if (!isSalesforceId(task.accountId)) throw new DataError('salesforce', task.accountId, 'not a Salesforce record id');
@@ -113,6 +125,6 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
         );
       return { id: res.id };
     },
-    recordUrl: (accountId: string) => `${base}/lightning/r/Account/${accountId}/view`,
+    recordUrl: (accountId: string) => `${base()}/lightning/r/Account/${accountId}/view`,
   };
 }

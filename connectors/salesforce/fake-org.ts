@@ -226,6 +226,8 @@ export class FakeOrg {
   private readonly ids = new IdSequence();
   /** API updates applied per record id (tests assert each record lands once). */
   readonly updateCounts = new Map<string, number>();
+  /** Every API update applied, in order: the record, and each field's value before and after. */
+  readonly updateLog: { id: string; changes: Record<string, { before: unknown; after: unknown }> }[] = [];
   /** Vendor time in ms (the fake's clock), used to stamp writes. */
   now: () => number;
   /** Field-level security for the API user; every field is editable when unset. */
@@ -337,7 +339,13 @@ export class FakeOrg {
   write(object: string, id: string, values: Record<string, unknown>): void {
     const record = this.get(object, id);
     if (!record) return;
-    for (const [key, value] of Object.entries(values)) record[(this.field(object, key) as FieldDef).name] = value as SfValue;
+    const changes: Record<string, { before: unknown; after: unknown }> = {};
+    for (const [key, value] of Object.entries(values)) {
+      const name = (this.field(object, key) as FieldDef).name;
+      changes[name] = { before: record[name], after: value };
+      record[name] = value as SfValue;
+    }
+    this.updateLog.push({ id: String(record.Id), changes });
     this.updateCounts.set(String(record.Id), (this.updateCounts.get(String(record.Id)) ?? 0) + 1);
     record.LastModifiedDate = record.SystemModstamp = sfDateTime(this.now());
   }

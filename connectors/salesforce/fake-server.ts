@@ -2,13 +2,15 @@
 // create / describe endpoints, the identity service and the Metadata API SOAP endpoint jsforce
 // calls, session checks answered with INVALID_SESSION_ID, field-level security for the integration
 // user the session belongs to, a rolling 24-hour API allocation reported in Sforce-Limit-Info on
-// every response (REQUEST_LIMIT_EXCEEDED past it), the kit's fault injection, seeding and read helpers.
+// every response (REQUEST_LIMIT_EXCEEDED past it), the OAuth token endpoint and sessions that time
+// out (fake-oauth.ts), the kit's fault injection, seeding and read helpers.
 import type { SeedAccount } from '../shared/crm-seed.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../shared/fake-server.ts';
 import { defaultSalesforceMapping, type SalesforceMapping } from './config.ts';
 import { FakeAccess, type IntegrationUserOptions, type UserPermissions } from './fake-access.ts';
 import { identityRoutes } from './fake-identity.ts';
 import { metadataHandler } from './fake-metadata.ts';
+import { type FakeConnectedApp, type FakeConnectedAppOptions, FakeSessions, tokenHandler } from './fake-oauth.ts';
 import { FakeOrg, type FieldAccess, type OrgFeatures, type RecordError, type SfRecord } from './fake-org.ts';
 import { restError, restRoutes } from './fake-rest.ts';
 import { brokenSalesforceRule } from './fake-rules.ts';
@@ -35,17 +37,36 @@ export interface SalesforceFakeOptions {
   standard?: boolean;
   /** The user the session belongs to: its username and whether it may manage / assign permission sets (default yes). */
   integrationUser?: IntegrationUserOptions;
+  /** A session dies this long after it was issued on the org's clock (Salesforce: 15 minutes to 24 hours; default 2 hours). */
+  sessionTimeoutMs?: number;
+  /** The org's clock moves this much with every API request: sessions expire mid-run without waiting. */
+  requestTickMs?: number;
+  /** The connected app the token endpoint knows (its consumer key and secret are generated). */
+  connectedApp?: FakeConnectedAppOptions;
 }
 
 const DAY_MS = 86_400_000;
+const TWO_HOURS_MS = 7_200_000;
 
 export interface SalesforceFake {
   instanceUrl: string;
-  /** The session id the fake accepts. */
+  /** A session issued at start (as if pasted from Setup); it times out like any other. */
   accessToken: string;
+  /** The connected app's consumer key and secret. */
+  app: FakeConnectedApp;
+  /** Changes the connected app's settings from now on (certificate, pre-authorized users, Run As, rotation). */
+  configureApp(options: Partial<FakeConnectedAppOptions>): void;
+  /** A refresh token for the integration user and the app, as an interactive authorization would issue. */
+  issueRefreshToken(): string;
+  /** Revokes a refresh token (an admin revoking the app's approval). */
+  revokeRefreshToken(token: string): void;
+  /** Moves the org's clock (session ages) forward without touching the wall clock JWT exp is judged on. */
+  passTime(ms: number): void;
+  /** grant_type of every token request answered, in order. */
+  tokenGrants(): string[];
   server: FakeHttpServer;
   org: FakeOrg;
-  /** From now on every call answers INVALID_SESSION_ID, as after a session timeout or revoked token. */
+  /** Ends every session issued so far: calls with them answer INVALID_SESSION_ID (new sessions still work). */
   expireSession(): void;
   /** Loads seed accounts; returns seed key → Account Id (18 characters). */
   seedAccounts(accounts: readonly SeedAccount[]): Map<string, string>;
@@ -60,6 +81,8 @@ export interface SalesforceFake {
   account(id: string): SfRecord | undefined;
   /** How many API updates were applied to the record. */
   updatesOf(id: string): number;
+  /** Every API update applied, in order, with each field's value before and after. */
+  updateLog(): { id: string; changes: Record<string, { before: unknown; after: unknown }> }[];
   tasks(): SfRecord[];
   /** Custom field definitions created through the Metadata API, by full name. */
   customFields(): Map<string, Record<string, unknown>>;
@@ -95,9 +118,17 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   const clock = options.clock ?? new FakeClock();
   const dailyLimit = options.dailyLimit ?? 100_000;
   const allocation = new WindowLimit(dailyLimit, DAY_MS, clock);
-  const accessToken = `00DHs0000000001!AQ${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}.fake`;
   const org = new FakeOrg(() => clock.now(), options.features);
   const access = new FakeAccess(org, options.integrationUser);
+  let offset = 0;
+  const sessions = new FakeSessions(options.sessionTimeoutMs ?? TWO_HOURS_MS, () => clock.now() + offset);
+  const accessToken = sessions.issue(access.username);
+  const app: FakeConnectedApp = {
+    consumerKey: `3MVG9${Math.random().toString(36).slice(2)}${Math.random().toString(36).slice(2)}`,
+    consumerSecret: `${Math.random().toString(16).slice(2)}${Math.random().toString(16).slice(2)}`.toUpperCase(),
+  };
+  const appOptions: FakeConnectedAppOptions = { ...options.connectedApp };
+  const grants: string[] = [];
   const mapping = options.standard ? defaultSalesforceMapping : (options.mapping ?? customizedOrgMapping);
   if (!options.standard) defineOrgCustomization(org, mapping);
   const seed = new SeedLoader(org, mapping);
@@ -105,7 +136,6 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   const customFields = new Map<string, Record<string, unknown>>();
   const operations: { operation: string; fullNames: string[] }[] = [];
   let used = 0;
-  let expired = false;
 
   const server = new FakeHttpServer();
   const limitHeader = () => ({ 'sforce-limit-info': `api-usage=${used}/${dailyLimit}` });
@@ -117,11 +147,12 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     };
 
   server.guard = (req) => {
+    if (req.path === '/services/oauth2/token') return undefined;
     const soap = req.path.startsWith('/services/Soap/');
     const token = soap
       ? /<(?:\w+:)?sessionId>([^<]*)<\/(?:\w+:)?sessionId>/.exec(req.body)?.[1]
       : /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (expired || token !== accessToken) {
+    if (!sessions.valid(token)) {
       // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
       if (soap)
         return {
@@ -144,6 +175,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       return { ...restError(403, 'REQUEST_LIMIT_EXCEEDED', 'TotalRequests Limit exceeded.'), headers };
     }
     used = dailyLimit - taken.remaining;
+    offset += options.requestTickMs ?? 0;
     return undefined;
   };
 
@@ -174,14 +206,36 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
   server.route('POST', '/services/Soap/m/:version', withLimitInfo(metadataHandler({ org, access, customFields, operations }, version)));
 
   const instanceUrl = await server.start();
+  server.route(
+    'POST',
+    '/services/oauth2/token',
+    tokenHandler({
+      app,
+      options: appOptions,
+      sessions,
+      integrationUser: { id: access.userId, username: access.username },
+      myDomainHost: () => `127.0.0.1:${server.port}`,
+      myDomainUrl: () => instanceUrl,
+      nowSeconds: () => Math.floor(Date.now() / 1000),
+      grants,
+    }),
+  );
   return {
     instanceUrl,
     accessToken,
+    app,
+    configureApp: (changes) => {
+      Object.assign(appOptions, changes);
+    },
+    issueRefreshToken: () => sessions.issueRefreshToken(app.consumerKey, access.username),
+    revokeRefreshToken: (token) => sessions.revokeRefreshToken(token),
+    passTime: (ms) => {
+      offset += ms;
+    },
+    tokenGrants: () => [...grants],
     server,
     org,
-    expireSession: () => {
-      expired = true;
-    },
+    expireSession: () => sessions.expireAll(),
     seedAccounts: (accounts) => seed.load(accounts),
     insert: (object, values, createdAt) => {
       const name = org.objectName(object) ?? object;
@@ -197,6 +251,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       const r = org.get('Account', id);
       return r ? { ...r } : undefined;
     },
+    updateLog: () => [...org.updateLog],
     updatesOf: (id) => org.updateCounts.get(String(org.find(id)?.record.Id ?? id)) ?? 0,
     tasks: () => org.records('Task').map((r) => ({ ...r })),
     customFields: () => new Map(customFields),

@@ -55,7 +55,9 @@ export async function readOrgSchema(client: SalesforceClient, m: SalesforceMappi
       ...(contactsToMultipleAccounts ? ['AccountContactRelation'] : []),
     ]),
   ];
-  const described = new Map(await Promise.all(wanted.map(async (o) => [o, await describeFields(client, o, signal)] as const)));
+  // One describe after the other: a handful of calls once per process, gentle on the org's concurrent-request limit.
+  const described = new Map<string, Map<string, DescribeField>>();
+  for (const o of wanted) described.set(o, await describeFields(client, o, signal));
   const warnings: string[] = [];
   const missing = new Set<string>();
   for (const f of mapped) {

@@ -107,6 +107,8 @@ export interface CrmConnector {
   createTask(task: CrmTask): Promise<{ id: string }>;
   /** A link a person can open to see the account in the CRM. */
   recordUrl(accountId: string): string;
+  /** Things an admin should act on soon though nothing fails yet (e.g. a certificate about to expire), as of `now`. */
+  configWarnings?(now: Date): string[];
 }
 
 /** The properties that differ between what we would write and what was last written (updatedAt aside). */

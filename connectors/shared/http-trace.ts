@@ -13,7 +13,7 @@ export function registerSecret(value: string | undefined): void {
 }
 
 const sensitiveName =
-  /(token|secret|password|passwd|authorization|api[-_]?key|apikey|session[-_]?id|signature|client[-_]?secret|private[-_]?key)/i;
+  /(token|secret|password|passwd|authorization|api[-_]?key|apikey|session[-_]?id|signature|client[-_]?secret|private[-_]?key|assertion)/i;
 const REDACTED = '[REDACTED]';
 
 /** Whether a field name looks like it holds a credential (token, secret, password, key, session id...). */
@@ -25,7 +25,7 @@ export function isSensitiveName(name: string): boolean {
 export function redact(text: string): string {
   let out = text;
   for (const s of secrets) out = out.split(s).join(REDACTED);
-  out = out.replace(/([?&])([^=&#\s]+)=([^&#\s"]*)/g, (m, sep: string, name: string) =>
+  out = out.replace(/(^|[?&])([\w.%[\]-]+)=([^&#\s"]*)/g, (m, sep: string, name: string) =>
     sensitiveName.test(name) ? `${sep}${name}=${REDACTED}` : m,
   );
   out = out.replace(/<((?:\w+:)?(\w+))>([^<]*)<\/\1>/g, (m, tag: string, local: string) =>

@@ -9,10 +9,9 @@ import { type HubSpotFake, type PortalKind, seededPortalMapping, startHubSpotFak
 import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake-mixpanel.ts';
 import { createMixpanelSource } from '../../connectors/mixpanel/index.ts';
 import type { SalesforceMappingInput } from '../../connectors/salesforce/config.ts';
-import { createSalesforceConnector } from '../../connectors/salesforce/connector.ts';
-import type { OrgFeatures } from '../../connectors/salesforce/fake-org.ts';
+import { createSalesforceConnector, type SalesforceConfigInput } from '../../connectors/salesforce/connector.ts';
 import { customizedOrgMapping } from '../../connectors/salesforce/fake-seed.ts';
-import { type SalesforceFake, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
+import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
 import { type SlackFake, startSlackFake } from '../../connectors/slack/fake-server.ts';
@@ -53,11 +52,18 @@ export interface LocalVendorOptions {
   hubspotPortal?: PortalKind;
   /** Company / contact mapping for HubSpot (default: the seeded portal's mapping on a customized portal). */
   hubspotMapping?: Pick<HubSpotConfigInput, 'company' | 'contact'>;
-  /** The Salesforce org: `customized` (default, custom fields the demo's mapping reads) or `standard` (none), and its features. */
-  salesforceOrg?: { standard?: boolean; features?: OrgFeatures };
+  /** The Salesforce org's settings (session timeout, connected app, a standard org, its features...). */
+  salesforceFake?: SalesforceFakeOptions;
+  /** How the connector authenticates to that org; the client credentials flow, as an unattended run would, by default. */
+  salesforceAuth?: (fake: SalesforceFake) => Pick<SalesforceConfigInput, 'auth' | 'secret' | 'instanceUrl'>;
   /** The Salesforce mapping (default: the customized org's; the connector's defaults on a standard org). */
   salesforceMapping?: SalesforceMappingInput;
 }
+
+const clientCredentials = (fake: SalesforceFake): Pick<SalesforceConfigInput, 'auth' | 'secret'> => ({
+  auth: { flow: 'clientCredentials', clientId: fake.app.consumerKey, myDomainUrl: fake.instanceUrl },
+  secret: JSON.stringify({ clientSecret: fake.app.consumerSecret }),
+});
 
 const fastRetry = { baseDelayMs: 5, maxDelayMs: 100, maxTotalWaitMs: 20_000 };
 
@@ -86,16 +92,11 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
       retry: fastRetry,
     });
   } else {
-    const standard = options.salesforceOrg?.standard === true;
-    salesforce = await startSalesforceFake({
-      standard,
-      ...(options.salesforceOrg?.features ? { features: options.salesforceOrg.features } : {}),
-    });
+    salesforce = await startSalesforceFake(options.salesforceFake);
     crm = createSalesforceConnector({
-      instanceUrl: salesforce.instanceUrl,
-      accessToken: salesforce.accessToken,
+      ...(options.salesforceAuth ?? clientCredentials)(salesforce),
       retry: fastRetry,
-      mapping: options.salesforceMapping ?? (standard ? {} : customizedOrgMapping),
+      mapping: options.salesforceMapping ?? (options.salesforceFake?.standard ? {} : customizedOrgMapping),
     });
   }
   const sources: SignalSource[] = [];

@@ -58,6 +58,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
   if (current.length) batches.push({ index: batches.length, accounts: current });
 
   const ctx = { asOf: options.asOf, state: deps.store.kv, ...(signal ? { signal } : {}), ...(deps.log ? { log: deps.log } : {}) };
+  for (const message of deps.crm.configWarnings?.(options.asOf) ?? []) deps.log?.('crm.config_warning', { crm: deps.crm.kind, message });
   const failedSources: Record<string, string> = {};
   const syncs: RunRecord['syncs'] = {};
   const warnings: Record<string, string[]> = {};

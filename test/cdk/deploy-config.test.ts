@@ -127,6 +127,24 @@ describe('deploy config', () => {
     expect(problems).toContainEqual(expect.stringMatching(/^secrets\.zendesk: there is no run\.zendesk section/));
   });
 
+  it('given crm: salesforce with the JWT flow, when parsed, then the section passes; a private key, a client secret or login.salesforce.com for client credentials is refused', () => {
+    const raw = { ...exampleRaw(), crm: 'salesforce', secrets: {}, run: { salesforce: {} } } as ReturnType<typeof exampleRaw>;
+    raw.run.salesforce = {
+      auth: { flow: 'jwt', consumerKey: '3MVG9example', username: 'healthscore@acme.example', certificateExpiresOn: '2027-06-30' },
+    };
+    expect(problemsOf(raw)).toEqual([]);
+    raw.run.salesforce = { auth: { flow: 'jwt', consumerKey: '3MVG9example', username: 'h@acme.example', privateKey: '-----BEGIN' } };
+    expect(problemsOf(raw)).toContainEqual(expect.stringMatching(/^run\.salesforce\.auth\.privateKey: looks like a credential/));
+    raw.run.salesforce = {
+      auth: { flow: 'clientCredentials', clientId: '3MVG9example', myDomainUrl: 'https://login.salesforce.com', clientSecret: 'x' },
+    };
+    const problems = problemsOf(raw);
+    expect(problems).toContainEqual(expect.stringMatching(/^run\.salesforce\.auth\.clientSecret: looks like a credential/));
+    expect(problems).toContainEqual(
+      expect.stringMatching(/^run\.salesforce\.auth\.myDomainUrl: the client credentials flow needs the org's My Domain URL/),
+    );
+  });
+
   it('given a run timeout as long as the schedule period, when parsed, then overlapping runs are refused', () => {
     const raw = { ...exampleRaw(), schedule: { expression: 'rate(12 hours)' }, runTimeoutHours: 12 };
     expect(problemsOf(raw)).toContainEqual(expect.stringMatching(/^runTimeoutHours: 12 h is not shorter than the schedule's period/));

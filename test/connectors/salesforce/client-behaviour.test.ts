@@ -21,7 +21,7 @@ describe('Salesforce client behaviour', () => {
     org.fake.expireSession();
     const listing = collect(org.connector.listAccounts());
     await expect(listing).rejects.toThrow(ConfigError);
-    await expect(listing).rejects.toThrow(/issue a new access token .*SALESFORCE_ACCESS_TOKEN/);
+    await expect(listing).rejects.toThrow(/issue a new access token .*SALESFORCE_SECRET/);
     await expect(org.connector.writeScores([{ accountId: ids[0] as string, values: scoreOf(50), previous: undefined }])).rejects.toThrow(
       ConfigError,
     );

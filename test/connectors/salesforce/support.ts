@@ -1,6 +1,8 @@
 // Shared set-up for the Salesforce connector tests: a fake org on loopback and a connector (real
 // jsforce) pointed at it, with retries compressed so waits take milliseconds.
 
+import { readFileSync } from 'node:fs';
+import { afterEach } from 'vitest';
 import {
   createSalesforceConnector,
   type SalesforceConfigInput,
@@ -16,6 +18,19 @@ export const fastRetry = { baseDelayMs: 1, maxDelayMs: 4, maxTotalWaitMs: 2_000 
 export interface Org {
   fake: SalesforceFake;
   connector: SalesforceConnector;
+}
+
+/** Starts orgs for the tests of a file and closes each after its test: `const start = orgsClosedAfterEach()`. */
+export function orgsClosedAfterEach(): typeof startOrg {
+  const open: Org[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((o) => o.fake.close()));
+  });
+  return async (fakeOptions, config) => {
+    const o = await startOrg(fakeOptions, config);
+    open.push(o);
+    return o;
+  };
 }
 
 export async function startOrg(fakeOptions: SalesforceFakeOptions = {}, config: Partial<SalesforceConfigInput> = {}): Promise<Org> {
@@ -66,3 +81,46 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   for await (const x of it) out.push(x);
   return out;
 }
+
+const keyFile = (name: string) => readFileSync(new URL(`../../support/salesforce-jwt/${name}`, import.meta.url), 'utf8');
+/** A key pair made for these tests only (never uploaded to any org): the app's certificate and key, and another key. */
+export const testKeys = {
+  certificate: keyFile('test-only-app.crt'),
+  privateKey: keyFile('test-only-app.key'),
+  otherPrivateKey: keyFile('test-only-other.key'),
+};
+
+/** The JWT bearer flow against the fake's connected app, signed with `privateKey` (the right key by default). */
+export function jwtConfig(fake: SalesforceFake, overrides: Record<string, unknown> = {}, privateKey = testKeys.privateKey) {
+  return {
+    auth: {
+      flow: 'jwt',
+      consumerKey: fake.app.consumerKey,
+      username: fake.integrationUser.username,
+      loginUrl: fake.instanceUrl,
+      ...overrides,
+    },
+    secret: JSON.stringify({ privateKey }),
+  } as Partial<SalesforceConfigInput>;
+}
+
+export function refreshTokenConfig(fake: SalesforceFake, refreshToken: string, clientSecret = fake.app.consumerSecret) {
+  return {
+    auth: { flow: 'refreshToken', clientId: fake.app.consumerKey, loginUrl: fake.instanceUrl },
+    secret: JSON.stringify({ clientSecret, refreshToken }),
+  } as Partial<SalesforceConfigInput>;
+}
+
+export function clientCredentialsConfig(fake: SalesforceFake, myDomainUrl = fake.instanceUrl, clientSecret = fake.app.consumerSecret) {
+  return {
+    auth: { flow: 'clientCredentials', clientId: fake.app.consumerKey, myDomainUrl },
+    secret: JSON.stringify({ clientSecret }),
+  } as Partial<SalesforceConfigInput>;
+}
+
+/** A connector with no access token, only the given auth (the fake's pre-issued session is not used). */
+export function connectWith(config: Partial<SalesforceConfigInput>): SalesforceConnector {
+  return createSalesforceConnector({ retry: fastRetry, ...config });
+}
+
+export const JWT_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
