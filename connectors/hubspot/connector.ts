@@ -5,6 +5,7 @@ import type { CrmConnector } from '../shared/crm.ts';
 import { listHubSpotAccounts } from './accounts.ts';
 import { createHubSpotCaller } from './client.ts';
 import { type HubSpotConfigInput, parseHubSpotConfig } from './config.ts';
+import { previewHubSpotWrites } from './preview-writes.ts';
 import { setupHubSpotProperties } from './setup.ts';
 import { createHubSpotSource } from './source.ts';
 import { createHubSpotTask } from './tasks.ts';
@@ -21,6 +22,7 @@ export function createHubSpotConnector(config: HubSpotConfigInput): CrmConnector
     source: createHubSpotSource(caller),
     setup: () => setupHubSpotProperties(caller, parsed.company.override),
     writeScores: (rows, signal) => writeHubSpotScores(caller, rows, signal),
+    previewWrites: (rows, signal) => previewHubSpotWrites(caller, rows, signal),
     createTask: (task) => createHubSpotTask(caller, task),
     recordUrl: (accountId) => `${appBase}/contacts/${parsed.portalId}/record/0-2/${encodeURIComponent(accountId)}`,
   };

@@ -7,6 +7,7 @@ import { DataError } from '../shared/errors.ts';
 import { listSalesforceAccounts } from './accounts.ts';
 import { type ApiUsage, SalesforceClient } from './client.ts';
 import { parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.ts';
+import { previewSalesforceWrites } from './preview-writes.ts';
 import { type SalesforceSetupReport, setupSalesforce } from './setup.ts';
 import { isSalesforceId, soqlIdList } from './soql.ts';
 import { createSalesforceSource } from './source.ts';
@@ -56,6 +57,7 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
     source: createSalesforceSource(client, mapping),
     setup: () => setupSalesforce(client, mapping),
     writeScores: (rows: readonly ScoreWrite[], signal?: AbortSignal) => writeSalesforceScores(client, rows, signal),
+    previewWrites: (rows: readonly ScoreWrite[], signal?: AbortSignal) => previewSalesforceWrites(client, rows, signal),
     async createTask(task: CrmTask) {
       if (!isSalesforceId(task.accountId)) throw new DataError('salesforce', task.accountId, 'not a Salesforce record id');
       const ownerId = task.ownerId ?? (await ownerOf(task.accountId));

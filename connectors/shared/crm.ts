@@ -92,6 +92,20 @@ export interface CrmTask {
   priority: 'high' | 'medium' | 'low';
 }
 
+/** One CRM property a write would change: its name in the CRM, the value the CRM holds now, the value to be written. */
+export interface PropertyChange {
+  key: keyof ScoreProperties;
+  property: string;
+  from: string | null;
+  to: string | null;
+}
+
+/** What `writeScores` would send for one account (nothing when `changes` is empty). */
+export interface WritePreview {
+  accountId: string;
+  changes: PropertyChange[];
+}
+
 export interface CrmConnector {
   readonly kind: 'hubspot' | 'salesforce';
   /** Pages of accounts, in the vendor's largest page size. */
@@ -102,6 +116,8 @@ export interface CrmConnector {
   setup(): Promise<SetupReport>;
   /** Writes only what changed, in the largest batch the API takes; one outcome per input row. */
   writeScores(rows: readonly ScoreWrite[], signal?: AbortSignal): Promise<WriteReport>;
+  /** What `writeScores` would send for `rows`, beside the values the CRM holds now. Reads only (for `run --dry-run`). */
+  previewWrites(rows: readonly ScoreWrite[], signal?: AbortSignal): Promise<WritePreview[]>;
   createTask(task: CrmTask): Promise<{ id: string }>;
   /** A link a person can open to see the account in the CRM. */
   recordUrl(accountId: string): string;

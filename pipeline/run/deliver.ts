@@ -116,6 +116,24 @@ async function deliver(deps: RunDeps, accountId: string, p: PendingAlert): Promi
   p.owes = owed;
 }
 
+/** The playbook alerts a day's result triggers (before de-duplication against the alerts already claimed). */
+export function alertsDue(r: DayRecord, previous: RecentDay | undefined, accountName: string): Alert[] {
+  const change =
+    previous && previous.tierState.confirmed !== r.tierState.confirmed
+      ? { from: previous.tierState.confirmed, to: r.tierState.confirmed }
+      : null;
+  return alertsFor({
+    day: r.day,
+    accountName,
+    score: r.score,
+    change,
+    state: r.tierState,
+    renewalRiskSince: r.renewalRiskSince,
+    urgentDrop: r.urgentDrop,
+    urgentSince: r.urgentSince,
+  });
+}
+
 /**
  * Alerts for the day's playbook triggers, each claimed once in the store (a re-run never raises it
  * again) and delivered exactly once per channel: a CRM task, and a Slack message when configured.
@@ -130,23 +148,9 @@ export async function deliverAlerts(
   summary: BatchSummary,
 ): Promise<void> {
   for (const r of records) {
-    const previous = histories.get(r.accountId)?.at(-1);
     const account = accounts.get(r.accountId);
     const name = account?.name ?? r.accountId;
-    const change =
-      previous && previous.tierState.confirmed !== r.tierState.confirmed
-        ? { from: previous.tierState.confirmed, to: r.tierState.confirmed }
-        : null;
-    const alerts = alertsFor({
-      day: r.day,
-      accountName: name,
-      score: r.score,
-      change,
-      state: r.tierState,
-      renewalRiskSince: r.renewalRiskSince,
-      urgentDrop: r.urgentDrop,
-      urgentSince: r.urgentSince,
-    });
+    const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), name);
     const state = states.get(r.accountId);
     const pending: PendingAlert[] = [...(state?.pendingAlerts ?? [])];
     for (const alert of alerts) {

@@ -1,0 +1,108 @@
+// `healthscore run --dry-run`: the CLI previews a run against vendors reached over HTTP (the fakes)
+// and the configured table, writes nothing anywhere, and previews exactly what the real run then writes.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import type { CrmKind, LocalVendors } from '../../pipeline/demo/local-vendors.ts';
+import { localRunConfigSections, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
+import { applyDay, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
+import { buildWorld } from '../../pipeline/demo/world.ts';
+import type { DryRunResult } from '../../pipeline/dry-run/dry-run.ts';
+import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
+import { runCli } from '../support/cli.ts';
+import { readsSince, requestMarks, writesSince } from '../support/vendor-writes.ts';
+
+const noWrites = (v: LocalVendors) => Object.fromEntries(Object.keys(requestMarks(v)).map((k) => [k, []]));
+
+async function tableItems(dynamo: LocalDynamo) {
+  const r = await dynamo.client.send(new ScanCommand({ TableName: dynamo.tableName }));
+  return r.Items ?? [];
+}
+
+describe.each<CrmKind>(['hubspot', 'salesforce'])('healthscore run --dry-run (%s)', (crm) => {
+  let v: LocalVendors;
+  let dynamo: LocalDynamo;
+  let configPath: string;
+  let env: NodeJS.ProcessEnv;
+  const world = buildWorld({ accounts: 24, days: 2 });
+  const asOf = `${world.firstDay}T23:30:00Z`;
+
+  beforeAll(async () => {
+    [v, dynamo] = await Promise.all([startLocalVendors({ crm }), startLocalDynamo()]);
+    const { state } = seedWorld(v, world);
+    applyDay(v, world, world.firstDay, state);
+    await v.crm.setup();
+    const dir = mkdtempSync(join(tmpdir(), 'healthscore-dry-run-'));
+    configPath = join(dir, 'healthscore.config.yaml');
+    writeFileSync(
+      configPath,
+      stringify({ crm, table: { name: dynamo.tableName, endpoint: dynamo.endpoint, region: 'local' }, ...localRunConfigSections(v) }),
+    );
+    env = {
+      ...(crm === 'hubspot' ? { HUBSPOT_ACCESS_TOKEN: v.hubspot?.token } : { SALESFORCE_ACCESS_TOKEN: v.salesforce?.accessToken }),
+      STRIPE_API_KEY: v.stripe.apiKey,
+      ZENDESK_API_TOKEN: v.zendesk.token,
+      MIXPANEL_SERVICE_ACCOUNT_SECRET: v.mixpanel.serviceAccount.secret,
+      SLACK_WEBHOOK_URL: v.slackFake.webhookUrl,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    };
+  });
+
+  afterAll(async () => {
+    await v?.close();
+    await dynamo?.close();
+  });
+
+  const crmValue = (accountId: string, property: string): string | null => {
+    const raw = crm === 'hubspot' ? v.hubspot?.companyProperties(accountId)[property] : v.salesforce?.account(accountId)?.[property];
+    return raw === undefined || raw === null ? null : String(raw);
+  };
+
+  it('given a fresh table, when run --dry-run --limit 20, then only reads reach the vendors and the table, and the printed changes are what the real run then writes', async () => {
+    const marks = requestMarks(v);
+    const dry = await runCli(['run', '--config', configPath, '--dry-run', '--limit', '20', '--as-of', asOf, '--json'], undefined, env);
+    expect(dry.stderr).toMatch(/dry run: syncing first — Zendesk incremental export .* 10 requests a minute/);
+    expect(dry.code).toBe(0);
+    const preview = JSON.parse(dry.stdout) as DryRunResult;
+    expect(preview.accounts).toHaveLength(20);
+    expect(writesSince(v, marks)).toEqual(noWrites(v));
+    expect(readsSince(v, marks)[crm]).toBeGreaterThan(0);
+    expect(await tableItems(dynamo)).toEqual([]);
+    for (const a of preview.accounts) {
+      expect(a.signals.find((s) => s.key === 'support.openEscalations')?.source ?? 'zendesk').toBe('zendesk');
+      expect(a.changes.map((c) => c.key)).toContain('score');
+      for (const c of a.changes) expect(c.from).toBe(crmValue(a.accountId, c.property));
+    }
+
+    const run = await runCli(['run', '--config', configPath, '--as-of', asOf], undefined, env);
+    expect(run.code).toBe(0);
+    for (const a of preview.accounts) {
+      const written = Object.fromEntries(a.changes.map((c) => [c.property, crmValue(a.accountId, c.property)]));
+      expect(written).toEqual(Object.fromEntries(a.changes.map((c) => [c.property, c.to])));
+    }
+  });
+
+  it('given a table a run has used, when previewed the next day, then it syncs from the stored cursors and the table is left as it was', async () => {
+    const before = await tableItems(dynamo);
+    const marks = requestMarks(v);
+    const nextDay = `${world.lastDay}T23:30:00Z`;
+    const id = String(before.find((i) => i.sk?.S === 'STATE')?.accountId?.S);
+    const dry = await runCli(['run', '--config', configPath, '--dry-run', '--accounts', id, '--as-of', nextDay], undefined, env);
+    expect(dry.code).toBe(0);
+    expect(dry.stderr).toMatch(/from the stored cursor/);
+    expect(dry.stdout).toMatch(/^dry run .*: 1 accounts previewed; a run would write \d+ property changes on [01] accounts/m);
+    expect(dry.stdout).toContain('source state read from the table');
+    expect(writesSince(v, marks)).toEqual(noWrites(v));
+    expect(await tableItems(dynamo)).toEqual(before);
+  });
+
+  it('given an id the CRM does not have, when previewed, then it is named and the exit code says so', async () => {
+    const r = await runCli(['run', '--config', configPath, '--dry-run', '--accounts', 'no-such-account', '--as-of', asOf], undefined, env);
+    expect(r.stdout).toContain('NOT FOUND: no-such-account');
+    expect(r.code).toBe(1);
+  });
+});
