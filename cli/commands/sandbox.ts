@@ -3,7 +3,7 @@
 // run --dry-run, backtest) can be tried unchanged without a single real account.
 import { isAbsolute, relative } from 'node:path';
 import { startSandbox } from '../../pipeline/demo/sandbox.ts';
-import { type Command, EXIT_OK, parseCommandArgs, UsageError } from '../command.ts';
+import { type Command, crmOption, EXIT_OK, parseCommandArgs, positiveOption } from '../command.ts';
 
 const usage = `
 Usage: healthscore sandbox [--crm hubspot|salesforce] [--accounts N] [--out DIR]
@@ -43,16 +43,13 @@ export const sandboxCommand: Command = {
       accounts: { type: 'string', default: '200' },
       out: { type: 'string', default: 'out/sandbox' },
     });
-    if (values.crm !== 'hubspot' && values.crm !== 'salesforce')
-      throw new UsageError(`--crm must be hubspot or salesforce, not '${values.crm}'`);
-    const accounts = Number(values.accounts);
-    if (!Number.isInteger(accounts) || accounts < 1 || accounts > 5000)
-      throw new UsageError(`--accounts must be a whole number from 1 to 5000, not '${values.accounts}'`);
+    const crm = crmOption(values.crm);
+    const accounts = positiveOption('accounts', values.accounts, 5000);
     const stop = stopRequested();
-    const sandbox = await startSandbox({ crm: values.crm, accounts, outDir: values.out, now: new Date() });
+    const sandbox = await startSandbox({ crm, accounts, outDir: values.out, now: new Date() });
     try {
       const config = shortPath(sandbox.configPath);
-      const crmName = values.crm === 'hubspot' ? 'HubSpot' : 'Salesforce';
+      const crmName = crm === 'hubspot' ? 'HubSpot' : 'Salesforce';
       process.stdout.write(
         [
           `healthscore sandbox: ${crmName}, Stripe, Zendesk, Mixpanel and Slack fakes with ${accounts} demo accounts, DynamoDB (dynalite) at ${sandbox.dynamoEndpoint}`,

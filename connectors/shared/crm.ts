@@ -123,6 +123,33 @@ export interface CrmConnector {
   recordUrl(accountId: string): string;
 }
 
+/** A CRM value as text for a preview; empty and absent read as null (both CRMs store "" as no value). */
+const previewText = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+
+/**
+ * Per row, the properties a write would send (`outgoing`: the CRM's own names and formatting) beside
+ * the values the CRM holds now (`current`, by record id), for `previewWrites`.
+ */
+export function writePreviews(
+  rows: readonly ScoreWrite[],
+  current: Map<string, Record<string, unknown>>,
+  property: (key: keyof ScoreProperties) => string,
+  outgoing: (values: ScoreProperties, keys: readonly (keyof ScoreProperties)[]) => Record<string, unknown>,
+): WritePreview[] {
+  return rows.map((row) => {
+    const keys = changedProperties(row.values, row.previous);
+    const sent = outgoing(row.values, keys);
+    const now = current.get(row.accountId) ?? {};
+    const changes = keys.map((key) => ({
+      key,
+      property: property(key),
+      from: previewText(now[property(key)]),
+      to: previewText(sent[property(key)]),
+    }));
+    return { accountId: row.accountId, changes };
+  });
+}
+
 /** The properties that differ between what we would write and what was last written (updatedAt aside). */
 export function changedProperties(values: ScoreProperties, previous: ScoreProperties | undefined): (keyof ScoreProperties)[] {
   const keys = Object.keys(values) as (keyof ScoreProperties)[];

@@ -125,6 +125,18 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
   };
 }
 
+/** The fakes' dummy credentials under the environment variables the CLI reads secrets from (SECRETS in run-config.ts). */
+export function localVendorSecrets(v: LocalVendors): Record<string, string> {
+  return {
+    ...(v.hubspot ? { HUBSPOT_ACCESS_TOKEN: v.hubspot.token } : {}),
+    ...(v.salesforce ? { SALESFORCE_ACCESS_TOKEN: v.salesforce.accessToken } : {}),
+    STRIPE_API_KEY: v.stripe.apiKey,
+    ZENDESK_API_TOKEN: v.zendesk.token,
+    MIXPANEL_SERVICE_ACCOUNT_SECRET: v.mixpanel.serviceAccount.secret,
+    SLACK_WEBHOOK_URL: v.slackFake.webhookUrl,
+  };
+}
+
 /** The run config's vendor sections (no secrets) pointing at these fakes, as a config file would hold them. */
 export function localRunConfigSections(v: LocalVendors): Record<string, Record<string, unknown>> {
   return {

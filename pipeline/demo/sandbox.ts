@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { addDays, isoDay } from '../../lib/history/day-math.ts';
 import { type LocalDynamo, startLocalDynamo } from '../store/local-dynamo.ts';
-import { type CrmKind, type LocalVendors, localRunConfigSections, startLocalVendors } from './local-vendors.ts';
+import { type CrmKind, type LocalVendors, localRunConfigSections, localVendorSecrets, startLocalVendors } from './local-vendors.ts';
 import { demoOutcomes, seedWorld } from './seed-vendors.ts';
 import { buildWorld } from './world.ts';
 
@@ -36,12 +36,7 @@ export interface Sandbox {
 /** The variables the CLI reads its secrets and AWS settings from, set to the fakes' dummy values. */
 function sandboxEnvironment(v: LocalVendors, dynamo: LocalDynamo): Record<string, string> {
   return {
-    ...(v.hubspot ? { HUBSPOT_ACCESS_TOKEN: v.hubspot.token } : {}),
-    ...(v.salesforce ? { SALESFORCE_ACCESS_TOKEN: v.salesforce.accessToken } : {}),
-    STRIPE_API_KEY: v.stripe.apiKey,
-    ZENDESK_API_TOKEN: v.zendesk.token,
-    MIXPANEL_SERVICE_ACCOUNT_SECRET: v.mixpanel.serviceAccount.secret,
-    SLACK_WEBHOOK_URL: v.slackFake.webhookUrl,
+    ...localVendorSecrets(v),
     // dynalite accepts any credentials; the endpoint variable points every AWS SDK DynamoDB client
     // (run, backtest --from-store) at it without a flag.
     AWS_ACCESS_KEY_ID: 'local',

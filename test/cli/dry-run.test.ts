@@ -12,7 +12,7 @@ import { applyDay, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
 import { buildWorld } from '../../pipeline/demo/world.ts';
 import type { DryRunResult } from '../../pipeline/dry-run/dry-run.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
-import { runCli } from '../support/cli.ts';
+import { cliEnvironment, runCli } from '../support/cli.ts';
 import { readsSince, requestMarks, writesSince } from '../support/vendor-writes.ts';
 
 const noWrites = (v: LocalVendors) => Object.fromEntries(Object.keys(requestMarks(v)).map((k) => [k, []]));
@@ -41,15 +41,7 @@ describe.each<CrmKind>(['hubspot', 'salesforce'])('healthscore run --dry-run (%s
       configPath,
       stringify({ crm, table: { name: dynamo.tableName, endpoint: dynamo.endpoint, region: 'local' }, ...localRunConfigSections(v) }),
     );
-    env = {
-      ...(crm === 'hubspot' ? { HUBSPOT_ACCESS_TOKEN: v.hubspot?.token } : { SALESFORCE_ACCESS_TOKEN: v.salesforce?.accessToken }),
-      STRIPE_API_KEY: v.stripe.apiKey,
-      ZENDESK_API_TOKEN: v.zendesk.token,
-      MIXPANEL_SERVICE_ACCOUNT_SECRET: v.mixpanel.serviceAccount.secret,
-      SLACK_WEBHOOK_URL: v.slackFake.webhookUrl,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    };
+    env = cliEnvironment(v);
   });
 
   afterAll(async () => {

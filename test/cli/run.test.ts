@@ -9,7 +9,7 @@ import { type LocalVendors, localRunConfigSections, startLocalVendors } from '..
 import { applyDay, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
 import { buildWorld } from '../../pipeline/demo/world.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
-import { runCli } from '../support/cli.ts';
+import { cliEnvironment, runCli } from '../support/cli.ts';
 
 let v: LocalVendors;
 let dynamo: LocalDynamo;
@@ -35,15 +35,7 @@ beforeAll(async () => {
       ...localRunConfigSections(v),
     }),
   );
-  env = {
-    HUBSPOT_ACCESS_TOKEN: v.hubspot?.token,
-    STRIPE_API_KEY: v.stripe.apiKey,
-    ZENDESK_API_TOKEN: v.zendesk.token,
-    MIXPANEL_SERVICE_ACCOUNT_SECRET: v.mixpanel.serviceAccount.secret,
-    SLACK_WEBHOOK_URL: v.slackFake.webhookUrl,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  };
+  env = cliEnvironment(v);
 });
 
 afterAll(async () => {

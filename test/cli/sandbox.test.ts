@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.ts';
 
 const bin = fileURLToPath(new URL('../../bin/healthscore.js', import.meta.url));
 const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
@@ -29,22 +30,6 @@ function loadEnvFile(path: string): Record<string, string> {
     if (m) env[m[1] as string] = m[2] as string;
   }
   return env;
-}
-
-function healthscore(args: string[], cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 /** Starts the long-running sandbox and resolves with what it printed once it serves. */
@@ -114,7 +99,7 @@ describe('the README sandbox session', () => {
           expect(sandbox.printed).toContain(`  npx healthscore setup --config out/sandbox/healthscore.config.yaml`);
           continue;
         }
-        const r = await healthscore(args, cwd, env);
+        const r = await runCli(args, undefined, env, cwd);
         expect({ line, code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ line, code: 0, stderr: '' });
         outputs.push(r.stdout);
       }
