@@ -2,7 +2,8 @@
 // and returns the batch list the state machine's Distributed Map fans out.
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { planRun } from '../pipeline/run/plan.ts';
+import { isPaused, PAUSED_MESSAGE } from '../pipeline/run/mode.ts';
+import { planRun, runIdFor } from '../pipeline/run/plan.ts';
 import { configuredSources } from '../pipeline/run-config.ts';
 import { coverageProblems, describeCoverageProblem } from '../pipeline/source-coverage.ts';
 import { logger, runOptions, runtime } from './runtime.ts';
@@ -20,6 +21,11 @@ export async function handler(event: unknown, context: Context) {
   const asOf = e.asOf ?? e.time ?? new Date().toISOString();
   const { deps, config } = await runtime();
   const options = runOptions(config, asOf, e.runId);
+  // The kill switch: the state machine ends the execution when plan says paused (no batch, no summary).
+  if (isPaused(config)) {
+    logger.warn(PAUSED_MESSAGE, { runId: runIdFor(options) });
+    return { runId: runIdFor(options), asOf, paused: true, batches: [] };
+  }
   const sources = configuredSources(config);
   for (const p of coverageProblems(deps.models, sources))
     logger.warn('model cannot be filled by the configured sources', { problem: describeCoverageProblem(p, sources) });
@@ -27,5 +33,10 @@ export async function handler(event: unknown, context: Context) {
   logger.info('plan', { runId: plan.runId, batches: plan.batches.length, resumed: plan.resumed });
   // A resumed run keeps the instant it was planned with, whatever time it is now.
   const runAsOf = plan.asOf.toISOString();
-  return { runId: plan.runId, asOf: runAsOf, batches: plan.batches.map((index) => ({ runId: plan.runId, asOf: runAsOf, index })) };
+  return {
+    runId: plan.runId,
+    asOf: runAsOf,
+    paused: false,
+    batches: plan.batches.map((index) => ({ runId: plan.runId, asOf: runAsOf, index })),
+  };
 }

@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
+import { activeMode } from '../pipeline/run/mode.ts';
 import { buildConnectors, parseRunConfig, type RunConfig, SECRETS, type SecretName } from '../pipeline/run-config.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 
@@ -73,5 +74,11 @@ export function runtime(): Promise<{ deps: RunDeps; config: RunConfig }> {
 }
 
 export function runOptions(config: RunConfig, asOf: string, runId?: string): RunOptions {
-  return { asOf: new Date(asOf), batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...(runId ? { runId } : {}) };
+  return {
+    asOf: new Date(asOf),
+    batchSize: config.batchSize,
+    maxStaleDays: config.maxStaleDays,
+    mode: activeMode(config),
+    ...(runId ? { runId } : {}),
+  };
 }

@@ -3,6 +3,7 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { QuotaExhaustedError } from '../connectors/shared/errors.ts';
+import { isPaused, PAUSED_MESSAGE } from '../pipeline/run/mode.ts';
 import { scoreBatch } from '../pipeline/run/score-batch.ts';
 import { logger, runOptions, runtime } from './runtime.ts';
 
@@ -18,6 +19,11 @@ export async function handler(event: unknown, context: Context) {
   const e = eventSchema.parse(event);
   logger.appendKeys({ runId: e.runId, batch: e.index });
   const { deps, config } = await runtime();
+  // Paused while this run was under way: the remaining batches stop at once (nothing read or written).
+  if (isPaused(config)) {
+    logger.warn(PAUSED_MESSAGE);
+    return { runId: e.runId, index: e.index, skipped: true, scored: 0, paused: true };
+  }
   const signal = AbortSignal.timeout(Math.max(1000, context.getRemainingTimeInMillis() - 15_000));
   let outcome: Awaited<ReturnType<typeof scoreBatch>>;
   try {

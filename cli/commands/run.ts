@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import { dryRun } from '../../pipeline/dry-run/dry-run.ts';
 import { loadModel } from '../../pipeline/model-files.ts';
+import { activeMode, isPaused, PAUSED_MESSAGE } from '../../pipeline/run/mode.ts';
 import { RunOrderError } from '../../pipeline/run/plan.ts';
 import { runAll } from '../../pipeline/run/run-all.ts';
 import { formatSummary } from '../../pipeline/run/summary.ts';
@@ -28,6 +29,8 @@ Usage: healthscore run --config FILE [--as-of ISO] [--run-id ID] [--json]
 
 Runs the pipeline once against the configured vendors: list the CRM's accounts, read every source,
 score, store the day in DynamoDB, write changed values back to the CRM, alert on confirmed changes.
+The config's mode decides: live (default) as above; shadow scores and keeps history but writes
+nothing to the CRM and sends no alert (the summary says what would have been); paused exits at once.
 Secrets come from the environment: HUBSPOT_ACCESS_TOKEN or SALESFORCE_ACCESS_TOKEN, STRIPE_API_KEY,
 ZENDESK_API_TOKEN, MIXPANEL_SERVICE_ACCOUNT_SECRET, SLACK_WEBHOOK_URL. AWS credentials and region as
 for any AWS SDK program. Re-running the same day resumes it (no duplicate writes or alerts).
@@ -79,14 +82,16 @@ function previewScope(values: { 'dry-run'?: boolean | undefined; limit?: string 
   return {};
 }
 
-async function prepare(configPath: string) {
-  let config: RunConfig;
+function readConfig(configPath: string): RunConfig {
   try {
-    config = loadRunConfig(configPath);
+    return loadRunConfig(configPath);
   } catch (err) {
     if (err instanceof ConfigErrorList) throw new UsageError(err.message);
     throw err;
   }
+}
+
+async function prepare(configPath: string, config = readConfig(configPath)) {
   const connectors = await buildConnectors(config, environmentSecrets).catch((err: unknown) => {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
@@ -112,7 +117,13 @@ export const runCommand: Command = {
     const scope = previewScope(values);
     const asOf = values['as-of'] ? new Date(values['as-of']) : new Date();
     if (Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of is not a date: '${values['as-of']}'`);
-    const { config, connectors } = await prepare(values.config);
+    const configOnly = readConfig(values.config);
+    // The kill switch: a paused deployment's runs stop before touching any vendor (a preview writes nothing, so it may go on).
+    if (isPaused(configOnly) && !values['dry-run']) {
+      process.stderr.write(`healthscore run: ${PAUSED_MESSAGE} (${values.config})\n`);
+      return EXIT_OK;
+    }
+    const { config, connectors } = await prepare(values.config, configOnly);
     const client = new DynamoDBClient({
       ...(config.table.region ? { region: config.table.region } : {}),
       ...(config.table.endpoint ? { endpoint: config.table.endpoint } : {}),
@@ -139,7 +150,13 @@ export const runCommand: Command = {
       }
       const summary = await runAll(
         { ...connectors, store, models, log },
-        { asOf, batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...(values['run-id'] ? { runId: values['run-id'] } : {}) },
+        {
+          asOf,
+          batchSize: config.batchSize,
+          maxStaleDays: config.maxStaleDays,
+          mode: activeMode(config),
+          ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+        },
         { onBatch: (done, total) => process.stderr.write(`batch ${done}/${total} done\n`) },
       );
       process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);

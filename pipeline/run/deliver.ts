@@ -5,6 +5,7 @@
 import type { CrmAccount, ScoreProperties, ScoreWrite } from '../../connectors/shared/crm.ts';
 import { type Alert, alertsFor } from '../../lib/history/playbooks.ts';
 import type { Driver } from '../../lib/scoring/engine.ts';
+import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { AccountState, BatchSummary, DayRecord, PendingAlert, RecentDay } from '../store/records.ts';
 import type { RunDeps } from './deps.ts';
 
@@ -135,6 +136,22 @@ export function alertsDue(r: DayRecord, previous: RecentDay | undefined, account
 }
 
 /**
+ * Claims each alert's key (and the keys it absorbs) in the store, so no later run raises it again;
+ * returns the alerts not claimed before. In shadow mode the claim is all that happens (marked so).
+ */
+export async function claimAlerts(store: DynamoStore, r: DayRecord, alerts: readonly Alert[], shadow = false): Promise<Alert[]> {
+  const fresh: Alert[] = [];
+  const mark = shadow ? { shadow: true } : {};
+  for (const alert of alerts) {
+    if (!(await store.claimAlert(r.accountId, alert.key, { playbook: alert.playbook, day: r.day, title: alert.title, ...mark }))) continue;
+    for (const key of alert.alsoClaims ?? [])
+      await store.claimAlert(r.accountId, key, { playbook: 'absorbed', day: r.day, title: `covered by ${alert.key}`, ...mark });
+    fresh.push(alert);
+  }
+  return fresh;
+}
+
+/**
  * Alerts for the day's playbook triggers, each claimed once in the store (a re-run never raises it
  * again) and delivered exactly once per channel: a CRM task, and a Slack message when configured.
  * A channel that fails is retried on the next runs (kept in the account's state) before giving up.
@@ -153,12 +170,7 @@ export async function deliverAlerts(
     const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), name);
     const state = states.get(r.accountId);
     const pending: PendingAlert[] = [...(state?.pendingAlerts ?? [])];
-    for (const alert of alerts) {
-      if (!(await deps.store.claimAlert(r.accountId, alert.key, { playbook: alert.playbook, day: r.day, title: alert.title }))) continue;
-      for (const key of alert.alsoClaims ?? [])
-        await deps.store.claimAlert(r.accountId, key, { playbook: 'absorbed', day: r.day, title: `covered by ${alert.key}` });
-      pending.push(newPendingAlert(r, alert, account, name, deps));
-    }
+    for (const alert of await claimAlerts(deps.store, r, alerts)) pending.push(newPendingAlert(r, alert, account, name, deps));
     const still: PendingAlert[] = [];
     for (const p of pending) {
       const owedBefore = new Set(p.owes);

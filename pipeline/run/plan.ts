@@ -94,6 +94,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     syncs,
     crmRejected,
     calls: callsSince(callsBefore),
+    mode: options.mode ?? 'live',
   };
   // The run record goes last: a plan interrupted before it is simply planned again.
   await deps.store.saveRun(run);

@@ -1,5 +1,6 @@
 // One batch of a run: gather signals, score each account with its model, apply overrides, derive
-// trend and the confirmed tier from history, store the day, write back what changed, alert once.
+// trend and the confirmed tier from history, store the day, write back what changed, alert once
+// (in shadow mode: only count what would have been written and alerted).
 // The batch is checkpointed when done, so a resumed run skips it.
 
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
@@ -10,6 +11,7 @@ import type { RunDeps, RunOptions } from './deps.ts';
 import { gatherSignals } from './gather-signals.ts';
 import { runIdFor } from './plan.ts';
 import { recentHistories, scoreAccounts } from './score-accounts.ts';
+import { claimShadowAlerts, countShadowWrites, emptyShadowCounts } from './shadow.ts';
 
 export function emptySummary(): BatchSummary {
   return {
@@ -86,8 +88,14 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   }
 
   const byId = new Map(batch.accounts.map((a) => [a.accountId, a]));
-  await writeBack(deps, records, states, options.asOf, summary, signal);
-  await deliverAlerts(deps, records, histories, byId, states, summary);
+  if (options.mode === 'shadow') {
+    summary.shadow = emptyShadowCounts();
+    countShadowWrites(records, states, options.asOf, summary.shadow);
+    await claimShadowAlerts(deps, records, histories, byId, summary.shadow);
+  } else {
+    await writeBack(deps, records, states, options.asOf, summary, signal);
+    await deliverAlerts(deps, records, histories, byId, states, summary);
+  }
   await deps.store.putStates([...states.values()] as AccountState[]);
   Object.assign(summary, callsSince(callsBefore));
   // A run told to stop must not checkpoint a batch it may not have finished (a retry redoes it, idempotently).
