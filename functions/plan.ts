@@ -6,7 +6,7 @@ import { isPaused, PAUSED_MESSAGE } from '../pipeline/run/mode.ts';
 import { planRun, runIdFor } from '../pipeline/run/plan.ts';
 import { configuredSources } from '../pipeline/run-config.ts';
 import { coverageProblems, describeCoverageProblem } from '../pipeline/source-coverage.ts';
-import { logger, runOptions, runtime } from './runtime.ts';
+import { currentConfig, logger, runOptions, runtime } from './runtime.ts';
 
 const eventSchema = z.looseObject({
   /** An explicit instant to score at; otherwise the scheduled event's time, otherwise now. */
@@ -19,13 +19,15 @@ export async function handler(event: unknown, context: Context) {
   logger.addContext(context);
   const e = eventSchema.parse(event ?? {});
   const asOf = e.asOf ?? e.time ?? new Date().toISOString();
+  // The kill switch, checked before any secret is read: the state machine ends the execution when plan says paused.
+  const early = currentConfig();
+  if (isPaused(early)) {
+    const runId = runIdFor(runOptions(early, asOf, e.runId));
+    logger.warn(PAUSED_MESSAGE, { runId });
+    return { runId, asOf, paused: true, batches: [] };
+  }
   const { deps, config } = await runtime();
   const options = runOptions(config, asOf, e.runId);
-  // The kill switch: the state machine ends the execution when plan says paused (no batch, no summary).
-  if (isPaused(config)) {
-    logger.warn(PAUSED_MESSAGE, { runId: runIdFor(options) });
-    return { runId: runIdFor(options), asOf, paused: true, batches: [] };
-  }
   const sources = configuredSources(config);
   for (const p of coverageProblems(deps.models, sources))
     logger.warn('model cannot be filled by the configured sources', { problem: describeCoverageProblem(p, sources) });

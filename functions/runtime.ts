@@ -36,6 +36,11 @@ function readEnvironment(): { env: z.infer<typeof envSchema>; config: RunConfig 
   return { env, config: parseRunConfig(JSON.parse(env.HEALTHSCORE_CONFIG), 'HEALTHSCORE_CONFIG') };
 }
 
+/** The run config alone (no secret read, no client built): what the kill switch checks first. */
+export function currentConfig(): RunConfig {
+  return readEnvironment().config;
+}
+
 let cachedStore: DynamoStore | undefined;
 
 /** Only the table: for steps that read the run's checkpoints and need no vendor (summarize). */

@@ -88,7 +88,7 @@ describe('Lambda handlers', () => {
     ]);
   });
 
-  it('given mode: paused (the kill switch), when the schedule starts a run, then plan and any batch stop at once without a vendor call', async () => {
+  it('given mode: paused (the kill switch), when the schedule starts a run, then plan and any batch stop at once without reading a secret or calling a vendor', async () => {
     vi.resetModules();
     const live = process.env.HEALTHSCORE_CONFIG as string;
     process.env.HEALTHSCORE_CONFIG = JSON.stringify({ ...JSON.parse(live), mode: 'paused' });
@@ -98,10 +98,12 @@ describe('Lambda handlers', () => {
       const requests = () =>
         (v.hubspot?.server.log.length ?? 0) + v.stripe.server.log.length + v.zendesk.server.log.length + v.mixpanel.server.log.length;
       const before = requests();
+      const secretReads = secrets.reads.length;
       const day = `${world.firstDay}T23:45:00Z`;
       expect(await plan({ time: day }, context())).toEqual({ runId: world.firstDay, asOf: day, paused: true, batches: [] });
       expect(await scoreBatch({ runId: world.firstDay, asOf: day, index: 0 }, context())).toMatchObject({ paused: true, scored: 0 });
       expect(requests()).toBe(before);
+      expect(secrets.reads.length).toBe(secretReads);
     } finally {
       process.env.HEALTHSCORE_CONFIG = live;
       vi.resetModules();
