@@ -18,7 +18,7 @@ import { emptySummary } from '../run/score-batch.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { AccountState } from '../store/records.ts';
 import { OverlayStateStore } from './overlay-state.ts';
-import { describeSyncCost } from './sync-cost.ts';
+import { describeSyncCost, type LastSync } from './sync-cost.ts';
 
 export interface DryRunDeps {
   crm: CrmConnector;
@@ -97,14 +97,26 @@ async function pickAccounts(crm: CrmConnector, options: DryRunOptions, signal?: 
   return { accounts, rejected, notFound: [...(wanted ?? [])].filter((id) => !found.has(id)) };
 }
 
-/** Whether the table answers, and whether a run has kept source state in it; without one, every sync starts from nothing. */
-async function probeTable(store: DynamoStore | undefined, log: RunLog | undefined): Promise<{ reachable: boolean; used: boolean }> {
-  if (!store) return { reachable: false, used: false };
+interface TableProbe {
+  reachable: boolean;
+  /** Whether a run has kept source state in it; without one, every sync starts from nothing. */
+  used: boolean;
+  /** Per source, what the last run's sync cost (its run record, when it ran under the default run id). */
+  lastSyncs: Map<string, LastSync>;
+}
+
+async function probeTable(store: DynamoStore | undefined, log: RunLog | undefined): Promise<TableProbe> {
+  const lastSyncs = new Map<string, LastSync>();
+  if (!store) return { reachable: false, used: false, lastSyncs };
   try {
-    return { reachable: true, used: (await store.kv.get('run:last-day')) !== undefined };
+    const lastDay = await store.kv.get<string>('run:last-day');
+    const run = lastDay ? await store.getRun(lastDay) : undefined;
+    for (const [source, sync] of Object.entries(run?.syncs ?? {}))
+      lastSyncs.set(source, { day: run?.day ?? '', records: sync.records, requests: run?.calls?.calls[source] ?? 0 });
+    return { reachable: true, used: lastDay !== undefined, lastSyncs };
   } catch (err) {
     log?.('dry_run.no_table', { table: store.table, error: (err as Error).message });
-    return { reachable: false, used: false };
+    return { reachable: false, used: false, lastSyncs };
   }
 }
 
@@ -125,7 +137,7 @@ export async function dryRun(deps: DryRunDeps, options: DryRunOptions, hooks: Dr
 
   const failedInSync: Record<string, string> = {};
   const syncing = [deps.crm.source, ...deps.sources].filter((s) => s.sync);
-  for (const s of syncing) hooks.onSync?.(s.name, describeSyncCost(s.name, stored));
+  for (const s of syncing) hooks.onSync?.(s.name, describeSyncCost(s.name, stored, table.lastSyncs.get(s.name)));
   await Promise.all(
     syncing.map(async (s) => {
       try {

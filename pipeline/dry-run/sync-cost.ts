@@ -17,9 +17,22 @@ const COSTS: Record<string, { fresh: string; stored: string }> = {
   },
 };
 
+/** Requests a minute a source's sync is held to, where that is what sets its duration. */
+const PER_MINUTE: Record<string, number> = { zendesk: 10 };
+
+/** What the last real run's planning step spent on a source, from the table. */
+export interface LastSync {
+  day: string;
+  records: number;
+  requests: number;
+}
+
 /** One line saying what `source`'s sync will cost, with or without the state a deployed table keeps. */
-export function describeSyncCost(source: string, storedState: boolean): string {
+export function describeSyncCost(source: string, storedState: boolean, last?: LastSync): string {
   const c = COSTS[source];
-  if (!c) return `${source}: portfolio-wide sync (read calls only)`;
-  return storedState ? c.stored : c.fresh;
+  const base = !c ? `${source}: portfolio-wide sync (read calls only)` : storedState ? c.stored : c.fresh;
+  if (!last) return base;
+  const rate = PER_MINUTE[source];
+  const minutes = rate ? `, about ${Math.ceil(last.requests / rate)} min at ${rate} a minute` : '';
+  return `${base}; the last run (${last.day}) read ${last.records} records in ${last.requests} requests${minutes}`;
 }

@@ -302,6 +302,8 @@ describe('monitoring', () => {
       'CrmWrites',
       'AlertsSent',
       'FailedSources',
+      'ShadowCrmWrites',
+      'ShadowAlerts',
       ...['hubspot', 'stripe', 'zendesk', 'mixpanel', 'slack'].flatMap((v) => [`VendorCalls_${v}`, `RateLimited_${v}`]),
     ])
       expect(body).toContain(`"Healthscore","${metric}","service","healthscore"`);

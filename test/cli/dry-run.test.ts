@@ -85,7 +85,11 @@ describe.each<CrmKind>(['hubspot', 'salesforce'])('healthscore run --dry-run (%s
     const id = String(before.find((i) => i.sk?.S === 'STATE')?.accountId?.S);
     const dry = await runCli(['run', '--config', configPath, '--dry-run', '--accounts', id, '--as-of', nextDay], undefined, env);
     expect(dry.code).toBe(0);
-    expect(dry.stderr).toMatch(/from the stored cursor/);
+    expect(dry.stderr).toMatch(
+      new RegExp(
+        `Zendesk incremental export: from the stored cursor.*; the last run \\(${world.firstDay}\\) read \\d+ records in \\d+ requests, about \\d+ min at 10 a minute`,
+      ),
+    );
     expect(dry.stdout).toMatch(/^dry run .*: 1 accounts previewed; a run would write \d+ property changes on [01] accounts/m);
     expect(dry.stdout).toContain('source state read from the table');
     expect(writesSince(v, marks)).toEqual(noWrites(v));
