@@ -1,18 +1,12 @@
 // `healthscore run --dry-run`: the CLI previews a run against vendors reached over HTTP (the fakes)
 // and the configured table, writes nothing anywhere, and previews exactly what the real run then writes.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
 import type { CrmKind, LocalVendors } from '../../pipeline/demo/local-vendors.ts';
-import { localRunConfigSections, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
-import { applyDay, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
-import { buildWorld } from '../../pipeline/demo/world.ts';
 import type { DryRunResult } from '../../pipeline/dry-run/dry-run.ts';
-import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
-import { cliEnvironment, runCli } from '../support/cli.ts';
+import type { LocalDynamo } from '../../pipeline/store/local-dynamo.ts';
+import { runCli } from '../support/cli.ts';
+import { type CliWorld, startCliWorld } from '../support/cli-world.ts';
 import { readsSince, requestMarks, writesSince } from '../support/vendor-writes.ts';
 
 const noWrites = (v: LocalVendors) => Object.fromEntries(Object.keys(requestMarks(v)).map((k) => [k, []]));
@@ -23,30 +17,21 @@ async function tableItems(dynamo: LocalDynamo) {
 }
 
 describe.each<CrmKind>(['hubspot', 'salesforce'])('healthscore run --dry-run (%s)', (crm) => {
+  let w: CliWorld;
   let v: LocalVendors;
-  let dynamo: LocalDynamo;
   let configPath: string;
   let env: NodeJS.ProcessEnv;
-  const world = buildWorld({ accounts: 24, days: 2 });
-  const asOf = `${world.firstDay}T23:30:00Z`;
+  let asOf: string;
 
   beforeAll(async () => {
-    [v, dynamo] = await Promise.all([startLocalVendors({ crm }), startLocalDynamo()]);
-    const { state } = seedWorld(v, world);
-    applyDay(v, world, world.firstDay, state);
-    await v.crm.setup();
-    const dir = mkdtempSync(join(tmpdir(), 'healthscore-dry-run-'));
-    configPath = join(dir, 'healthscore.config.yaml');
-    writeFileSync(
-      configPath,
-      stringify({ crm, table: { name: dynamo.tableName, endpoint: dynamo.endpoint, region: 'local' }, ...localRunConfigSections(v) }),
-    );
-    env = cliEnvironment(v);
+    w = await startCliWorld({ crm, accounts: 24, days: 2, setup: true });
+    ({ v, env } = w);
+    configPath = w.writeConfig('healthscore.config.yaml');
+    asOf = `${w.world.firstDay}T23:30:00Z`;
   });
 
   afterAll(async () => {
-    await v?.close();
-    await dynamo?.close();
+    await w?.close();
   });
 
   // Salesforce keeps seeded e-mails as Tasks too: what matters is that none is added.
@@ -71,7 +56,7 @@ describe.each<CrmKind>(['hubspot', 'salesforce'])('healthscore run --dry-run (%s
     expect(preview.accounts.map((a) => updatesOf(a.accountId))).toEqual(new Array(20).fill(0));
     expect(tasks()).toBe(tasksBefore);
     expect(v.slackFake.messages).toEqual([]);
-    expect(await tableItems(dynamo)).toEqual([]);
+    expect(await tableItems(w.dynamo)).toEqual([]);
     for (const a of preview.accounts) {
       expect(a.signals.find((s) => s.key === 'support.openEscalations')?.source ?? 'zendesk').toBe('zendesk');
       expect(a.changes.map((c) => c.key)).toContain('score');
@@ -87,21 +72,21 @@ describe.each<CrmKind>(['hubspot', 'salesforce'])('healthscore run --dry-run (%s
   });
 
   it('given a table a run has used, when previewed the next day, then it syncs from the stored cursors and the table is left as it was', async () => {
-    const before = await tableItems(dynamo);
+    const before = await tableItems(w.dynamo);
     const marks = requestMarks(v);
-    const nextDay = `${world.lastDay}T23:30:00Z`;
+    const nextDay = `${w.world.lastDay}T23:30:00Z`;
     const id = String(before.find((i) => i.sk?.S === 'STATE')?.accountId?.S);
     const dry = await runCli(['run', '--config', configPath, '--dry-run', '--accounts', id, '--as-of', nextDay], undefined, env);
     expect(dry.code).toBe(0);
     expect(dry.stderr).toMatch(
       new RegExp(
-        `Zendesk incremental export: from the stored cursor.*; the last run \\(${world.firstDay}\\) read \\d+ records in \\d+ requests, about \\d+ min at 10 a minute`,
+        `Zendesk incremental export: from the stored cursor.*; the last run \\(${w.world.firstDay}\\) read \\d+ records in \\d+ requests, about \\d+ min at 10 a minute`,
       ),
     );
     expect(dry.stdout).toMatch(/^dry run .*: 1 accounts previewed; a run would write \d+ property changes on [01] accounts/m);
     expect(dry.stdout).toContain('source state read from the table');
     expect(writesSince(v, marks)).toEqual(noWrites(v));
-    expect(await tableItems(dynamo)).toEqual(before);
+    expect(await tableItems(w.dynamo)).toEqual(before);
   });
 
   it('given an id the CRM does not have, when previewed, then it is named and the exit code says so', async () => {
