@@ -114,7 +114,7 @@ describe('the README sandbox session', () => {
       const secrets = Object.entries(env)
         .filter(([k]) => /TOKEN|KEY|SECRET/.test(k) && !k.startsWith('AWS_'))
         .map(([, v]) => v);
-      for (const out of outputs) for (const s of secrets) expect(out).not.toContain(s);
+      for (const out of [sandbox?.printed ?? '', ...outputs]) for (const s of secrets) expect(out).not.toContain(s);
 
       sandbox?.child.kill('SIGINT');
       expect(await sandbox?.exited).toBe(0);
