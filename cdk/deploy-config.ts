@@ -7,7 +7,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
 import { isSensitiveName } from '../connectors/shared/http-trace.ts';
-import { SECRETS, type SecretName } from '../pipeline/run-config.ts';
+import { RUN_MODES, SECRETS, type SecretName } from '../pipeline/run-config.ts';
 import { validateVendorSections } from './vendor-sections.ts';
 
 export const CRMS = ['hubspot', 'salesforce'] as const;
@@ -71,6 +71,8 @@ export const deployConfigSchema = z.strictObject({
     })
     .prefault({}),
   crm: z.enum(CRMS, { error: 'crm must be hubspot or salesforce' }),
+  /** live: write to the CRM and alert; shadow: score and keep history, write and send nothing; paused: runs exit at once. */
+  mode: z.enum(RUN_MODES, { error: `mode must be ${RUN_MODES.join(', ')}` }).default('live'),
   /** A preset name (models/<name>.yaml) or a model / model-set file, relative to this file. */
   model: z.string().min(1).default('portfolio'),
   /** Accounts per batch: one Distributed Map item, one score-batch invocation. */

@@ -146,6 +146,9 @@ export class Monitoring extends Construct {
         run('CrmWrites', 'CRM writes'),
         run('AlertsSent', 'alerts'),
         run('FailedSources', 'failed sources'),
+        // mode: shadow writes and sends nothing: these show what it would have.
+        run('ShadowCrmWrites', 'would have written (shadow)'),
+        run('ShadowAlerts', 'would have alerted (shadow)'),
       ]),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12, height: 6 }),
     );

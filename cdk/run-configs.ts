@@ -29,6 +29,7 @@ export const ENV_LIMIT_BYTES = 4096;
 export function runConfigFor(role: FunctionRole, c: DeployConfig, concurrency: ConcurrencyPlan, modelRef: string): Record<string, unknown> {
   const out: Record<string, unknown> = {
     crm: c.crm,
+    mode: c.mode,
     model: modelRef,
     batchSize: c.batchSize,
     maxStaleDays: c.maxStaleDays,

@@ -113,6 +113,11 @@ export class RunStateMachine extends Construct {
     recordFailure.next(failed);
     for (const step of [plan, batches, summarize]) step.addCatch(recordFailure, { errors: [sfn.Errors.ALL] });
 
+    // mode: paused (the kill switch): plan says so at once and the execution ends there, logged by plan.
+    const pausedOrRun = new sfn.Choice(this, 'Paused?', { comment: 'mode: paused ends the run after plan, with nothing read or written' })
+      .when(sfn.Condition.booleanEquals('$.paused', true), new sfn.Succeed(this, 'Paused', { comment: 'mode: paused' }))
+      .otherwise(batches.next(summarize));
+
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy small.
       logGroupName: `/aws/vendedlogs/states/${props.stateMachineName}`,
@@ -122,7 +127,7 @@ export class RunStateMachine extends Construct {
     this.stateMachine = new sfn.StateMachine(this, 'StateMachine', {
       stateMachineName: props.stateMachineName,
       comment: 'healthscore daily run: plan, score the batches in parallel, summarize',
-      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(batches).next(summarize)),
+      definitionBody: sfn.DefinitionBody.fromChainable(plan.next(pausedOrRun)),
       timeout: props.timeout,
       tracingEnabled: true,
       // Execution data stays out of the logs: the Lambda logs carry the run's details.

@@ -17,6 +17,19 @@ export const EXIT_OK = 0;
 export const EXIT_BAD_RECORDS = 1;
 export const EXIT_USAGE = 2;
 
+/** A whole-number option from 1 to `max`, or a usage error naming it. */
+export function positiveOption(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, not '${value}'`);
+  return n;
+}
+
+/** --crm, for the commands that start the local fakes. */
+export function crmOption(value: string): 'hubspot' | 'salesforce' {
+  if (value !== 'hubspot' && value !== 'salesforce') throw new UsageError(`--crm must be hubspot or salesforce, not '${value}'`);
+  return value;
+}
+
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /** parseArgs with `--help` built in and parse problems turned into UsageError. */

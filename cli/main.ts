@@ -5,9 +5,10 @@ import { backtestCommand } from './commands/backtest.ts';
 import { demoCommand } from './commands/demo.ts';
 import { modelsCommand } from './commands/models.ts';
 import { runCommand, setupCommand } from './commands/run.ts';
+import { sandboxCommand } from './commands/sandbox.ts';
 import { scoreCommand } from './commands/score.ts';
 
-const commands: Command[] = [scoreCommand, modelsCommand, demoCommand, runCommand, setupCommand, backtestCommand];
+const commands: Command[] = [scoreCommand, modelsCommand, demoCommand, sandboxCommand, runCommand, setupCommand, backtestCommand];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

@@ -2,10 +2,11 @@
 // and returns the batch list the state machine's Distributed Map fans out.
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { planRun } from '../pipeline/run/plan.ts';
+import { isPaused, PAUSED_MESSAGE } from '../pipeline/run/mode.ts';
+import { planRun, runIdFor } from '../pipeline/run/plan.ts';
 import { configuredSources } from '../pipeline/run-config.ts';
 import { coverageProblems, describeCoverageProblem } from '../pipeline/source-coverage.ts';
-import { logger, runOptions, runtime } from './runtime.ts';
+import { currentConfig, logger, runOptions, runtime } from './runtime.ts';
 
 const eventSchema = z.looseObject({
   /** An explicit instant to score at; otherwise the scheduled event's time, otherwise now. */
@@ -18,6 +19,13 @@ export async function handler(event: unknown, context: Context) {
   logger.addContext(context);
   const e = eventSchema.parse(event ?? {});
   const asOf = e.asOf ?? e.time ?? new Date().toISOString();
+  // The kill switch, checked before any secret is read: the state machine ends the execution when plan says paused.
+  const early = currentConfig();
+  if (isPaused(early)) {
+    const runId = runIdFor(runOptions(early, asOf, e.runId));
+    logger.warn(PAUSED_MESSAGE, { runId });
+    return { runId, asOf, paused: true, batches: [] };
+  }
   const { deps, config } = await runtime();
   const options = runOptions(config, asOf, e.runId);
   const sources = configuredSources(config);
@@ -27,5 +35,10 @@ export async function handler(event: unknown, context: Context) {
   logger.info('plan', { runId: plan.runId, batches: plan.batches.length, resumed: plan.resumed });
   // A resumed run keeps the instant it was planned with, whatever time it is now.
   const runAsOf = plan.asOf.toISOString();
-  return { runId: plan.runId, asOf: runAsOf, batches: plan.batches.map((index) => ({ runId: plan.runId, asOf: runAsOf, index })) };
+  return {
+    runId: plan.runId,
+    asOf: runAsOf,
+    paused: false,
+    batches: plan.batches.map((index) => ({ runId: plan.runId, asOf: runAsOf, index })),
+  };
 }

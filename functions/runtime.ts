@@ -8,6 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
 import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
+import { activeMode } from '../pipeline/run/mode.ts';
 import { buildConnectors, parseRunConfig, type RunConfig, SECRETS, type SecretName } from '../pipeline/run-config.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 
@@ -32,6 +33,11 @@ async function secretFromManager(name: SecretName): Promise<string | undefined> 
 function readEnvironment(): { env: z.infer<typeof envSchema>; config: RunConfig } {
   const env = envSchema.parse(process.env);
   return { env, config: parseRunConfig(JSON.parse(env.HEALTHSCORE_CONFIG), 'HEALTHSCORE_CONFIG') };
+}
+
+/** The run config alone (no secret read, no client built): what the kill switch checks first. */
+export function currentConfig(): RunConfig {
+  return readEnvironment().config;
 }
 
 let cachedStore: DynamoStore | undefined;
@@ -72,5 +78,11 @@ export function runtime(): Promise<{ deps: RunDeps; config: RunConfig }> {
 }
 
 export function runOptions(config: RunConfig, asOf: string, runId?: string): RunOptions {
-  return { asOf: new Date(asOf), batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...(runId ? { runId } : {}) };
+  return {
+    asOf: new Date(asOf),
+    batchSize: config.batchSize,
+    maxStaleDays: config.maxStaleDays,
+    mode: activeMode(config),
+    ...(runId ? { runId } : {}),
+  };
 }

@@ -3,8 +3,9 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { QuotaExhaustedError } from '../connectors/shared/errors.ts';
+import { isPaused, PAUSED_MESSAGE } from '../pipeline/run/mode.ts';
 import { scoreBatch } from '../pipeline/run/score-batch.ts';
-import { logger, runOptions, runtime } from './runtime.ts';
+import { currentConfig, logger, runOptions, runtime } from './runtime.ts';
 
 /** The state machine retries this error by name: the batch is not checkpointed and runs again. */
 export class BatchStoppedError extends Error {
@@ -17,6 +18,11 @@ export async function handler(event: unknown, context: Context) {
   logger.addContext(context);
   const e = eventSchema.parse(event);
   logger.appendKeys({ runId: e.runId, batch: e.index });
+  // Paused while this run was under way: the remaining batches stop at once (nothing read or written).
+  if (isPaused(currentConfig())) {
+    logger.warn(PAUSED_MESSAGE);
+    return { runId: e.runId, index: e.index, skipped: true, scored: 0, paused: true };
+  }
   const { deps, config } = await runtime();
   const signal = AbortSignal.timeout(Math.max(1000, context.getRemainingTimeInMillis() - 15_000));
   let outcome: Awaited<ReturnType<typeof scoreBatch>>;

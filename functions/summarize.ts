@@ -22,6 +22,13 @@ export async function handler(event: unknown, context: Context) {
     MetricUnit.Count,
     Object.values(summary.alerts).reduce((a, b) => a + b, 0),
   );
+  // Shadow mode: what a live run would have written and alerted, beside the (zero) real ones.
+  metrics.addMetric('ShadowCrmWrites', MetricUnit.Count, summary.shadow?.writes ?? 0);
+  metrics.addMetric(
+    'ShadowAlerts',
+    MetricUnit.Count,
+    Object.values(summary.shadow?.alerts ?? {}).reduce((a, b) => a + b, 0),
+  );
   metrics.addMetric('FailedSources', MetricUnit.Count, Object.keys(summary.failedSources).length);
   for (const [vendor, n] of Object.entries(summary.calls)) metrics.addMetric(`VendorCalls_${vendor}`, MetricUnit.Count, n);
   for (const [vendor, n] of Object.entries(summary.rateLimited)) metrics.addMetric(`RateLimited_${vendor}`, MetricUnit.Count, n);

@@ -17,8 +17,16 @@ import { createZendeskSource } from '../connectors/zendesk/zendesk-source.ts';
 
 const section = z.record(z.string(), z.unknown()).optional();
 
+/**
+ * live: write to the CRM and alert. shadow: score and keep history, but write nothing to the CRM and
+ * send no alert (the summary says what would have been). paused: the kill switch — runs exit at once.
+ */
+export const RUN_MODES = ['live', 'shadow', 'paused'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+
 export const runConfigSchema = z.strictObject({
   crm: z.enum(['hubspot', 'salesforce']),
+  mode: z.enum(RUN_MODES).default('live'),
   /** A preset, model set, or model file (relative to the config file). */
   model: z.string().min(1).default('portfolio'),
   batchSize: z.number().int().min(1).max(1000).default(100),

@@ -5,7 +5,7 @@ import { relative } from 'node:path';
 import { runDemo } from '../../pipeline/demo/run-demo.ts';
 import { buildPortfolio, topMovers, weeklyTiers } from '../../pipeline/report/portfolio.ts';
 import { topDriverTexts } from '../../pipeline/run/deliver.ts';
-import { type Command, EXIT_OK, parseCommandArgs, UsageError } from '../command.ts';
+import { type Command, crmOption, EXIT_OK, parseCommandArgs, positiveOption } from '../command.ts';
 
 const usage = `
 Usage: healthscore demo [--crm hubspot|salesforce] [--accounts N] [--days N] [--model M] [--out DIR]
@@ -20,12 +20,6 @@ Options:
   --model      preset, model set or model file (default portfolio)
   --out        output folder for report.html, demo-outcomes.jsonl and the local store (default out)
 `;
-
-const positive = (name: string, v: string, max: number) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}, not '${v}'`);
-  return n;
-};
 
 function progressBar(done: number, total: number, width = 30): string {
   const filled = Math.round((done / total) * width);
@@ -44,15 +38,14 @@ export const demoCommand: Command = {
       model: { type: 'string', default: 'portfolio' },
       out: { type: 'string', default: 'out' },
     });
-    if (values.crm !== 'hubspot' && values.crm !== 'salesforce')
-      throw new UsageError(`--crm must be hubspot or salesforce, not '${values.crm}'`);
-    const accounts = positive('accounts', values.accounts, 20_000);
-    const days = positive('days', values.days, 400);
+    const crm = crmOption(values.crm);
+    const accounts = positiveOption('accounts', values.accounts, 20_000);
+    const days = positiveOption('days', values.days, 400);
     const started = performance.now();
     const tty = process.stderr.isTTY;
-    process.stderr.write(`healthscore demo: ${accounts} accounts, ${days} simulated days, CRM ${values.crm}, model ${values.model}\n`);
+    process.stderr.write(`healthscore demo: ${accounts} accounts, ${days} simulated days, CRM ${crm}, model ${values.model}\n`);
     const demo = await runDemo({
-      crm: values.crm,
+      crm,
       accounts,
       days,
       model: values.model,

@@ -4,7 +4,9 @@
 import { dirname, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
+import { dryRun } from '../../pipeline/dry-run/dry-run.ts';
 import { loadModel } from '../../pipeline/model-files.ts';
+import { activeMode, isPaused, PAUSED_MESSAGE } from '../../pipeline/run/mode.ts';
 import { RunOrderError } from '../../pipeline/run/plan.ts';
 import { runAll } from '../../pipeline/run/run-all.ts';
 import { formatSummary } from '../../pipeline/run/summary.ts';
@@ -19,12 +21,16 @@ import {
 import { coverageProblems, describeCoverageProblem } from '../../pipeline/source-coverage.ts';
 import { DynamoStore } from '../../pipeline/store/dynamo-store.ts';
 import { type Command, EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, parseCommandArgs, UsageError } from '../command.ts';
+import { formatDryRun } from '../dry-run-output.ts';
 
 const runUsage = `
 Usage: healthscore run --config FILE [--as-of ISO] [--run-id ID] [--json]
+       healthscore run --config FILE --dry-run [--limit N | --accounts ID,...] [--as-of ISO] [--json]
 
 Runs the pipeline once against the configured vendors: list the CRM's accounts, read every source,
 score, store the day in DynamoDB, write changed values back to the CRM, alert on confirmed changes.
+The config's mode decides: live (default) as above; shadow scores and keeps history but writes
+nothing to the CRM and sends no alert (the summary says what would have been); paused exits at once.
 Secrets come from the environment: HUBSPOT_ACCESS_TOKEN or SALESFORCE_SECRET (a JSON object with named
 keys; a bare token in SALESFORCE_ACCESS_TOKEN still works), STRIPE_API_KEY, ZENDESK_API_TOKEN,
 MIXPANEL_SERVICE_ACCOUNT_SECRET, SLACK_WEBHOOK_URL. AWS credentials and region as
@@ -34,7 +40,14 @@ Options:
   --config   the run config YAML (see examples/healthscore.config.yaml)      (required)
   --as-of    the instant to score at (default: now)
   --run-id   resume or name a run (default: the as-of day)
-  --json     print the run summary as JSON
+  --json     print the run summary (or the dry run's preview) as JSON
+  --dry-run  preview: read and score, print per account the signals and their source, score, tier,
+             drivers, alerts and each CRM property a run would change (current → new); write nothing
+             anywhere (no CRM writes or tasks, no Slack, no table rows, no saved cursors). The
+             portfolio-wide syncs still run (their cost is printed first) from the table's stored
+             state when the configured table exists, from nothing otherwise
+  --limit    with --dry-run: only the first N accounts the CRM lists
+  --accounts with --dry-run: only these CRM record ids, comma-separated
 
 Exit codes: 0 complete · 1 finished with failed sources, rejected writes or a stop at a vendor quota · 2 configuration error
 `;
@@ -46,14 +59,40 @@ Creates the "Health score" properties (HubSpot) or custom fields (Salesforce) th
 Idempotent: a second run changes nothing.
 `;
 
-async function prepare(configPath: string) {
-  let config: RunConfig;
+/** --limit / --accounts, which only a dry run takes. */
+function previewScope(values: { 'dry-run'?: boolean | undefined; limit?: string | undefined; accounts?: string | undefined }) {
+  if (!values['dry-run']) {
+    if (values.limit !== undefined || values.accounts !== undefined) throw new UsageError('--limit and --accounts go with --dry-run');
+    return {};
+  }
+  if (values.limit !== undefined && values.accounts !== undefined) throw new UsageError('give --limit or --accounts, not both');
+  if (values.limit !== undefined) {
+    const n = Number(values.limit);
+    if (!Number.isInteger(n) || n < 1)
+      throw new UsageError(`--limit must be a whole number of accounts (1 or more), not '${values.limit}'`);
+    return { limit: n };
+  }
+  if (values.accounts !== undefined) {
+    const ids = values.accounts
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (ids.length === 0) throw new UsageError('--accounts needs CRM record ids, comma-separated');
+    return { accountIds: ids };
+  }
+  return {};
+}
+
+function readConfig(configPath: string): RunConfig {
   try {
-    config = loadRunConfig(configPath);
+    return loadRunConfig(configPath);
   } catch (err) {
     if (err instanceof ConfigErrorList) throw new UsageError(err.message);
     throw err;
   }
+}
+
+async function prepare(configPath: string, config = readConfig(configPath)) {
   const connectors = await buildConnectors(config, environmentSecrets).catch((err: unknown) => {
     if (err instanceof ConfigError) throw new UsageError(err.message);
     throw err;
@@ -71,11 +110,21 @@ export const runCommand: Command = {
       'as-of': { type: 'string' },
       'run-id': { type: 'string' },
       json: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      limit: { type: 'string' },
+      accounts: { type: 'string' },
     });
     if (!values.config) throw new UsageError('--config is required');
+    const scope = previewScope(values);
     const asOf = values['as-of'] ? new Date(values['as-of']) : new Date();
     if (Number.isNaN(asOf.getTime())) throw new UsageError(`--as-of is not a date: '${values['as-of']}'`);
-    const { config, connectors } = await prepare(values.config);
+    const configOnly = readConfig(values.config);
+    // The kill switch: a paused deployment's runs stop before touching any vendor (a preview writes nothing, so it may go on).
+    if (isPaused(configOnly) && !values['dry-run']) {
+      process.stderr.write(`healthscore run: ${PAUSED_MESSAGE} (${values.config})\n`);
+      return EXIT_OK;
+    }
+    const { config, connectors } = await prepare(values.config, configOnly);
     const client = new DynamoDBClient({
       ...(config.table.region ? { region: config.table.region } : {}),
       ...(config.table.endpoint ? { endpoint: config.table.endpoint } : {}),
@@ -87,9 +136,28 @@ export const runCommand: Command = {
       process.stderr.write(`healthscore run: warning: ${describeCoverageProblem(p, sources)}\n`);
     const log = (event: string, detail: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ event, ...detail })}\n`);
     try {
+      if (values['dry-run']) {
+        const preview = await dryRun(
+          { crm: connectors.crm, sources: connectors.sources, models, store, log },
+          { asOf, batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...scope },
+          {
+            onSync: (_source, cost) => process.stderr.write(`dry run: syncing first — ${cost}\n`),
+            onBatch: (done, total) => process.stderr.write(`batch ${done}/${total} previewed\n`),
+          },
+        );
+        process.stdout.write(values.json ? `${JSON.stringify(preview, null, 2)}\n` : `${formatDryRun(preview)}\n`);
+        const troubled = preview.notFound.length > 0 || Object.keys(preview.failedSources).length > 0 || preview.dataErrors.length > 0;
+        return troubled ? EXIT_BAD_RECORDS : EXIT_OK;
+      }
       const summary = await runAll(
         { ...connectors, store, models, log },
-        { asOf, batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...(values['run-id'] ? { runId: values['run-id'] } : {}) },
+        {
+          asOf,
+          batchSize: config.batchSize,
+          maxStaleDays: config.maxStaleDays,
+          mode: activeMode(config),
+          ...(values['run-id'] ? { runId: values['run-id'] } : {}),
+        },
         { onBatch: (done, total) => process.stderr.write(`batch ${done}/${total} done\n`) },
       );
       process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);

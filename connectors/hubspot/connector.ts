@@ -6,6 +6,7 @@ import { listHubSpotAccounts } from './accounts.ts';
 import { createHubSpotCaller } from './client.ts';
 import { type HubSpotConfigInput, parseHubSpotConfig } from './config.ts';
 import { checkAssociationLabels, missingMappedProperties } from './portal-check.ts';
+import { previewHubSpotWrites } from './preview-writes.ts';
 import { setupHubSpotProperties } from './setup.ts';
 import { createHubSpotSource } from './source.ts';
 import { createHubSpotTask } from './tasks.ts';
@@ -27,6 +28,7 @@ export function createHubSpotConnector(config: HubSpotConfigInput): CrmConnector
       return warnings.length > 0 ? { ...report, warnings } : report;
     },
     writeScores: (rows, signal) => writeHubSpotScores(caller, rows, signal),
+    previewWrites: (rows, signal) => previewHubSpotWrites(caller, rows, signal),
     createTask: (task) => createHubSpotTask(caller, task),
     recordUrl: (accountId) => `${appBase}/contacts/${parsed.portalId}/record/0-2/${encodeURIComponent(accountId)}`,
   };

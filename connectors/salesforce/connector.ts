@@ -9,6 +9,7 @@ import { certificateWarning } from './auth-config.ts';
 import { type ApiUsage, SalesforceClient } from './client.ts';
 import { parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.ts';
 import { type OrgSchema, readOrgSchema } from './org-schema.ts';
+import { previewSalesforceWrites } from './preview-writes.ts';
 import { type SalesforceSetupReport, setupSalesforce } from './setup.ts';
 import { isSalesforceId, soqlIdList } from './soql.ts';
 import { createSalesforceSource } from './source.ts';
@@ -98,6 +99,7 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
     },
     configWarnings: (now: Date) => [certificateWarning(config.auth, now)].filter((w): w is string => w !== undefined),
     writeScores: (rows: readonly ScoreWrite[], signal?: AbortSignal) => writeSalesforceScores(client, rows, signal),
+    previewWrites: (rows: readonly ScoreWrite[], signal?: AbortSignal) => previewSalesforceWrites(client, rows, signal),
     async createTask(task: CrmTask) {
       if (!isSalesforceId(task.accountId)) throw new DataError('salesforce', task.accountId, 'not a Salesforce record id');
       const ownerId = task.ownerId ?? (await ownerOf(task.accountId));

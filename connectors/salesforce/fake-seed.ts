@@ -5,14 +5,14 @@
 // and EmailMessage where those features are on) and, for a customized org, in the custom fields the
 // mapping reads as well.
 import type { SeedAccount, SeedActivity, SeedContact } from '../shared/crm-seed.ts';
-import { type SalesforceMapping, salesforceMappingSchema } from './config.ts';
+import { type SalesforceMapping, type SalesforceMappingInput, salesforceMappingSchema } from './config.ts';
 import type { FakeOrg, FieldDef, SfRecord } from './fake-org.ts';
 import { sfDateTime } from './fake-org.ts';
 
 const dayMs = (iso: string): number => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
 
-/** The mapping of an org customized the way CS teams often do it: custom fields for roles, dates, sentiment and the other systems' ids. */
-export const customizedOrgMapping: SalesforceMapping = salesforceMappingSchema.parse({
+/** The mapping of an org customized the way CS teams often do it: custom fields for roles, dates, sentiment and the other systems' ids (as a config names it). */
+export const customizedOrgMappingInput = {
   account: {
     segment: 'Segment__c',
     contractStart: 'Contract_Start_Date__c',
@@ -40,7 +40,10 @@ export const customizedOrgMapping: SalesforceMapping = salesforceMappingSchema.p
     emailThread: 'Email_Thread_Id__c',
     meetingOutcome: { field: 'Meeting_Outcome__c', attended: ['Completed'], noShow: ['No Show'] },
   },
-});
+} satisfies SalesforceMappingInput;
+
+/** The same, with every default filled in. */
+export const customizedOrgMapping: SalesforceMapping = salesforceMappingSchema.parse(customizedOrgMappingInput);
 
 /** Defines the custom fields an org customized for `m` has (types matter to SOQL); none for the standard mapping. */
 export function defineOrgCustomization(org: FakeOrg, m: SalesforceMapping = customizedOrgMapping): void {

@@ -94,6 +94,20 @@ export interface CrmTask {
   priority: 'high' | 'medium' | 'low';
 }
 
+/** One CRM property a write would change: its name in the CRM, the value the CRM holds now, the value to be written. */
+export interface PropertyChange {
+  key: keyof ScoreProperties;
+  property: string;
+  from: string | null;
+  to: string | null;
+}
+
+/** What `writeScores` would send for one account (nothing when `changes` is empty). */
+export interface WritePreview {
+  accountId: string;
+  changes: PropertyChange[];
+}
+
 export interface CrmConnector {
   readonly kind: 'hubspot' | 'salesforce';
   /** Pages of accounts, in the vendor's largest page size. */
@@ -104,11 +118,40 @@ export interface CrmConnector {
   setup(): Promise<SetupReport>;
   /** Writes only what changed, in the largest batch the API takes; one outcome per input row. */
   writeScores(rows: readonly ScoreWrite[], signal?: AbortSignal): Promise<WriteReport>;
+  /** What `writeScores` would send for `rows`, beside the values the CRM holds now. Reads only (for `run --dry-run`). */
+  previewWrites(rows: readonly ScoreWrite[], signal?: AbortSignal): Promise<WritePreview[]>;
   createTask(task: CrmTask): Promise<{ id: string }>;
   /** A link a person can open to see the account in the CRM. */
   recordUrl(accountId: string): string;
   /** Things an admin should act on soon though nothing fails yet (e.g. a certificate about to expire), as of `now`. */
   configWarnings?(now: Date): string[];
+}
+
+/** A CRM value as text for a preview; empty and absent read as null (both CRMs store "" as no value). */
+const previewText = (v: unknown): string | null => (v === null || v === undefined || v === '' ? null : String(v));
+
+/**
+ * Per row, the properties a write would send (`outgoing`: the CRM's own names and formatting) beside
+ * the values the CRM holds now (`current`, by record id), for `previewWrites`.
+ */
+export function writePreviews(
+  rows: readonly ScoreWrite[],
+  current: Map<string, Record<string, unknown>>,
+  property: (key: keyof ScoreProperties) => string,
+  outgoing: (values: ScoreProperties, keys: readonly (keyof ScoreProperties)[]) => Record<string, unknown>,
+): WritePreview[] {
+  return rows.map((row) => {
+    const keys = changedProperties(row.values, row.previous);
+    const sent = outgoing(row.values, keys);
+    const now = current.get(row.accountId) ?? {};
+    const changes = keys.map((key) => ({
+      key,
+      property: property(key),
+      from: previewText(now[property(key)]),
+      to: previewText(sent[property(key)]),
+    }));
+    return { accountId: row.accountId, changes };
+  });
 }
 
 /** The properties that differ between what we would write and what was last written (updatedAt aside). */

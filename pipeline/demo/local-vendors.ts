@@ -10,7 +10,7 @@ import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/
 import { createMixpanelSource } from '../../connectors/mixpanel/index.ts';
 import type { SalesforceMappingInput } from '../../connectors/salesforce/config.ts';
 import { createSalesforceConnector, type SalesforceConfigInput } from '../../connectors/salesforce/connector.ts';
-import { customizedOrgMapping } from '../../connectors/salesforce/fake-seed.ts';
+import { customizedOrgMapping, customizedOrgMappingInput } from '../../connectors/salesforce/fake-seed.ts';
 import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
@@ -154,11 +154,24 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
   };
 }
 
+/** The fakes' dummy credentials under the environment variables the CLI reads secrets from (SECRETS in run-config.ts). */
+export function localVendorSecrets(v: LocalVendors): Record<string, string> {
+  return {
+    ...(v.hubspot ? { HUBSPOT_ACCESS_TOKEN: v.hubspot.token } : {}),
+    ...(v.salesforce ? { SALESFORCE_ACCESS_TOKEN: v.salesforce.accessToken } : {}),
+    STRIPE_API_KEY: v.stripe.apiKey,
+    ZENDESK_API_TOKEN: v.zendesk.token,
+    MIXPANEL_SERVICE_ACCOUNT_SECRET: v.mixpanel.serviceAccount.secret,
+    SLACK_WEBHOOK_URL: v.slackFake.webhookUrl,
+  };
+}
+
 /** The run config's vendor sections (no secrets) pointing at these fakes, as a config file would hold them. */
 export function localRunConfigSections(v: LocalVendors): Record<string, Record<string, unknown>> {
   return {
-    ...(v.hubspot ? { hubspot: { basePath: v.hubspot.url, portalId: '4242' } } : {}),
-    ...(v.salesforce ? { salesforce: { instanceUrl: v.salesforce.instanceUrl } } : {}),
+    // The fakes hold customized accounts: the config maps the custom fields they hold, as a user's would.
+    ...(v.hubspot ? { hubspot: { basePath: v.hubspot.url, portalId: '4242', ...seededPortalMapping } } : {}),
+    ...(v.salesforce ? { salesforce: { instanceUrl: v.salesforce.instanceUrl, mapping: customizedOrgMappingInput } } : {}),
     stripe: { baseUrl: v.stripe.url },
     zendesk: { username: v.zendesk.username, baseUrl: v.zendesk.endpointUri },
     mixpanel: {

@@ -5,6 +5,7 @@
 import type { CrmAccount, ScoreProperties, ScoreWrite } from '../../connectors/shared/crm.ts';
 import { type Alert, alertsFor } from '../../lib/history/playbooks.ts';
 import type { Driver } from '../../lib/scoring/engine.ts';
+import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { AccountState, BatchSummary, DayRecord, PendingAlert, RecentDay } from '../store/records.ts';
 import type { RunDeps } from './deps.ts';
 
@@ -116,6 +117,40 @@ async function deliver(deps: RunDeps, accountId: string, p: PendingAlert): Promi
   p.owes = owed;
 }
 
+/** The playbook alerts a day's result triggers (before de-duplication against the alerts already claimed). */
+export function alertsDue(r: DayRecord, previous: RecentDay | undefined, accountName: string): Alert[] {
+  const change =
+    previous && previous.tierState.confirmed !== r.tierState.confirmed
+      ? { from: previous.tierState.confirmed, to: r.tierState.confirmed }
+      : null;
+  return alertsFor({
+    day: r.day,
+    accountName,
+    score: r.score,
+    change,
+    state: r.tierState,
+    renewalRiskSince: r.renewalRiskSince,
+    urgentDrop: r.urgentDrop,
+    urgentSince: r.urgentSince,
+  });
+}
+
+/**
+ * Claims each alert's key (and the keys it absorbs) in the store, so no later run raises it again;
+ * returns the alerts not claimed before. In shadow mode the claim is all that happens (marked so).
+ */
+export async function claimAlerts(store: DynamoStore, r: DayRecord, alerts: readonly Alert[], shadow = false): Promise<Alert[]> {
+  const fresh: Alert[] = [];
+  const mark = shadow ? { shadow: true } : {};
+  for (const alert of alerts) {
+    if (!(await store.claimAlert(r.accountId, alert.key, { playbook: alert.playbook, day: r.day, title: alert.title, ...mark }))) continue;
+    for (const key of alert.alsoClaims ?? [])
+      await store.claimAlert(r.accountId, key, { playbook: 'absorbed', day: r.day, title: `covered by ${alert.key}`, ...mark });
+    fresh.push(alert);
+  }
+  return fresh;
+}
+
 /**
  * Alerts for the day's playbook triggers, each claimed once in the store (a re-run never raises it
  * again) and delivered exactly once per channel: a CRM task, and a Slack message when configured.
@@ -130,31 +165,12 @@ export async function deliverAlerts(
   summary: BatchSummary,
 ): Promise<void> {
   for (const r of records) {
-    const previous = histories.get(r.accountId)?.at(-1);
     const account = accounts.get(r.accountId);
     const name = account?.name ?? r.accountId;
-    const change =
-      previous && previous.tierState.confirmed !== r.tierState.confirmed
-        ? { from: previous.tierState.confirmed, to: r.tierState.confirmed }
-        : null;
-    const alerts = alertsFor({
-      day: r.day,
-      accountName: name,
-      score: r.score,
-      change,
-      state: r.tierState,
-      renewalRiskSince: r.renewalRiskSince,
-      urgentDrop: r.urgentDrop,
-      urgentSince: r.urgentSince,
-    });
+    const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), name);
     const state = states.get(r.accountId);
     const pending: PendingAlert[] = [...(state?.pendingAlerts ?? [])];
-    for (const alert of alerts) {
-      if (!(await deps.store.claimAlert(r.accountId, alert.key, { playbook: alert.playbook, day: r.day, title: alert.title }))) continue;
-      for (const key of alert.alsoClaims ?? [])
-        await deps.store.claimAlert(r.accountId, key, { playbook: 'absorbed', day: r.day, title: `covered by ${alert.key}` });
-      pending.push(newPendingAlert(r, alert, account, name, deps));
-    }
+    for (const alert of await claimAlerts(deps.store, r, alerts)) pending.push(newPendingAlert(r, alert, account, name, deps));
     const still: PendingAlert[] = [];
     for (const p of pending) {
       const owedBefore = new Set(p.owes);

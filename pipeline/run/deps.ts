@@ -15,6 +15,8 @@ export interface RunOptions {
   batchSize: number;
   /** How many days a failed source's last signals may stand in for it (marked stale). */
   maxStaleDays: number;
+  /** shadow: score and keep history, write nothing to the CRM, send no alert (default live). */
+  mode?: 'live' | 'shadow';
 }
 
 export type RunLog = (event: string, detail: Record<string, unknown>) => void;

@@ -11,6 +11,8 @@ import type { AccountState } from '../store/records.ts';
 
 export interface GatheredAccount {
   signals: Record<string, SignalValue>;
+  /** Which source each signal came from ("zendesk", "stripe (stale, 2026-09-01)", "derived"): `run --dry-run` shows it. */
+  origins: Record<string, string>;
   staleSources: string[];
   failedSources: string[];
 }
@@ -31,7 +33,9 @@ export async function gatherSignals(
   maxStaleDays: number,
   failedInSync: Record<string, string>,
 ): Promise<GatherResult> {
-  const out = new Map<string, GatheredAccount>(accounts.map((a) => [a.accountId, { signals: {}, staleSources: [], failedSources: [] }]));
+  const out = new Map<string, GatheredAccount>(
+    accounts.map((a) => [a.accountId, { signals: {}, origins: {}, staleSources: [], failedSources: [] }]),
+  );
   const result: GatherResult = { accounts: out, unmatched: {}, rejected: [], failedSources: { ...failedInSync } };
 
   for (const source of sources) {
@@ -58,6 +62,7 @@ export async function gatherSignals(
         const fresh = read.signals.get(account.accountId);
         if (fresh) {
           Object.assign(acc.signals, fresh);
+          for (const key of Object.keys(fresh)) acc.origins[key] = source.name;
           state.sources[source.name] = { day, signals: fresh };
         } else {
           delete state.sources[source.name];
@@ -67,12 +72,16 @@ export async function gatherSignals(
       const carried = state.sources[source.name];
       if (carried && daysBetween(carried.day, day) <= maxStaleDays) {
         Object.assign(acc.signals, carried.signals);
+        for (const key of Object.keys(carried.signals)) acc.origins[key] = `${source.name} (stale, ${carried.day})`;
         acc.staleSources.push(source.name);
       } else {
         acc.failedSources.push(source.name);
       }
     }
   }
-  for (const acc of out.values()) deriveSignals(acc.signals);
+  for (const acc of out.values()) {
+    deriveSignals(acc.signals);
+    for (const key of Object.keys(acc.signals)) acc.origins[key] ??= 'derived';
+  }
   return result;
 }

@@ -98,6 +98,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     crmRejected,
     ...(Object.keys(warnings).length > 0 ? { warnings } : {}),
     calls: callsSince(callsBefore),
+    mode: options.mode ?? 'live',
   };
   // The run record goes last: a plan interrupted before it is simply planned again.
   await deps.store.saveRun(run);

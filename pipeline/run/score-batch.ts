@@ -1,21 +1,17 @@
 // One batch of a run: gather signals, score each account with its model, apply overrides, derive
-// trend and the confirmed tier from history, store the day, write back what changed, alert once.
+// trend and the confirmed tier from history, store the day, write back what changed, alert once
+// (in shadow mode: only count what would have been written and alerted).
 // The batch is checkpointed when done, so a resumed run skips it.
 
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
-import { confirmTier } from '../../lib/history/confirmation.ts';
-import { addDays, isoDay } from '../../lib/history/day-math.ts';
-import { applyOverride } from '../../lib/history/override.ts';
-import { streakStart } from '../../lib/history/playbooks.ts';
-import { trendOf } from '../../lib/history/trend.ts';
-import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
-import { scoreSnapshot, selectModel } from '../../lib/scoring/engine.ts';
-import type { AccountSnapshot } from '../../lib/signals/snapshot.ts';
-import type { AccountState, BatchSummary, DayRecord, PlannedBatch, RecentDay } from '../store/records.ts';
+import { isoDay } from '../../lib/history/day-math.ts';
+import type { AccountState, BatchSummary, PlannedBatch } from '../store/records.ts';
 import { deliverAlerts, writeBack } from './deliver.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
 import { gatherSignals } from './gather-signals.ts';
 import { runIdFor } from './plan.ts';
+import { recentHistories, scoreAccounts } from './score-accounts.ts';
+import { claimShadowAlerts, countShadowWrites, emptyShadowCounts } from './shadow.ts';
 
 export function emptySummary(): BatchSummary {
   return {
@@ -35,10 +31,6 @@ export function emptySummary(): BatchSummary {
     calls: {},
     rateLimited: {},
   };
-}
-
-function pickModel(models: CompiledModel | CompiledModelSet, snap: AccountSnapshot): CompiledModel {
-  return 'fallback' in models ? selectModel(models, snap) : models;
 }
 
 export interface BatchOutcome {
@@ -73,76 +65,8 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   summary.unmatched = gathered.unmatched;
   summary.rejected = gathered.rejected;
 
-  // 36 days: the 30-day change may look up to 5 days further back for a missing day.
-  const windowStart = addDays(day, -36);
-  const histories = new Map<string, RecentDay[]>(
-    ids.map((id) => [id, (states.get(id)?.recent ?? []).filter((r) => r.day < day && r.day >= windowStart)]),
-  );
-  const records: DayRecord[] = [];
-  for (const account of batch.accounts) {
-    const g = gathered.accounts.get(account.accountId);
-    if (!g) continue;
-    const snap: AccountSnapshot = {
-      accountId: account.accountId,
-      asOf: options.asOf.toISOString(),
-      signals: g.signals,
-      ...(account.segment ? { segment: account.segment } : {}),
-    };
-    const model = pickModel(deps.models, snap);
-    let scored: ReturnType<typeof scoreSnapshot>;
-    try {
-      scored = scoreSnapshot(model, snap);
-    } catch (err) {
-      summary.dataErrors.push({ accountId: account.accountId, error: (err as Error).message });
-      continue;
-    }
-    const overridden = applyOverride(scored, account.override, day, model.tiers);
-    if (overridden.status === 'applied') summary.overrides.applied++;
-    if (overridden.status === 'expired') summary.overrides.expired++;
-    const result = overridden.result;
-    const past = histories.get(account.accountId) ?? [];
-    const previous = past.at(-1);
-    // Trends follow the model, not a CSM's override: setting or ending one is not a "drop".
-    const trend = trendOf(
-      { day, score: overridden.modelScore },
-      past.map((p) => ({ day: p.day, score: p.modelScore === undefined ? p.score : p.modelScore })),
-    );
-    const outage = g.staleSources.length > 0 || g.failedSources.length > 0;
-    const confirmation = confirmTier(previous?.tierState, result.tier, day, outage);
-    if (confirmation.change) {
-      const key = `${confirmation.change.from}>${confirmation.change.to}`;
-      summary.movements[key] = (summary.movements[key] ?? 0) + 1;
-    }
-    if (g.staleSources.length) summary.staleAccounts++;
-    summary.scored++;
-    if (result.score === null) summary.unknown++;
-    summary.tiers[confirmation.state.confirmed]++;
-    records.push({
-      accountId: account.accountId,
-      day,
-      runId,
-      score: result.score,
-      tier: result.tier,
-      completeness: result.completeness,
-      layers: result.layers,
-      drivers: result.drivers,
-      rules: result.rules,
-      flags: result.flags,
-      signals: g.signals,
-      staleSources: g.staleSources,
-      failedSources: g.failedSources,
-      model: result.model,
-      modelVersion: result.modelVersion,
-      modelScore: overridden.modelScore,
-      override: overridden.status,
-      tierState: confirmation.state,
-      change7d: trend.change7d,
-      change30d: trend.change30d,
-      urgentDrop: trend.urgentDrop,
-      urgentSince: streakStart(trend.urgentDrop !== null, previous?.urgentSince, day),
-      renewalRiskSince: streakStart(result.flags.includes('renewal_risk'), previous?.renewalRiskSince, day),
-    });
-  }
+  const histories = recentHistories(states, ids, day);
+  const records = scoreAccounts(deps.models, batch.accounts, gathered.accounts, histories, { asOf: options.asOf, runId }, summary);
   await deps.store.putDays(records);
   for (const r of records) {
     const state = states.get(r.accountId);
@@ -164,8 +88,14 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   }
 
   const byId = new Map(batch.accounts.map((a) => [a.accountId, a]));
-  await writeBack(deps, records, states, options.asOf, summary, signal);
-  await deliverAlerts(deps, records, histories, byId, states, summary);
+  if (options.mode === 'shadow') {
+    summary.shadow = emptyShadowCounts();
+    countShadowWrites(records, states, options.asOf, summary.shadow);
+    await claimShadowAlerts(deps, records, histories, byId, summary.shadow);
+  } else {
+    await writeBack(deps, records, states, options.asOf, summary, signal);
+    await deliverAlerts(deps, records, histories, byId, states, summary);
+  }
   await deps.store.putStates([...states.values()] as AccountState[]);
   Object.assign(summary, callsSince(callsBefore));
   // A run told to stop must not checkpoint a batch it may not have finished (a retry redoes it, idempotently).

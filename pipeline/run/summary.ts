@@ -2,7 +2,7 @@
 // and their movement, what each source could not match, writes, alerts, overrides, vendor calls.
 import type { Tier } from '../../lib/scoring/engine.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
-import type { BatchSummary } from '../store/records.ts';
+import type { BatchSummary, ShadowCounts } from '../store/records.ts';
 import { emptySummary } from './score-batch.ts';
 
 export interface RunSummary {
@@ -30,6 +30,9 @@ export interface RunSummary {
   rateLimited: Record<string, number>;
   dataErrors: BatchSummary['dataErrors'];
   stoppedBy?: string;
+  mode: 'live' | 'shadow';
+  /** In shadow mode: the CRM writes and alerts a live run would have made (none were). */
+  shadow?: { writes: number; properties: number; alerts: Record<string, number>; alertSamples: ShadowCounts['alerts'] };
 }
 
 const add = (into: Record<string, number>, from: Record<string, number>) => {
@@ -43,6 +46,7 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
   const total = emptySummary();
   const alerts: Record<string, number> = {};
   let done = 0;
+  let shadow: ShadowCounts | undefined;
   for (const b of batches) {
     if (b.status !== 'done' || !b.summary) continue;
     done++;
@@ -63,6 +67,12 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     add(total.calls, s.calls ?? {});
     add(total.rateLimited, s.rateLimited ?? {});
     total.dataErrors.push(...s.dataErrors);
+    if (s.shadow) {
+      shadow ??= { writes: 0, properties: 0, alerts: [] };
+      shadow.writes += s.shadow.writes;
+      shadow.properties += s.shadow.properties;
+      shadow.alerts.push(...s.shadow.alerts);
+    }
   }
   add(total.calls, run.calls?.calls ?? {});
   add(total.rateLimited, run.calls?.rateLimited ?? {});
@@ -91,8 +101,25 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     rateLimited: total.rateLimited,
     dataErrors: total.dataErrors.slice(0, 50),
     ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
+    mode: run.mode ?? 'live',
+    ...(shadow
+      ? {
+          shadow: {
+            writes: shadow.writes,
+            properties: shadow.properties,
+            alerts: countBy(shadow.alerts.map((a) => a.playbook)),
+            alertSamples: shadow.alerts.slice(0, 50),
+          },
+        }
+      : {}),
   };
 }
+
+const countBy = (keys: string[]) => {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
+};
 
 /** The summary as a few readable lines for a terminal or a log. */
 export function formatSummary(s: RunSummary): string {
@@ -125,6 +152,12 @@ export function formatSummary(s: RunSummary): string {
   for (const [source, list] of Object.entries(s.warnings)) for (const w of list) lines.push(`WARNING ${source}: ${w}`);
   if (s.overrides.rate > 0.1)
     lines.push(`note: ${(s.overrides.rate * 100).toFixed(0)}% of accounts are overridden by hand — above 10% the model needs work`);
+  if (s.shadow) {
+    const alerts = Object.entries(s.shadow.alerts).map(([k, v]) => `${k} ${v}`);
+    lines.push(
+      `SHADOW MODE: nothing was written to the CRM and no alert was sent; a live run would have written ${s.shadow.properties} property changes on ${s.shadow.writes} accounts and alerted ${alerts.join(', ') || 'nobody'}`,
+    );
+  }
   if (s.stoppedBy) lines.push(`STOPPED: ${s.stoppedBy} — the run resumes from its checkpoint next time`);
   return lines.join('\n');
 }

@@ -144,6 +144,7 @@ export class DynamoStore {
     await this.doc.send(new DeleteCommand({ TableName: this.table, Key: { pk: `ACCOUNT#${accountId}`, sk: `ALERT#${key}` } }));
   }
 
+  /** The alerts claimed for an account, each with its `key`. */
   async alerts(accountId: string): Promise<Item[]> {
     const page = await this.doc.send(
       new QueryCommand({
@@ -152,7 +153,7 @@ export class DynamoStore {
         ExpressionAttributeValues: { ':pk': `ACCOUNT#${accountId}`, ':a': 'ALERT#' },
       }),
     );
-    return (page.Items ?? []).map(strip);
+    return (page.Items ?? []).map((item) => ({ ...strip(item), key: (item.sk as string).slice('ALERT#'.length) }));
   }
 
   // Runs -----------------------------------------------------------------------------------------

@@ -107,6 +107,15 @@ export interface BatchSummary {
   /** Vendor HTTP calls made while this batch ran, per vendor. */
   calls: Record<string, number>;
   rateLimited: Record<string, number>;
+  /** In shadow mode: what a live run would have written and alerted (nothing was). */
+  shadow?: ShadowCounts;
+}
+
+export interface ShadowCounts {
+  /** Accounts whose CRM values would have been written, and the property changes that makes. */
+  writes: number;
+  properties: number;
+  alerts: { accountId: string; playbook: string; key: string; title: string }[];
 }
 
 export interface RunRecord {
@@ -126,6 +135,8 @@ export interface RunRecord {
   calls?: { calls: Record<string, number>; rateLimited: Record<string, number> };
   /** Set when a vendor's daily quota ended the run early. */
   stoppedBy?: string;
+  /** The mode the run was planned in (absent: live). */
+  mode?: 'live' | 'shadow';
 }
 
 export interface PlannedBatch {

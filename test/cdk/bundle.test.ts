@@ -60,6 +60,8 @@ beforeAll(async () => {
   companyIds = [...ids.values()];
   const config = {
     ...exampleRaw(),
+    // The example starts in shadow; these bundles must prove the live path writes to the CRM.
+    mode: 'live',
     batchSize: 2,
     maxConcurrency: 1,
     table: { name: 'healthscore-bundle-test' },

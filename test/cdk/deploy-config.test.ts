@@ -211,6 +211,16 @@ describe('run config per function', () => {
     expect((full.hubspot as { rateLimit: { limit: number } }).rateLimit.limit).toBe(90);
   });
 
+  it('given mode: shadow in the deploy config, then every function runs in shadow; given none, then live; given a typo, then the allowed modes are named', () => {
+    const shadow = parseDeployConfig({ ...exampleRaw(), mode: 'shadow' }, 'shadow.yaml', '/tmp');
+    for (const role of ['plan', 'scoreBatch', 'summarize', 'setup'] as const)
+      expect(parseRunConfig(runConfigFor(role, shadow, concurrencyOf(shadow), 'portfolio'), role).mode).toBe('shadow');
+    const { mode: _example, ...unset } = exampleRaw();
+    const none = parseDeployConfig(unset, 'none.yaml', '/tmp');
+    expect(parseRunConfig(runConfigFor('plan', none, concurrencyOf(none), 'portfolio'), 'plan').mode).toBe('live');
+    expect(problemsOf({ ...exampleRaw(), mode: 'off' })).toEqual(['mode: mode must be live, shadow, paused']);
+  });
+
   it('given run settings too large for a Lambda environment, when serialized, then the 4 KB limit is named', () => {
     const raw = exampleRaw();
     raw.run.mixpanel = { ...raw.run.mixpanel, coreFeatures: Array.from({ length: 400 }, (_, i) => `Feature number ${i}`) };

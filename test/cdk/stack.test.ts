@@ -184,7 +184,8 @@ describe('run', () => {
 
   it('given the state machine, then it plans, fans the batches out with a Distributed Map, and summarizes', () => {
     expect(definition.StartAt).toBe('Plan');
-    expect(definition.States.Plan.Next).toBe('Batches');
+    expect(definition.States.Plan.Next).toBe('Paused?');
+    expect(definition.States['Paused?'].Default).toBe('Batches');
     expect(definition.States.Batches).toMatchObject({
       Type: 'Map',
       ItemsPath: '$.batches',
@@ -196,6 +197,11 @@ describe('run', () => {
     });
     expect(definition.States.Summarize.Parameters.Payload).toEqual({ 'runId.$': '$.runId' });
     expect(definition.TimeoutSeconds).toBe(20 * 3600);
+  });
+
+  it('given mode: paused, when plan says so, then the execution ends at once without batches or a summary', () => {
+    expect(definition.States['Paused?'].Choices).toEqual([{ Variable: '$.paused', BooleanEquals: true, Next: 'Paused' }]);
+    expect(definition.States.Paused.Type).toBe('Succeed');
   });
 
   it('given a worker that is throttled, hits a vendor limit or stops before its deadline, then it is retried with backoff and jitter', () => {
@@ -296,6 +302,8 @@ describe('monitoring', () => {
       'CrmWrites',
       'AlertsSent',
       'FailedSources',
+      'ShadowCrmWrites',
+      'ShadowAlerts',
       ...['hubspot', 'stripe', 'zendesk', 'mixpanel', 'slack'].flatMap((v) => [`VendorCalls_${v}`, `RateLimited_${v}`]),
     ])
       expect(body).toContain(`"Healthscore","${metric}","service","healthscore"`);

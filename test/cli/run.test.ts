@@ -1,96 +1,51 @@
 // `healthscore setup` and `healthscore run --config` against vendors reached over HTTP (the fakes),
 // secrets from the environment and DynamoDB at a configured endpoint: the production path of the CLI.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stringify } from 'yaml';
-import { type LocalVendors, localRunConfigSections, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
-import { applyDay, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
-import { buildWorld } from '../../pipeline/demo/world.ts';
-import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
 import { runCli } from '../support/cli.ts';
+import { type CliWorld, startCliWorld } from '../support/cli-world.ts';
 
-let v: LocalVendors;
-let dynamo: LocalDynamo;
+let w: CliWorld;
 let configPath: string;
-let env: NodeJS.ProcessEnv;
-let crmIds: Map<string, string>;
-const world = buildWorld({ accounts: 6, days: 1 });
 
 beforeAll(async () => {
-  [v, dynamo] = await Promise.all([startLocalVendors(), startLocalDynamo()]);
-  const seeded = seedWorld(v, world);
-  const state = seeded.state;
-  crmIds = seeded.crmIds;
-  applyDay(v, world, world.firstDay, state);
-  const dir = mkdtempSync(join(tmpdir(), 'healthscore-run-'));
-  configPath = join(dir, 'healthscore.config.yaml');
-  writeFileSync(
-    configPath,
-    stringify({
-      crm: 'hubspot',
-      model: 'portfolio',
-      table: { name: dynamo.tableName, endpoint: dynamo.endpoint, region: 'local' },
-      ...localRunConfigSections(v),
-    }),
-  );
-  env = {
-    HUBSPOT_ACCESS_TOKEN: v.hubspot?.token,
-    STRIPE_API_KEY: v.stripe.apiKey,
-    ZENDESK_API_TOKEN: v.zendesk.token,
-    MIXPANEL_SERVICE_ACCOUNT_SECRET: v.mixpanel.serviceAccount.secret,
-    SLACK_WEBHOOK_URL: v.slackFake.webhookUrl,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  };
+  w = await startCliWorld({ accounts: 6 });
+  configPath = w.writeConfig('healthscore.config.yaml', { model: 'portfolio' });
 });
 
 afterAll(async () => {
-  await v?.close();
-  await dynamo?.close();
+  await w?.close();
 });
 
 describe('healthscore setup and run', () => {
   it('given a config and secrets in the environment, when set up and run, then every account is scored and written back', async () => {
-    const setup = await runCli(['setup', '--config', configPath], undefined, env);
+    const setup = await runCli(['setup', '--config', configPath], undefined, w.env);
     expect(setup.stderr).toBe('');
     expect(setup.code).toBe(0);
     expect(setup.stdout).toMatch(/^created: group:healthscore, healthscore_score/m);
-    const again = await runCli(['setup', '--config', configPath], undefined, env);
+    const again = await runCli(['setup', '--config', configPath], undefined, w.env);
     expect(again.stdout).toMatch(/^created: none/m);
 
-    const run = await runCli(['run', '--config', configPath, '--as-of', `${world.firstDay}T23:30:00Z`], undefined, env);
-    expect(run.stdout).toContain(`run ${world.firstDay}: 6 of 6 accounts scored`);
+    const run = await runCli(['run', '--config', configPath, '--as-of', `${w.world.firstDay}T23:30:00Z`], undefined, w.env);
+    expect(run.stdout).toContain(`run ${w.world.firstDay}: 6 of 6 accounts scored`);
     expect(run.code).toBe(0);
-    for (const id of crmIds.values()) {
-      const props = v.hubspot?.companyProperties(id) ?? {};
+    for (const id of w.crmIds.values()) {
+      const props = w.v.hubspot?.companyProperties(id) ?? {};
       expect(props.healthscore_model).toMatch(/^(categories|onboarding)@1$/);
       expect(['green', 'yellow', 'red', 'unknown']).toContain(props.healthscore_tier);
     }
   });
 
   it('given sources that cannot fill the model, then the run warns before scoring every account unknown', async () => {
-    const thin = configPath.replace('.yaml', '-thin.yaml');
-    const { stripe: _s, zendesk: _z, ...sections } = localRunConfigSections(v);
-    writeFileSync(
-      thin,
-      stringify({
-        crm: 'hubspot',
-        model: 'categories',
-        table: { name: dynamo.tableName, endpoint: dynamo.endpoint, region: 'local' },
-        ...sections,
-      }),
-    );
-    const r = await runCli(['run', '--config', thin, '--as-of', `${world.firstDay}T23:45:00Z`, '--run-id', 'thin'], undefined, env);
+    const thin = w.writeConfig('healthscore.config-thin.yaml', { model: 'categories', stripe: undefined, zendesk: undefined });
+    const r = await runCli(['run', '--config', thin, '--as-of', `${w.world.firstDay}T23:45:00Z`, '--run-id', 'thin'], undefined, w.env);
     expect(r.stderr).toMatch(/warning: model 'categories' can reach at most 45% completeness with hubspot, mixpanel/);
   });
 
   it('given a configured source without its secret, then a usage error naming the variable, exit 2, and no secret in the output', async () => {
-    const { STRIPE_API_KEY: _omit, ...rest } = env;
+    const { STRIPE_API_KEY: _omit, ...rest } = w.env;
     const r = await runCli(['run', '--config', configPath], undefined, rest);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/STRIPE_API_KEY/);
-    expect(`${r.stdout}${r.stderr}`).not.toContain(String(env.HUBSPOT_ACCESS_TOKEN));
+    expect(`${r.stdout}${r.stderr}`).not.toContain(String(w.env.HUBSPOT_ACCESS_TOKEN));
   });
 });

@@ -2,7 +2,7 @@
 // summarize — with secrets from (a local) Secrets Manager, the table on dynalite, and the vendors'
 // fakes: the deployed path, minus AWS.
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type LocalVendors, localRunConfigSections, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
 import { applyDay, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
 import { buildWorld } from '../../pipeline/demo/world.ts';
@@ -86,6 +86,28 @@ describe('Lambda handlers', () => {
       'healthscore/stripe',
       'healthscore/zendesk',
     ]);
+  });
+
+  it('given mode: paused (the kill switch), when the schedule starts a run, then plan and any batch stop at once without reading a secret or calling a vendor', async () => {
+    vi.resetModules();
+    const live = process.env.HEALTHSCORE_CONFIG as string;
+    process.env.HEALTHSCORE_CONFIG = JSON.stringify({ ...JSON.parse(live), mode: 'paused' });
+    try {
+      const { handler: plan } = await import('../../functions/plan.ts');
+      const { handler: scoreBatch } = await import('../../functions/score-batch.ts');
+      const requests = () =>
+        (v.hubspot?.server.log.length ?? 0) + v.stripe.server.log.length + v.zendesk.server.log.length + v.mixpanel.server.log.length;
+      const before = requests();
+      const secretReads = secrets.reads.length;
+      const day = `${world.firstDay}T23:45:00Z`;
+      expect(await plan({ time: day }, context())).toEqual({ runId: world.firstDay, asOf: day, paused: true, batches: [] });
+      expect(await scoreBatch({ runId: world.firstDay, asOf: day, index: 0 }, context())).toMatchObject({ paused: true, scored: 0 });
+      expect(requests()).toBe(before);
+      expect(secrets.reads.length).toBe(secretReads);
+    } finally {
+      process.env.HEALTHSCORE_CONFIG = live;
+      vi.resetModules();
+    }
   });
 
   it('given a malformed event, then the handler rejects it with the field named', async () => {

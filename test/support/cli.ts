@@ -1,6 +1,7 @@
 // Runs the real `healthscore` command in a child process (the same Node as the tests).
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { type LocalVendors, localVendorSecrets } from '../../pipeline/demo/local-vendors.ts';
 
 const bin = fileURLToPath(new URL('../../bin/healthscore.js', import.meta.url));
 
@@ -10,9 +11,13 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
+export function runCli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(cwd ? { cwd } : {}),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -25,4 +30,9 @@ export function runCli(args: string[], stdin?: string, env: NodeJS.ProcessEnv = 
     child.on('close', (code) => resolve({ code, stdout, stderr }));
     child.stdin.end(stdin ?? '');
   });
+}
+
+/** What `healthscore run` needs in its environment to reach the fakes: their secrets, and dynalite's (any) AWS credentials. */
+export function cliEnvironment(v: LocalVendors): NodeJS.ProcessEnv {
+  return { ...localVendorSecrets(v), AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local' };
 }

@@ -1,0 +1,103 @@
+// Scoring one batch's accounts: each account's snapshot scored with its model, the CSM's override
+// applied, trend and confirmed tier derived from its recent history. Pure (no I/O): the run and
+// `run --dry-run` share it, so a preview scores exactly as the run it previews.
+
+import { confirmTier } from '../../lib/history/confirmation.ts';
+import { addDays, isoDay } from '../../lib/history/day-math.ts';
+import { applyOverride } from '../../lib/history/override.ts';
+import { streakStart } from '../../lib/history/playbooks.ts';
+import { trendOf } from '../../lib/history/trend.ts';
+import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
+import { scoreSnapshot, selectModel } from '../../lib/scoring/engine.ts';
+import type { AccountSnapshot } from '../../lib/signals/snapshot.ts';
+import type { AccountState, BatchSummary, DayRecord, PlannedBatch, RecentDay } from '../store/records.ts';
+import type { GatheredAccount } from './gather-signals.ts';
+
+function pickModel(models: CompiledModel | CompiledModelSet, snap: AccountSnapshot): CompiledModel {
+  return 'fallback' in models ? selectModel(models, snap) : models;
+}
+
+/** Each account's days before `day` that trend and confirmation read, from its stored state. */
+export function recentHistories(states: Map<string, AccountState>, ids: readonly string[], day: string): Map<string, RecentDay[]> {
+  // 36 days: the 30-day change may look up to 5 days further back for a missing day.
+  const windowStart = addDays(day, -36);
+  return new Map(ids.map((id) => [id, (states.get(id)?.recent ?? []).filter((r) => r.day < day && r.day >= windowStart)]));
+}
+
+/** Scores `accounts` from their gathered signals and recent history; counts into `summary`. */
+export function scoreAccounts(
+  models: CompiledModel | CompiledModelSet,
+  accounts: PlannedBatch['accounts'],
+  gathered: Map<string, GatheredAccount>,
+  histories: Map<string, RecentDay[]>,
+  at: { asOf: Date; runId: string },
+  summary: BatchSummary,
+): DayRecord[] {
+  const day = isoDay(at.asOf);
+  const records: DayRecord[] = [];
+  for (const account of accounts) {
+    const g = gathered.get(account.accountId);
+    if (!g) continue;
+    const snap: AccountSnapshot = {
+      accountId: account.accountId,
+      asOf: at.asOf.toISOString(),
+      signals: g.signals,
+      ...(account.segment ? { segment: account.segment } : {}),
+    };
+    const model = pickModel(models, snap);
+    let scored: ReturnType<typeof scoreSnapshot>;
+    try {
+      scored = scoreSnapshot(model, snap);
+    } catch (err) {
+      summary.dataErrors.push({ accountId: account.accountId, error: (err as Error).message });
+      continue;
+    }
+    const overridden = applyOverride(scored, account.override, day, model.tiers);
+    if (overridden.status === 'applied') summary.overrides.applied++;
+    if (overridden.status === 'expired') summary.overrides.expired++;
+    const result = overridden.result;
+    const past = histories.get(account.accountId) ?? [];
+    const previous = past.at(-1);
+    // Trends follow the model, not a CSM's override: setting or ending one is not a "drop".
+    const trend = trendOf(
+      { day, score: overridden.modelScore },
+      past.map((p) => ({ day: p.day, score: p.modelScore === undefined ? p.score : p.modelScore })),
+    );
+    const outage = g.staleSources.length > 0 || g.failedSources.length > 0;
+    const confirmation = confirmTier(previous?.tierState, result.tier, day, outage);
+    if (confirmation.change) {
+      const key = `${confirmation.change.from}>${confirmation.change.to}`;
+      summary.movements[key] = (summary.movements[key] ?? 0) + 1;
+    }
+    if (g.staleSources.length) summary.staleAccounts++;
+    summary.scored++;
+    if (result.score === null) summary.unknown++;
+    summary.tiers[confirmation.state.confirmed]++;
+    records.push({
+      accountId: account.accountId,
+      day,
+      runId: at.runId,
+      score: result.score,
+      tier: result.tier,
+      completeness: result.completeness,
+      layers: result.layers,
+      drivers: result.drivers,
+      rules: result.rules,
+      flags: result.flags,
+      signals: g.signals,
+      staleSources: g.staleSources,
+      failedSources: g.failedSources,
+      model: result.model,
+      modelVersion: result.modelVersion,
+      modelScore: overridden.modelScore,
+      override: overridden.status,
+      tierState: confirmation.state,
+      change7d: trend.change7d,
+      change30d: trend.change30d,
+      urgentDrop: trend.urgentDrop,
+      urgentSince: streakStart(trend.urgentDrop !== null, previous?.urgentSince, day),
+      renewalRiskSince: streakStart(result.flags.includes('renewal_risk'), previous?.renewalRiskSince, day),
+    });
+  }
+  return records;
+}
