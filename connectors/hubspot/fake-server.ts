@@ -5,6 +5,7 @@
 // format (`seedAccounts`) or raw records; read back what the connector wrote.
 import { randomBytes } from 'node:crypto';
 import type { SeedAccount } from '../shared/crm-seed.ts';
+import { ViolationLog } from '../shared/fake-rules.ts';
 import { FakeClock, FakeHttpServer, type Fault } from '../shared/fake-server.ts';
 import { HubSpotGate, rateLimitBody } from './fake/gate.ts';
 import { type On, objectRoutes } from './fake/routes-objects.ts';
@@ -82,12 +83,10 @@ export interface HubSpotFake {
 }
 
 /** Requests any HubSpot fake in this process refused for breaking a rule, since the last take. */
-const violations: string[] = [];
+const violations = new ViolationLog();
 
 /** Takes (and clears) the rule violations recorded by every HubSpot fake of this process: the suite's audit. */
-export function takeHubSpotRuleViolations(): string[] {
-  return violations.splice(0, violations.length);
-}
+export const takeHubSpotRuleViolations = (): string[] => violations.take();
 
 export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promise<HubSpotFake> {
   const token = `pat-na1-${randomBytes(16).toString('hex')}`;
@@ -110,7 +109,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     if (refused) return refused;
     const broken = brokenRule({ method: req.method, path: req.path, body: req.json, bodyLength: req.body.length });
     if (!broken) return undefined;
-    violations.push(`${broken.rule.id}: ${req.method} ${req.path}`);
+    violations.record(broken.rule.id, req.method, req.path);
     return { ...broken.answer, headers: gate.headersFor(req) };
   };
   const on: On = (method, path, handler) =>

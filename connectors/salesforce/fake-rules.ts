@@ -4,6 +4,7 @@
 // broken rule of a request exactly so (after the session and allocation checks) and records it for
 // the suite's audit; `auditSalesforceTrace` checks an HTTP trace against the same rules. The README's
 // rules table lists these rows.
+import { auditTrace, firstBrokenRule, type VendorRule } from '../shared/fake-rules.ts';
 import type { FakeResponse } from '../shared/fake-server.ts';
 
 export interface SfRuleRequest {
@@ -15,13 +16,7 @@ export interface SfRuleRequest {
   body: string;
 }
 
-export interface SalesforceRule {
-  id: string;
-  rule: string;
-  doc: string;
-  evidence: 'confirmed' | 'inferred';
-  check(req: SfRuleRequest): FakeResponse | undefined;
-}
+export type SalesforceRule = VendorRule<SfRuleRequest>;
 
 const restError = (status: number, errorCode: string, message: string): FakeResponse => ({ status, body: [{ message, errorCode }] });
 
@@ -129,27 +124,13 @@ export const salesforceRules: SalesforceRule[] = [
 ];
 
 /** The first rule `req` breaks, with Salesforce's answer; undefined when it keeps them all. */
-export function brokenSalesforceRule(req: SfRuleRequest): { rule: SalesforceRule; answer: FakeResponse } | undefined {
-  for (const rule of salesforceRules) {
-    const answer = rule.check(req);
-    if (answer) return { rule, answer };
-  }
-  return undefined;
-}
+export const brokenSalesforceRule = (req: SfRuleRequest) => firstBrokenRule(salesforceRules, req);
 
 /** Each Salesforce exchange of an HTTP trace (JSONL) that breaks a rule: `<rule id>: <method> <path>`. */
 export function auditSalesforceTrace(jsonl: string): string[] {
-  const out: string[] = [];
-  for (const line of jsonl.split('\n')) {
-    if (!line.trim()) continue;
-    const x = JSON.parse(line) as { vendor?: string; method?: string; url?: string; requestBody?: unknown };
-    if (x.vendor !== 'salesforce' || !x.url) continue;
-    const u = new URL(x.url);
-    const url = `${u.pathname}${u.search}`;
-    const body = typeof x.requestBody === 'string' ? x.requestBody : x.requestBody === undefined ? '' : JSON.stringify(x.requestBody);
+  return auditTrace(jsonl, 'salesforce', salesforceRules, (t) => {
+    const url = `${t.url.pathname}${t.url.search}`;
     // The trace keeps no headers: count the URI and a typical header block (bearer session id, content type, user agent).
-    const broken = brokenSalesforceRule({ method: x.method ?? 'GET', url, uriAndHeaderBytes: Buffer.byteLength(url) + 600, body });
-    if (broken) out.push(`${broken.rule.id}: ${x.method} ${u.pathname}`);
-  }
-  return out;
+    return { method: t.method, url, uriAndHeaderBytes: Buffer.byteLength(url) + 600, body: t.body };
+  });
 }

@@ -5,6 +5,7 @@
 // every response (REQUEST_LIMIT_EXCEEDED past it), the OAuth token endpoint and sessions that time
 // out (fake-oauth.ts), the kit's fault injection, seeding and read helpers.
 import type { SeedAccount } from '../shared/crm-seed.ts';
+import { ViolationLog } from '../shared/fake-rules.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../shared/fake-server.ts';
 import { defaultSalesforceMapping, type SalesforceMapping } from './config.ts';
 import { FakeAccess, type IntegrationUserOptions, type UserPermissions } from './fake-access.ts';
@@ -106,12 +107,10 @@ export interface SalesforceFake {
 }
 
 /** Requests any Salesforce fake in this process refused for breaking a rule, since the last take. */
-const salesforceViolations: string[] = [];
+const violations = new ViolationLog();
 
 /** Takes (and clears) the rule violations recorded by every Salesforce fake of this process: the suite's audit. */
-export function takeSalesforceRuleViolations(): string[] {
-  return salesforceViolations.splice(0, salesforceViolations.length);
-}
+export const takeSalesforceRuleViolations = (): string[] => violations.take();
 
 export async function startSalesforceFake(options: SalesforceFakeOptions = {}): Promise<SalesforceFake> {
   const version = options.version ?? '62.0';
@@ -194,7 +193,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
       body: req.body,
     });
     if (!broken) return undefined;
-    salesforceViolations.push(`${broken.rule.id}: ${req.method} ${req.path}`);
+    violations.record(broken.rule.id, req.method, req.path);
     return broken.answer;
   };
 

@@ -24,7 +24,12 @@ describe('a standard Salesforce org', () => {
     const signals = rows.map((r) => r?.[0]?.signals ?? {});
     const having = (key: string) => signals.filter((s) => key in s).length;
     expect(having('relationship.championStatus')).toBe(signals.length);
-    for (const key of ['relationship.execSponsorEngaged', 'engagement.daysSinceLastCsmTouch', 'commercial.daysToRenewal', 'lifecycle.accountAgeDays'])
+    for (const key of [
+      'relationship.execSponsorEngaged',
+      'engagement.daysSinceLastCsmTouch',
+      'commercial.daysToRenewal',
+      'lifecycle.accountAgeDays',
+    ])
       expect(having(key), key).toBeGreaterThan(0);
   });
 

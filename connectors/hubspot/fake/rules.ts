@@ -4,6 +4,7 @@
 // first broken rule of a request exactly so (after auth and rate limits, as HubSpot does), records
 // it for the suite's audit, and `auditHubSpotTrace` checks an HTTP trace against the same rules.
 // The README's rules table lists these rows; rate limits and scopes live in gate.ts.
+import { auditTrace, firstBrokenRule, type VendorRule } from '../../shared/fake-rules.ts';
 import type { FakeResponse } from '../../shared/fake-server.ts';
 import { hubSpotError } from './store.ts';
 
@@ -16,15 +17,7 @@ export interface RuleRequest {
   bodyLength: number;
 }
 
-export interface HubSpotRule {
-  id: string;
-  /** The rule in one line, as the README states it. */
-  rule: string;
-  doc: string;
-  evidence: 'confirmed' | 'inferred';
-  /** HubSpot's answer when `req` breaks the rule; undefined when it keeps it. */
-  check(req: RuleRequest): FakeResponse | undefined;
-}
+export type HubSpotRule = VendorRule<RuleRequest>;
 
 const invalid = (message: string): FakeResponse => ({ status: 400, body: hubSpotError('VALIDATION_ERROR', message) });
 const obj = (b: unknown) => (b && typeof b === 'object' ? (b as Record<string, unknown>) : {});
@@ -205,28 +198,16 @@ export const hubSpotRules: HubSpotRule[] = [
 ];
 
 /** The first rule `req` breaks, with HubSpot's answer; undefined when it keeps them all. */
-export function brokenRule(req: RuleRequest): { rule: HubSpotRule; answer: FakeResponse } | undefined {
-  for (const rule of hubSpotRules) {
-    const answer = rule.check(req);
-    if (answer) return { rule, answer };
-  }
-  return undefined;
-}
+export const brokenRule = (req: RuleRequest) => firstBrokenRule(hubSpotRules, req);
 
 /** Each HubSpot exchange of an HTTP trace (JSONL text) that breaks a rule: `<rule id>: <method> <path>`. */
 export function auditHubSpotTrace(jsonl: string): string[] {
-  const out: string[] = [];
-  for (const line of jsonl.split('\n')) {
-    if (!line.trim()) continue;
-    const x = JSON.parse(line) as { vendor?: string; method?: string; url?: string; requestBody?: unknown };
-    if (x.vendor !== 'hubspot' || !x.url) continue;
-    const raw = typeof x.requestBody === 'string' ? x.requestBody : x.requestBody === undefined ? '' : JSON.stringify(x.requestBody);
-    const body = typeof x.requestBody === 'string' ? safeJson(x.requestBody) : x.requestBody;
-    const path = new URL(x.url).pathname;
-    const broken = brokenRule({ method: x.method ?? 'GET', path, body, bodyLength: raw.length });
-    if (broken) out.push(`${broken.rule.id}: ${x.method} ${path}`);
-  }
-  return out;
+  return auditTrace(jsonl, 'hubspot', hubSpotRules, (t) => ({
+    method: t.method,
+    path: t.url.pathname,
+    body: safeJson(t.body),
+    bodyLength: t.body.length,
+  }));
 }
 
 function safeJson(text: string): unknown {
