@@ -8,7 +8,9 @@ import type { SeededCounts } from './pipeline-seed.ts';
 /** Documented page and batch sizes. */
 export const SIZES = {
   hubspotListPage: 100,
-  hubspotBatchRead: 100,
+  /** With `propertiesWithHistory` (companies and contacts), HubSpot takes 50 inputs a call. */
+  hubspotHistoryBatchRead: 50,
+  hubspotSearchPage: 200,
   hubspotAssociationsBatch: 1000,
   hubspotBatchUpdate: 100,
   stripeListPage: 100,
@@ -103,23 +105,24 @@ function finish(vendor: string, parts: [string, number][]): VendorMinimum {
 }
 
 /**
- * HubSpot: list the companies (100 a page); then for every company its record (batch read, 100 ids a
- * call) and its contact, email, meeting and call associations (v4 batch read, 1,000 ids a call, one
- * call per association type); the associated contacts, emails, meetings and calls (batch read, 100
- * a call) and who attended the meetings and calls (v4, 1,000 a call); the changed companies written
- * 100 per batch update; one create per alert task.
+ * HubSpot: list the companies (100 a page); then for every company its record with property history
+ * (batch read, 50 ids a call) and its contact associations (v4 batch read, 1,000 ids a call); the
+ * contacts with history (50 a call); the emails, meetings and calls of the engagement window (search,
+ * 200 a page; the demo's engagements all fall in it) and the companies each belongs to (v4, 1,000 a
+ * call); who attended the meetings and calls (v4, 1,000 a call); the changed companies written 100 per
+ * batch update; one create per alert task.
  */
 export function hubspotMinimum(c: SeededCounts['hubspot'], day: DayOutcome): VendorMinimum {
-  const objectReads = (n: number) => (n === 0 ? 0 : pages(n, SIZES.hubspotBatchRead));
+  const historyReads = (n: number) => (n === 0 ? 0 : pages(n, SIZES.hubspotHistoryBatchRead));
+  const searches = (n: number) => (n === 0 ? 0 : pages(n, SIZES.hubspotSearchPage));
   const assoc = (n: number) => (n === 0 ? 0 : pages(n, SIZES.hubspotAssociationsBatch));
   const parts: [string, number][] = [
     ['list companies', atLeastOne(c.companies, SIZES.hubspotListPage)],
-    ['read companies', objectReads(c.companies)],
-    ['associations company→contacts/emails/meetings/calls', 4 * assoc(c.companies)],
-    ['read contacts', objectReads(c.contacts)],
-    ['read emails', objectReads(c.emails)],
-    ['read meetings', objectReads(c.meetings)],
-    ['read calls', objectReads(c.calls)],
+    ['read companies', historyReads(c.companies)],
+    ['associations company→contacts', assoc(c.companies)],
+    ['read contacts', historyReads(c.contacts)],
+    ['search emails, meetings, calls', searches(c.emails) + searches(c.meetings) + searches(c.calls)],
+    ['associations email/meeting/call→companies', assoc(c.emails) + assoc(c.meetings) + assoc(c.calls)],
     ['associations meeting/call→contacts', assoc(c.meetings) + assoc(c.calls)],
     ['update companies', pages(day.companiesWritten, SIZES.hubspotBatchUpdate)],
     ['create tasks', day.tasksCreated],
