@@ -6,8 +6,9 @@
 //
 // Filtering on `associations.company` is documented with EQ; IN (many companies in one filter) is
 // what other integrators use but HubSpot does not document it. The first IN request a portal refuses
-// with a 400 switches this process to EQ in OR-ed filter groups (5 companies a request, each group
-// within the 6-filter and 18-filter limits), and logs it once.
+// with a 400 naming the operator or the association filter switches this process, for that portal,
+// to EQ in OR-ed filter groups (5 companies a request, each group within the 6-filter and 18-filter
+// limits), and logs it once; any other 400 is an error like any other.
 // Docs: https://developers.hubspot.com/docs/api-reference/search/guide (associations, limits)
 import type { PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/objects/index.js';
 import { chunk } from './api.ts';
@@ -38,8 +39,18 @@ interface Window {
   to: number;
 }
 
-/** Whether this process found the portal refusing IN on associations (then EQ groups are used). */
-const inRefused = new WeakMap<HubSpotCaller, boolean>();
+/** Portals (API host and Hub id) this process found refusing IN on associations: EQ groups are used for them. */
+const inRefused = new Set<string>();
+const portalOf = (caller: HubSpotCaller) => `${caller.config.basePath}|${caller.config.portalId}`;
+/** A 400 that is about IN on the association pseudo-property, not about anything else in the request. */
+const refusesAssociationIn = (err: unknown) =>
+  err instanceof HubSpotRequestError && err.status === 400 && /\bIN\b|associations\./.test(err.message);
+
+/** An `hs_timestamp` value (ISO date-time or epoch milliseconds) as epoch ms, or NaN. */
+const instantOf = (v: string | null | undefined): number => {
+  if (v === null || v === undefined || v === '') return Number.NaN;
+  return /^\d+$/.test(v) ? Number(v) : Date.parse(v);
+};
 
 function requestFor(companies: readonly string[], window: Window, properties: readonly string[], after: string, useIn: boolean) {
   const time: Filter[] = [
@@ -87,9 +98,13 @@ async function searchGroup(
       { search: true, signal },
     );
     let last = from;
+    let dated = false;
     for (const r of page.results as Found[]) {
-      const at = Date.parse(r.properties?.hs_timestamp ?? '');
-      if (!Number.isNaN(at)) last = Math.max(last, at);
+      const at = instantOf(r.properties?.hs_timestamp);
+      if (!Number.isNaN(at)) {
+        last = Math.max(last, at);
+        dated = true;
+      }
       if (seen.has(r.id)) continue;
       seen.add(r.id);
       out.push(r);
@@ -101,7 +116,9 @@ async function searchGroup(
       continue;
     }
     // The 10,000th result: search again from the last instant seen (ids already given are skipped).
-    // Should a whole page share one instant, step past it rather than loop.
+    // Should a whole page share one instant, step past it rather than loop; a page without a readable
+    // timestamp cannot be restarted from, so what was read is what there is.
+    if (!dated) return out;
     from = last > from ? last : from + 1;
     after = '0';
   }
@@ -132,16 +149,23 @@ export async function searchEngagements(
 ): Promise<unknown[]> {
   const ids = [...new Set(companyIds)];
   if (ids.length === 0) return [];
-  if (inRefused.get(caller) !== true) {
+  const portal = portalOf(caller);
+  if (!inRefused.has(portal)) {
     try {
       const pages = await Promise.all(
         companyGroups(ids, properties, true).map((g) => searchGroup(caller, type, g, window, properties, true, signal)),
       );
       return pages.flat();
     } catch (err) {
-      if (!(err instanceof HubSpotRequestError && err.status === 400)) throw err;
-      inRefused.set(caller, true);
-      log?.('hubspot.search_in_refused', { type, error: err.message, fallback: 'associations.company EQ, 5 companies per request' });
+      if (!refusesAssociationIn(err)) throw err;
+      if (!inRefused.has(portal)) {
+        inRefused.add(portal);
+        log?.('hubspot.search_in_refused', {
+          type,
+          error: (err as Error).message,
+          fallback: 'associations.company EQ, 5 companies per request',
+        });
+      }
     }
   }
   const pages = await Promise.all(

@@ -131,6 +131,7 @@ const STANDARD: Record<string, FieldDef[]> = {
     std('EndDate', 'date', { readOnly: true }),
     std('ContractTerm', 'int'),
     std('ContractNumber', 'string', { readOnly: true }),
+    std('ActivatedDate', 'datetime', { readOnly: true }),
   ],
   Contact: [
     std('AccountId', 'reference'),

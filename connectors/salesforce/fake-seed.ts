@@ -158,7 +158,15 @@ export class SeedLoader {
     const months = Math.max(1, Math.round((dayMs(end) - dayMs(start)) / (30.44 * 86_400_000)));
     this.org.insertRaw(
       'Contract',
-      { AccountId: accountId, Status: 'Activated', StatusCode: 'Activated', StartDate: start, EndDate: end, ContractTerm: months },
+      {
+        AccountId: accountId,
+        Status: 'Activated',
+        StatusCode: 'Activated',
+        StartDate: start,
+        EndDate: end,
+        ContractTerm: months,
+        ActivatedDate: sfDateTime(dayMs(start)),
+      },
       dayMs(start),
     );
   }
@@ -186,7 +194,7 @@ export class SeedLoader {
           IsClosed: true,
           IsWon: true,
         },
-        created,
+        Math.min(created, ...holders.map(since)),
       );
       for (const c of holders)
         for (const role of roles(c))

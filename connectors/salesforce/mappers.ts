@@ -142,6 +142,8 @@ export interface EmailFacts {
 
 /** An email or call Task as an interaction; other tasks (to-dos, notes) are not customer interactions. */
 export function fromSalesforceTask(row: SfRow, m: SalesforceMapping, message?: EmailFacts): Interaction | undefined {
+  // A Task on a Case (key prefix 500) is support's email (Email-to-Case), not the CSM's conversation.
+  if (typeof row.WhatId === 'string' && row.WhatId.startsWith('500')) return undefined;
   const at = parseSfDateTime(String(row.CompletedDateTime ?? row.CreatedDate));
   const accountId = String(row.AccountId);
   const contactId = str(row.WhoId);

@@ -9,6 +9,10 @@ import type { SalesforceMapping } from './config.ts';
 export interface OrgSchema {
   /** The mapping with every field the org lacks switched off (null). */
   mapping: SalesforceMapping;
+  /** Opportunity and OpportunityContactRole are readable (contact roles, renewal opportunities). */
+  opportunities: boolean;
+  /** Contract is readable (renewal and start from contracts). */
+  contracts: boolean;
   contactsToMultipleAccounts: boolean;
   enhancedEmail: boolean;
   /** EventWhoRelation exists and the mapping wants it. */
@@ -47,18 +51,27 @@ export async function readOrgSchema(client: SalesforceClient, m: SalesforceMappi
   const objects = await objectNames(client, signal);
   const contactsToMultipleAccounts = objects.has('accountcontactrelation');
   const enhancedEmail = objects.has('emailmessage');
+  const opportunities = objects.has('opportunity') && objects.has('opportunitycontactrole');
+  const contracts = objects.has('contract');
+  const warnings: string[] = [];
+  // An object the integration user may not read is missing from the global describe: skip it and say so.
+  if (!opportunities)
+    warnings.push(
+      'the integration user cannot read Opportunity / OpportunityContactRole: champions and sponsors are not read from contact roles, nor renewals from opportunities; grant Read on both objects',
+    );
+  if (!contracts)
+    warnings.push('the integration user cannot read Contract: renewal and account age are not read from contracts; grant Read on Contract');
   const mapped = mappedFields(m);
   const wanted = [
     ...new Set([
       ...mapped.map((f) => f.object),
-      'OpportunityContactRole',
+      ...(opportunities ? ['OpportunityContactRole'] : []),
       ...(contactsToMultipleAccounts ? ['AccountContactRelation'] : []),
     ]),
   ];
   // One describe after the other: a handful of calls once per process, gentle on the org's concurrent-request limit.
   const described = new Map<string, Map<string, DescribeField>>();
   for (const o of wanted) described.set(o, await describeFields(client, o, signal));
-  const warnings: string[] = [];
   const missing = new Set<string>();
   for (const f of mapped) {
     if (described.get(f.object)?.has(lower(f.field))) continue;
@@ -77,13 +90,15 @@ export async function readOrgSchema(client: SalesforceClient, m: SalesforceMappi
   const roles = { champion: [] as string[], execSponsor: [] as string[] };
   for (const key of ['champion', 'execSponsor'] as const) {
     roles[key] = m.contact.roles[key].filter((r) => picklist.has(lower(r)));
-    if (roles[key].length === 0)
+    if (roles[key].length === 0 && (opportunities || contactsToMultipleAccounts))
       warnings.push(
         `none of the contact roles in mapping.contact.roles.${key} (${m.contact.roles[key].join(', ')}) is a value of the org's contact role picklist: ${key === 'champion' ? 'champions' : 'executive sponsors'} are not read from contact roles`,
       );
   }
   return {
     mapping: withoutMissing(m, missing),
+    opportunities,
+    contracts,
     contactsToMultipleAccounts,
     enhancedEmail,
     eventAttendees: m.activity.sharedActivities && objects.has('eventwhorelation'),

@@ -68,6 +68,7 @@ export function taskRecord(m: SalesforceMapping) {
     Id: sfId,
     AccountId: sfId,
     WhoId: sfId.nullish(),
+    WhatId: sfId.nullish(),
     TaskSubtype: text,
     CallDurationInSeconds: num,
     CompletedDateTime: sfDateTime.nullish(),

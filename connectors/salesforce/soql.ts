@@ -34,15 +34,20 @@ export const MAX_ENCODED_QUERY = 14_000;
 
 /**
  * The queries `build(inList)` makes for `ids`, each with as many ids as keep its encoded form within
- * MAX_ENCODED_QUERY (and at most `maxIds`); none for no ids.
+ * `budget` characters (and at most `maxIds`); none for no ids.
  */
-export function queriesForIds(ids: readonly string[], build: (inList: string) => string, maxIds = 2_000): string[] {
+export function queriesForIds(
+  ids: readonly string[],
+  build: (inList: string) => string,
+  maxIds = 2_000,
+  budget = MAX_ENCODED_QUERY,
+): string[] {
   const out: string[] = [];
   let start = 0;
   while (start < ids.length) {
     let end = Math.min(ids.length, start + maxIds);
     let soql = build(soqlIdList(ids.slice(start, end)));
-    while (encodeURIComponent(soql).length > MAX_ENCODED_QUERY && end - start > 1) {
+    while (encodeURIComponent(soql).length > budget && end - start > 1) {
       end = start + Math.max(1, Math.floor((end - start) / 2));
       soql = build(soqlIdList(ids.slice(start, end)));
     }

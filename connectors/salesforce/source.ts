@@ -44,7 +44,7 @@ import {
   validateRows,
 } from './raw-schemas.ts';
 import { accountFieldSignals, type Commercial, relationshipSignals } from './signals.ts';
-import { chunk, isSalesforceId, queriesForIds, soqlDateTime } from './soql.ts';
+import { chunk, isSalesforceId, MAX_ENCODED_QUERY, queriesForIds, soqlDateTime } from './soql.ts';
 
 const groupBy = <T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> => {
   const out = new Map<string, T[]>();
@@ -58,9 +58,14 @@ type Rows = Record<
   SfRow[]
 >;
 
-/** Runs `build` over `ids` in URI-sized pieces and concatenates the rows. */
+/**
+ * Runs `build` over `ids` in URI-sized pieces and concatenates the rows. The budget for the encoded
+ * query is what the 16,384-byte limit leaves after the session header (JWT-format access tokens are
+ * long) and the other headers and path.
+ */
 async function byIds(client: SalesforceClient, ids: readonly string[], build: (inList: string) => string, signal?: AbortSignal) {
-  const parts = await Promise.all(queriesForIds([...new Set(ids)], build).map((soql) => client.queryAll(soql, signal)));
+  const budget = Math.min(MAX_ENCODED_QUERY, 16_384 - 1_500 - (client.conn.accessToken?.length ?? 0));
+  const parts = await Promise.all(queriesForIds([...new Set(ids)], build, 2_000, budget).map((soql) => client.queryAll(soql, signal)));
   return parts.flat();
 }
 
@@ -74,8 +79,11 @@ async function queryChunk(client: SalesforceClient, org: OrgSchema, ids: string[
   const [accounts, contacts, opportunities, contracts, relations, tasks, events] = await Promise.all([
     q(accountSignals(m).fields, 'Account', (l) => `Id IN (${l})`),
     q(contactRecord(m).fields, 'Contact', (l) => `AccountId IN (${l}) AND CreatedDate <= ${asOf}`),
-    q(opportunityRecord.fields, 'Opportunity', (l) => `AccountId IN (${l})`),
-    q(contractRecord.fields, 'Contract', (l) => `AccountId IN (${l}) AND Status = 'Activated'`),
+    org.opportunities ? q(opportunityRecord.fields, 'Opportunity', (l) => `AccountId IN (${l}) AND CreatedDate <= ${asOf}`) : [],
+    // StatusCode is the category (Status holds the org's own label for it).
+    org.contracts
+      ? q(contractRecord.fields, 'Contract', (l) => `AccountId IN (${l}) AND StatusCode = 'Activated' AND ActivatedDate <= ${asOf}`)
+      : [],
     org.contactsToMultipleAccounts ? q(accountContactRelation.fields, 'AccountContactRelation', (l) => `AccountId IN (${l})`) : [],
     q(
       taskRecord(m).fields,
@@ -116,32 +124,48 @@ async function queryChunk(client: SalesforceClient, org: OrgSchema, ids: string[
 const inList = (values: readonly string[], v: unknown) => typeof v === 'string' && values.some((x) => x.toLowerCase() === v.toLowerCase());
 const earliest = (a: number | undefined, b: number) => (a === undefined ? b : Math.min(a, b));
 
-/** Per contact, the champion / sponsor roles it holds on the account's opportunities and account relations. */
-function roleFacts(rows: { roles: SfRow[]; relations: SfRow[] }, org: OrgSchema): Map<string, ContactRoleFacts> {
+/** The key of a contact's role facts at one account: a role counts only at the account it was given for. */
+const roleKey = (accountId: unknown, contactId: unknown) => `${key15(accountId)}:${key15(contactId)}`;
+
+/**
+ * Per (account, contact), the champion / sponsor roles held on that account's opportunities and in
+ * the account-contact relation, as of `asOf` (a role given later does not count yet).
+ */
+function roleFacts(
+  rows: { roles: SfRow[]; relations: SfRow[]; opportunities: SfRow[] },
+  org: OrgSchema,
+  asOf: number,
+): Map<string, ContactRoleFacts> {
   const out = new Map<string, ContactRoleFacts>();
-  const facts = (contactId: unknown) => {
-    const k = key15(contactId);
+  const facts = (accountId: unknown, contactId: unknown) => {
+    const k = roleKey(accountId, contactId);
     const f = out.get(k) ?? {};
     out.set(k, f);
     return f;
   };
   const mark = (f: ContactRoleFacts, roles: string[], at: number) => {
+    if (at > asOf) return;
     if (roles.some((r) => inList(org.roles.champion, r))) f.championSince = earliest(f.championSince, at);
     if (roles.some((r) => inList(org.roles.execSponsor, r))) f.sponsorSince = earliest(f.sponsorSince, at);
   };
-  for (const r of rows.roles) mark(facts(r.ContactId), [String(r.Role ?? '')], parseSfDateTime(String(r.CreatedDate)));
+  const accountOf = new Map(rows.opportunities.map((o) => [key15(o.Id), o.AccountId]));
+  for (const r of rows.roles) {
+    const account = accountOf.get(key15(r.OpportunityId));
+    if (account !== undefined) mark(facts(account, r.ContactId), [String(r.Role ?? '')], parseSfDateTime(String(r.CreatedDate)));
+  }
   for (const r of rows.relations) {
-    const f = facts(r.ContactId);
+    const f = facts(r.AccountId, r.ContactId);
     const start = typeof r.StartDate === 'string' ? dayStart(r.StartDate) : parseSfDateTime(String(r.CreatedDate));
     mark(
       f,
       String(r.Roles ?? '')
         .split(';')
-        .map((s) => s.trim()),
+        .map((x) => x.trim()),
       start,
     );
+    // An end date says when; an inactive relation without one is today's state, so only a run for today may use it.
     if (typeof r.EndDate === 'string') f.leftAt = dayStart(r.EndDate);
-    else if (r.IsActive === false) f.inactive = true;
+    else if (r.IsActive === false && asOf >= Date.now() - DAY_MS) f.inactive = true;
   }
   return out;
 }
@@ -190,7 +214,11 @@ export function createSalesforceSource(client: SalesforceClient, schema: (signal
         };
         for (const x of Object.values(v)) result.rejected.push(...x.rejected);
 
-        const roles = roleFacts({ roles: v.roles.valid, relations: v.relations.valid }, org);
+        const roles = roleFacts(
+          { roles: v.roles.valid, relations: v.relations.valid, opportunities: v.opportunities.valid },
+          org,
+          ctx.asOf.getTime(),
+        );
         const messages = new Map(
           v.messages.valid.map((e): [string, EmailFacts] => [
             key15(e.ActivityId),
@@ -210,7 +238,7 @@ export function createSalesforceSource(client: SalesforceClient, schema: (signal
         ];
         const byAccount = groupBy(interactions, (i) => key15(i.accountId));
         const contactsByAccount = groupBy(
-          v.contacts.valid.map((c) => fromSalesforceContact(c, m, roles.get(key15(c.Id)))),
+          v.contacts.valid.map((c) => fromSalesforceContact(c, m, roles.get(roleKey(c.AccountId, c.Id)))),
           (c: CleanContact) => key15(c.accountId),
         );
         const contractsByAccount = groupBy(v.contracts.valid, (c) => key15(c.AccountId));

@@ -99,10 +99,35 @@ describe('engagements bounded by the signals window', () => {
   it('given a portal that refuses IN on associations.company, when read, then EQ filter groups of 5 companies give the same signals and the fallback is logged once per process', async () => {
     const normal = await readPortfolio(30);
     const refusing = await readPortfolio(30, { refuseAssociationIn: true });
-    expect(refusing.logs.filter((e) => e === 'hubspot.search_in_refused').length).toBeGreaterThanOrEqual(1);
+    expect(refusing.logs.filter((e) => e === 'hubspot.search_in_refused')).toHaveLength(1);
     // 3 refused IN searches, then 20 EQ searches (100 companies, 5 a request) per object type.
     expect(refusing.searches).toBe(3 + 3 * 20);
     for (const [key, signals] of normal.byKey) expect(refusing.byKey.get(key)).toEqual(signals);
+  });
+});
+
+describe('a 400 that is not about IN', () => {
+  it('given a search refused for another reason, when read, then the read fails with HubSpot’s message and the next read still uses IN', async () => {
+    const f = await fake();
+    fakes.push(f);
+    const ids = [...f.seedAccounts(Array.from({ length: 10 }, (_, i) => account(i, 30, 7))).values()];
+    f.server.inject({
+      times: 1,
+      match: (req) => req.path === '/crm/v3/objects/emails/search',
+      fault: {
+        kind: 'status',
+        status: 400,
+        body: { status: 'error', category: 'VALIDATION_ERROR', message: 'There was a problem with the request.' },
+      },
+    });
+    const connector = connect(f);
+    const refs = ids.map((accountId) => ({ accountId, identities: {} }));
+    await expect(connector.source.read(refs, ctx(AS_OF))).rejects.toThrow(/problem with the request/);
+    const r = await connector.source.read(refs, ctx(AS_OF));
+    expect(r.signals.size).toBe(10);
+    // Both reads searched each type once with IN (EQ groups would be 2 per type for 10 companies).
+    const searches = f.server.calls('POST', SEARCH).filter((c) => c.status !== 429);
+    expect(searches).toHaveLength(6);
   });
 });
 

@@ -106,14 +106,18 @@ describe('a standard org with the default mapping', () => {
       { mapping: { renewal: { from: 'opportunity', opportunityTypes: ['Existing Customer - Upgrade'] } } },
     );
     const id = org.fake.seedAccounts([acme]).get('acme') as string;
-    org.fake.insert('Opportunity', {
-      AccountId: id,
-      Name: 'Renewal 2026',
-      StageName: 'Negotiation/Review',
-      CloseDate: '2026-05-15',
-      Type: 'Existing Customer - Upgrade',
-      IsClosed: false,
-    });
+    org.fake.insert(
+      'Opportunity',
+      {
+        AccountId: id,
+        Name: 'Renewal 2026',
+        StageName: 'Negotiation/Review',
+        CloseDate: '2026-05-15',
+        Type: 'Existing Customer - Upgrade',
+        IsClosed: false,
+      },
+      new Date('2026-01-15T00:00:00Z'),
+    );
     const r = await org.connector.source.read([{ accountId: id, identities: {} }], { asOf, state: new MemoryStateStore() });
     expect(r.signals.get(id)?.['commercial.daysToRenewal']).toBe(75);
   });
@@ -128,6 +132,70 @@ describe('a standard org with the default mapping', () => {
     expect(fake.fieldAccess('Account.Health_Score__c')).toBe('edit');
     const pages = await collect(connector.listAccounts());
     expect(pages[0]?.accounts[0]).toMatchObject({ name: 'Acme', domain: 'acme.example', identities: {} });
+  });
+});
+
+describe('roles as of the run, at the account they were given for', () => {
+  it('given a contact of one account named Decision Maker on another account’s opportunity, when read, then neither account gets that champion', async () => {
+    org = await startOrg({ standard: true }, { mapping: {} });
+    const ids = org.fake.seedAccounts([
+      {
+        key: 'home',
+        name: 'Home',
+        domain: 'home.example',
+        contractStart: '2025-01-01',
+        contacts: [{ key: 'pat', name: 'Pat Partner', email: 'pat@home.example' }],
+      },
+      {
+        key: 'other',
+        name: 'Other',
+        domain: 'other.example',
+        contractStart: '2025-01-01',
+        contacts: [{ key: 'oli', name: 'Oli Other', email: 'oli@other.example' }],
+      },
+    ]);
+    const home = ids.get('home') as string;
+    const other = ids.get('other') as string;
+    const pat = org.fake.org.records('Contact').find((c) => c.Email === 'pat@home.example')?.Id as string;
+    const opp = org.fake.insert(
+      'Opportunity',
+      { AccountId: other, Name: 'Deal', StageName: 'Closed Won', CloseDate: '2025-06-01', Type: 'New Customer' },
+      new Date('2025-05-01'),
+    );
+    org.fake.insert(
+      'OpportunityContactRole',
+      { OpportunityId: opp, ContactId: pat, Role: 'Decision Maker', IsPrimary: true },
+      new Date('2025-05-01'),
+    );
+    const r = await org.connector.source.read(
+      [home, other].map((accountId) => ({ accountId, identities: {} })),
+      { asOf, state: new MemoryStateStore() },
+    );
+    expect(r.signals.get(home)?.['relationship.championStatus']).toBe('none');
+    expect(r.signals.get(other)?.['relationship.championStatus']).toBe('none');
+  });
+
+  it('given a champion role given after the run’s day, when read as of that day, then there is no champion yet', async () => {
+    org = await startOrg({ standard: true }, { mapping: {} });
+    const id = org.fake
+      .seedAccounts([
+        {
+          key: 'later',
+          name: 'Later',
+          domain: 'later.example',
+          contractStart: '2025-01-01',
+          contacts: [{ key: 'cam', name: 'Cam Champion', email: 'cam@later.example', champion: true, inRoleSince: '2026-03-10' }],
+          activities: [{ kind: 'call', at: daysBefore(20), contactKey: 'cam', connected: true }],
+        },
+      ])
+      .get('later') as string;
+    const before = await org.connector.source.read([{ accountId: id, identities: {} }], { asOf, state: new MemoryStateStore() });
+    expect(before.signals.get(id)?.['relationship.championStatus']).toBe('none');
+    const after = await org.connector.source.read([{ accountId: id, identities: {} }], {
+      asOf: new Date('2026-03-20T12:00:00Z'),
+      state: new MemoryStateStore(),
+    });
+    expect(after.signals.get(id)?.['relationship.championStatus']).toBe('new');
   });
 });
 
@@ -199,6 +267,7 @@ describe('what the fake org refuses, as Salesforce does', () => {
     expect(takeSalesforceRuleViolations()).toEqual(['uri-and-headers-16384: GET /services/data/v62.0/query']);
 
     // 500 accounts with two emails each: 1,000 email Task ids to look up in EmailMessage, more than one URI holds.
+    await org?.fake.close();
     org = await startOrg({ standard: true, features: { enhancedEmail: true } }, { mapping: {}, idsPerQuery: 500 });
     const seeded = [...org.fake.seedAccounts(Array.from({ length: 500 }, (_, i) => ({ ...acme, key: `a${i}`, name: `A${i}` }))).values()];
     const read = await org.connector.source.read(
