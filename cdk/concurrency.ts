@@ -16,27 +16,42 @@ export const ASSUMED = {
 
 /**
  * CRM calls one batch of `b` accounts makes (reads + write-back + tasks), from the connectors' batching:
- * HubSpot reads 100 records and 1,000 association inputs per call and writes 100 per call;
- * Salesforce runs 5 SOQL queries per 200 ids (2,000 rows a page) and writes 200 per call.
+ * HubSpot reads records with property history 50 per call, searches the engagement window 200 a page
+ * and reads 1,000 association inputs per call, and writes 100 per call; Salesforce runs, per 200 ids,
+ * seven queries on the accounts (2,000 rows a page) and three by the ids found (about 600 literal ids
+ * per query under the URI limit), reads the org's schema once per process (six describes, counted per
+ * batch since a worker may be new), and writes 200 per call.
  */
 export function estimateCrmCallsPerBatch(crm: 'hubspot' | 'salesforce', b: number): number {
   const { contactsPerAccount: c, engagementsPerTypePerAccount: e, taskShare } = ASSUMED;
   const tasks = ceil(b * taskShare);
   if (crm === 'hubspot')
     return (
-      ceil(b / 100) + // companies batch read
-      4 * ceil(b / 1000) + // company → contacts, emails, meetings, calls (v4 associations)
-      ceil((b * c) / 100) + // contacts
-      3 * ceil((b * e) / 100) + // emails, meetings, calls
+      ceil(b / 50) + // companies batch read, with history
+      ceil(b / 1000) + // company → contacts (v4 associations)
+      ceil((b * c) / 50) + // contacts, with history
+      3 * ceil((b * e) / 200) + // emails, meetings, calls: search pages within the window
+      3 * ceil((b * e) / 1000) + // email / meeting / call → companies
       2 * ceil((b * e) / 1000) + // meeting / call → contacts
       ceil(b / 100) + // score write-back
       tasks
     );
-  let reads = 0;
+  const PAGE = 2000;
+  const IDS_PER_QUERY = 600;
+  let reads = 6; // the org's schema: global describe + up to five object describes
   for (let done = 0; done < b; done += 200) {
     const n = Math.min(200, b - done);
-    // Account, Contact, Task (e-mails and calls), Event, EventWhoRelation (≈2 attendees an event)
-    reads += 1 + ceil((n * c) / 2000) + ceil((n * 2 * e) / 2000) + ceil((n * e) / 2000) + ceil((n * 2 * e) / 2000);
+    // Account, Contact, Opportunity (≈2 an account), Contract, AccountContactRelation, Task (e-mails and calls), Event
+    reads +=
+      1 +
+      ceil((n * c) / PAGE) +
+      ceil((n * 2) / PAGE) +
+      ceil(n / PAGE) +
+      ceil((n * c) / PAGE) +
+      ceil((n * 2 * e) / PAGE) +
+      ceil((n * e) / PAGE);
+    // then by id: contact roles of the opportunities, EmailMessage of the email Tasks, EventWhoRelation of the events
+    reads += ceil((n * 2) / IDS_PER_QUERY) + ceil((n * e) / IDS_PER_QUERY) + ceil((n * e) / IDS_PER_QUERY);
   }
   return reads + ceil(b / 200) + tasks;
 }

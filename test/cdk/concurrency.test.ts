@@ -47,10 +47,10 @@ describe('concurrency', () => {
   });
 
   it('given a tight CRM budget, when more workers would starve, then fewer run and the budget is named', () => {
-    // 10 requests per 10 s shared by N: a worker makes floor(10 / N) × 45 calls in 442 s; a batch needs 85.
+    // 10 requests per 10 s shared by N: a worker makes floor(10 / N) × 45 calls in 442 s; a batch needs 69.
     const p = planConcurrency({ ...base, batchSize: 100, maxConcurrency: 50, budgets: [hubspot(10)] });
     expect(p.maxConcurrency).toBe(5);
-    expect(p.limitedBy).toMatch(/^hubspot's budget: 6 workers would not finish a batch \(85 calls\) within 442 s$/);
+    expect(p.limitedBy).toMatch(/^hubspot's budget: 6 workers would not finish a batch \(69 calls\) within 442 s$/);
   });
 
   it('given a concurrency limit (Salesforce: 25 long-running requests), when planned, then it caps the workers', () => {
@@ -80,9 +80,12 @@ describe('concurrency', () => {
   });
 
   it('given the connectors’ batching, when estimated, then calls grow with the batch and Salesforce reads per 200 ids', () => {
-    expect(estimateCrmCallsPerBatch('hubspot', 100)).toBe(85);
+    // HubSpot: 2 company reads (50 with history), 1 association read, 20 contact reads, 30 search pages,
+    // 6 + 4 association reads, 1 write, 5 tasks.
+    expect(estimateCrmCallsPerBatch('hubspot', 100)).toBe(69);
     expect(estimateCrmCallsPerBatch('hubspot', 200)).toBeGreaterThan(estimateCrmCallsPerBatch('hubspot', 100));
-    expect(estimateCrmCallsPerBatch('salesforce', 100)).toBe(13);
+    // Salesforce: 6 describes, 8 queries on the accounts, 9 by id (roles 1, email messages 4, attendees 4), 1 write, 5 tasks.
+    expect(estimateCrmCallsPerBatch('salesforce', 100)).toBe(29);
     expect(estimateCrmCallsPerBatch('salesforce', 400)).toBeGreaterThan(2 * estimateCrmCallsPerBatch('salesforce', 100));
   });
 });
