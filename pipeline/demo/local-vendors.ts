@@ -5,20 +5,20 @@
 
 import type { HubSpotConfigInput } from '../../connectors/hubspot/config.ts';
 import { createHubSpotConnector } from '../../connectors/hubspot/connector.ts';
-import { type HubSpotFake, type PortalKind, seededPortalMapping, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
-import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake-mixpanel.ts';
+import { type HubSpotFake, type PortalKind, seededPortalMapping, startHubSpotFake } from '../../connectors/hubspot/fake/server.ts';
+import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake/server.ts';
 import { createMixpanelSource } from '../../connectors/mixpanel/index.ts';
 import type { SalesforceMappingInput } from '../../connectors/salesforce/config.ts';
 import { createSalesforceConnector, type SalesforceConfigInput } from '../../connectors/salesforce/connector.ts';
-import { customizedOrgMapping, customizedOrgMappingInput } from '../../connectors/salesforce/fake-seed.ts';
-import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
+import { customizedOrgMapping, customizedOrgMappingInput } from '../../connectors/salesforce/fake/seed.ts';
+import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../connectors/salesforce/fake/server.ts';
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
-import { type SlackFake, startSlackFake } from '../../connectors/slack/fake-server.ts';
+import { type SlackFake, startSlackFake } from '../../connectors/slack/fake/server.ts';
 import { createSlackNotifier, type SlackNotifier } from '../../connectors/slack/webhook.ts';
-import { type StripeFake, startStripeFake } from '../../connectors/stripe/fake/stripe-fake.ts';
+import { type StripeFake, startStripeFake } from '../../connectors/stripe/fake/server.ts';
 import { createStripeSource } from '../../connectors/stripe/stripe-source.ts';
-import { startZendeskFake, type ZendeskFake } from '../../connectors/zendesk/fake/zendesk-fake.ts';
+import { startZendeskFake, type ZendeskFake } from '../../connectors/zendesk/fake/server.ts';
 import { createZendeskSource } from '../../connectors/zendesk/zendesk-source.ts';
 import { FEATURES } from './world.ts';
 

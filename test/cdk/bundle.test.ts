@@ -15,7 +15,7 @@ import { BUNDLE_TARGET_BYTES, type BundleSize, bundleSizes, formatBundleSizes } 
 import { bundlePlan, ESM_BANNER, HUBSPOT_KEPT, REPO_ROOT } from '../../cdk/bundling.ts';
 import { FUNCTIONS } from '../../cdk/healthscore-stack.ts';
 import type { FunctionRole } from '../../cdk/run-configs.ts';
-import { type HubSpotFake, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
+import { type HubSpotFake, startHubSpotFake } from '../../connectors/hubspot/fake/server.ts';
 import { type LocalDynamo, startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
 import { exampleRaw, writeConfig } from './support/configs.ts';
 import { type FakeSecretsManager, startFakeSecretsManager } from './support/fake-secrets-manager.ts';

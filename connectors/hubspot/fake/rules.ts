@@ -4,7 +4,7 @@
 // first broken rule of a request exactly so (after auth and rate limits, as HubSpot does), records
 // it for the suite's audit, and `auditHubSpotTrace` checks an HTTP trace against the same rules.
 // The README's rules table lists these rows; rate limits and scopes live in gate.ts.
-import type { FakeResponse } from '../../shared/fake-server.ts';
+import type { FakeResponse } from '../../shared/fake/server.ts';
 import { hubSpotError } from './store.ts';
 
 export interface RuleRequest {

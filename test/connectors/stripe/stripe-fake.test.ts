@@ -3,7 +3,7 @@
 // parameter, 404 resource_missing) and the 25 req/s test-mode limit.
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/stripe-fake.ts';
+import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/server.ts';
 import { seatPrice, seatSubscription, startFake } from './stripe-kit.ts';
 
 let fake: StripeFake;

@@ -3,7 +3,7 @@
 // limit with Retry-After, and the time-based organization export making progress.
 import zendesk from 'node-zendesk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ZendeskFake } from '../../../connectors/zendesk/fake/zendesk-fake.ts';
+import type { ZendeskFake } from '../../../connectors/zendesk/fake/server.ts';
 import { daysAgo, startFake } from './zendesk-kit.ts';
 
 let fake: ZendeskFake;

@@ -7,9 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
-import type { ZendeskFake } from '../../../connectors/zendesk/fake/zendesk-fake.ts';
+import type { ZendeskFake } from '../../../connectors/zendesk/fake/server.ts';
 import { createZendeskSource } from '../../../connectors/zendesk/zendesk-source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { account, context, daysAgo, sourceFor, startFake } from './zendesk-kit.ts';
 
 let fake: ZendeskFake;

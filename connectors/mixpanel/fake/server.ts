@@ -3,12 +3,12 @@
 // the raw event export (`/api/2.0/export`, JSONL; 60 an hour, 3 a second, 100 at once), each under
 // its own base URL as on Mixpanel's hosts, with service-account basic auth, Mixpanel's error
 // bodies, 429s with Retry-After on a compressible clock, and the shared fault injection.
-import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../shared/fake-server.ts';
-import { isoDay, parseIsoDay } from './days.ts';
-import { MixpanelEventStore, type MixpanelSeedEvent, type SegmentationType, type SegmentationUnit } from './fake-events.ts';
-import { type Compiled, compileExpression, ExpressionError } from './fake-expression.ts';
+import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import { isoDay, parseIsoDay } from '../days.ts';
+import { type Compiled, compileExpression, ExpressionError } from './expression.ts';
+import { MixpanelEventStore, type MixpanelSeedEvent, type SegmentationType, type SegmentationUnit } from './store.ts';
 
-export type { MixpanelSeedEvent } from './fake-events.ts';
+export type { MixpanelSeedEvent } from './store.ts';
 
 export interface MixpanelFakeOptions {
   /** Query API limit per rolling hour (Mixpanel: 60). */

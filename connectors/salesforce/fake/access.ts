@@ -4,8 +4,8 @@
 // their PermissionSet records, the checks on a PermissionSetAssignment insert, and the field-level
 // security that follows: a custom field created through the Metadata API is visible to no profile
 // until a permission set assigned to the user grants it (or an admin grants it on the profile).
-import { sameId, toId18 } from './fake-ids.ts';
-import type { FakeOrg, FieldAccess, RecordError, SfRecord } from './fake-org.ts';
+import { sameId, toId18 } from './ids.ts';
+import type { FakeOrg, FieldAccess, RecordError, SfRecord } from './store.ts';
 
 export interface UserPermissions {
   /** "Modify Metadata Through Metadata API Functions" (or "Modify All Data"): any Metadata API call. */

@@ -3,9 +3,9 @@
 // pagination, `created[gte|lte…]` filters, invoice line items (embedded and /v1/invoices/:id/lines), `expand[]`, error bodies `{error:{type,code,message}}`, a 401 for a bad key and the
 // global rate limit (25 req/s in test mode, 100 live) on a compressible clock. Faults go through
 // `server.inject`. Seeding and read APIs live in StripeFakeData.
-import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake-server.ts';
-import { StripeFakeData, type StripeFakeSeed } from './stripe-fake-data.ts';
-import type { StripeJson } from './stripe-objects.ts';
+import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import type { StripeJson } from './seed.ts';
+import { StripeFakeData, type StripeFakeSeed } from './store.ts';
 
 export interface StripeFakeOptions {
   /** The key the fake accepts; `sk_test_…` (25 req/s) unless given. */

@@ -3,19 +3,19 @@
 // calls, session checks answered with INVALID_SESSION_ID, field-level security for the integration
 // user the session belongs to, a rolling 24-hour API allocation reported in Sforce-Limit-Info on
 // every response (REQUEST_LIMIT_EXCEEDED past it), the OAuth token endpoint and sessions that time
-// out (fake-oauth.ts), the kit's fault injection, seeding and read helpers.
-import type { SeedAccount } from '../shared/crm-seed.ts';
-import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../shared/fake-server.ts';
-import { defaultSalesforceMapping, type SalesforceMapping } from './config.ts';
-import { FakeAccess, type IntegrationUserOptions, type UserPermissions } from './fake-access.ts';
-import { identityRoutes } from './fake-identity.ts';
-import { metadataHandler } from './fake-metadata.ts';
-import { type FakeConnectedApp, type FakeConnectedAppOptions, FakeSessions, tokenHandler } from './fake-oauth.ts';
-import { FakeOrg, type FieldAccess, type OrgFeatures, type RecordError, type SfRecord } from './fake-org.ts';
-import { restError, restRoutes } from './fake-rest.ts';
-import { brokenSalesforceRule } from './fake-rules.ts';
-import { customizedOrgMapping, defineOrgCustomization, SeedLoader } from './fake-seed.ts';
-import { soapFault } from './fake-xml.ts';
+// out (routes-oauth.ts), the kit's fault injection, seeding and read helpers.
+import type { SeedAccount } from '../../shared/fake/crm-seed.ts';
+import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import { defaultSalesforceMapping, type SalesforceMapping } from '../config.ts';
+import { FakeAccess, type IntegrationUserOptions, type UserPermissions } from './access.ts';
+import { identityRoutes } from './routes-identity.ts';
+import { metadataHandler } from './routes-metadata.ts';
+import { type FakeConnectedApp, type FakeConnectedAppOptions, FakeSessions, tokenHandler } from './routes-oauth.ts';
+import { restError, restRoutes } from './routes-rest.ts';
+import { brokenSalesforceRule } from './rules.ts';
+import { customizedOrgMapping, defineOrgCustomization, SeedLoader } from './seed.ts';
+import { FakeOrg, type FieldAccess, type OrgFeatures, type RecordError, type SfRecord } from './store.ts';
+import { soapFault } from './xml.ts';
 
 export interface SalesforceFakeOptions {
   /** Rolling 24-hour API request allocation (Enterprise Edition starts at 100,000). */
@@ -179,7 +179,7 @@ export async function startSalesforceFake(options: SalesforceFakeOptions = {}): 
     return undefined;
   };
 
-  // After the session and the allocation, the request's shape (fake-rules.ts), as Salesforce checks it.
+  // After the session and the allocation, the request's shape (rules.ts), as Salesforce checks it.
   const sessionGuard = server.guard;
   server.guard = (req) => {
     const refused = sessionGuard?.(req);

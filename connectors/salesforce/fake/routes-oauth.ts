@@ -5,8 +5,8 @@
 // with Salesforce's own error body; sessions that die a set time after issue on a clock tests move.
 import { randomBytes } from 'node:crypto';
 import { compactVerify, decodeJwt, decodeProtectedHeader, importX509 } from 'jose';
-import type { FakeRequest, FakeResponse, Handler } from '../shared/fake-server.ts';
-import { ORG_ID } from './fake-access.ts';
+import type { FakeRequest, FakeResponse, Handler } from '../../shared/fake/server.ts';
+import { ORG_ID } from './access.ts';
 
 export interface FakeConnectedAppOptions {
   /** PEM certificate uploaded under "Use digital signatures": without one, JWT assertions never verify. */

@@ -1,7 +1,7 @@
 // The Stripe fake's store with its typed seeding API (customers, subscriptions with items, prices and
 // schedules, invoices) and read API (the raw JSON objects the fake serves). Ids are deterministic
 // (`cus_…`, `sub_…`, `in_…`), so a seeded portfolio reads the same on every run.
-import { buildInvoiceLine } from './stripe-invoice-lines.ts';
+import { buildInvoiceLine } from './invoice-lines.ts';
 import {
   buildCustomer,
   buildInvoice,
@@ -16,7 +16,7 @@ import {
   type SeedStripeSubscription,
   type StripeJson,
   toUnix,
-} from './stripe-objects.ts';
+} from './seed.ts';
 
 export interface StripeFakeSeed {
   customers?: SeedStripeCustomer[];

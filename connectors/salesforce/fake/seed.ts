@@ -1,13 +1,13 @@
-// Loads the vendor-neutral seed format (connectors/shared/crm-seed.ts) into the fake org as a real
+// Loads the vendor-neutral seed format (connectors/shared/fake/crm-seed.ts) into the fake org as a real
 // org would hold it: Users (owners), Accounts, Contacts, Tasks (emails, calls, notes), Events
 // (meetings) with their EventWhoRelation attendees, in Salesforce's standard objects (the customer's
 // contract, an opportunity whose contact roles name the champion and sponsor, AccountContactRelation
 // and EmailMessage where those features are on) and, for a customized org, in the custom fields the
 // mapping reads as well.
-import type { SeedAccount, SeedActivity, SeedContact } from '../shared/crm-seed.ts';
-import { type SalesforceMapping, type SalesforceMappingInput, salesforceMappingSchema } from './config.ts';
-import type { FakeOrg, FieldDef, SfRecord } from './fake-org.ts';
-import { sfDateTime } from './fake-org.ts';
+import type { SeedAccount, SeedActivity, SeedContact } from '../../shared/fake/crm-seed.ts';
+import { type SalesforceMapping, type SalesforceMappingInput, salesforceMappingSchema } from '../config.ts';
+import type { FakeOrg, FieldDef, SfRecord } from './store.ts';
+import { sfDateTime } from './store.ts';
 
 const dayMs = (iso: string): number => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
 

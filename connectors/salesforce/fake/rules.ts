@@ -4,7 +4,7 @@
 // broken rule of a request exactly so (after the session and allocation checks) and records it for
 // the suite's audit; `auditSalesforceTrace` checks an HTTP trace against the same rules. The README's
 // rules table lists these rows.
-import type { FakeResponse } from '../shared/fake-server.ts';
+import type { FakeResponse } from '../../shared/fake/server.ts';
 
 export interface SfRuleRequest {
   method: string;

@@ -4,18 +4,18 @@
 // HubSpot's 429 bodies and headers, and the kit's fault injection. Seed with the vendor-neutral
 // format (`seedAccounts`) or raw records; read back what the connector wrote.
 import { randomBytes } from 'node:crypto';
-import type { SeedAccount } from '../shared/crm-seed.ts';
-import { FakeClock, FakeHttpServer, type Fault } from '../shared/fake-server.ts';
-import { HubSpotGate, rateLimitBody } from './fake/gate.ts';
-import { type On, objectRoutes } from './fake/routes-objects.ts';
-import { schemaRoutes } from './fake/routes-schema.ts';
-import { brokenRule } from './fake/rules.ts';
-import { installSchema, type MarkerMode, type PortalKind, type SeededAccount, seedAccount, seedLabels } from './fake/seed.ts';
-import { HubSpotStore, type ObjectType, type PropertyDefinition, type PropertyGroup } from './fake/store.ts';
+import type { SeedAccount } from '../../shared/fake/crm-seed.ts';
+import { FakeClock, FakeHttpServer, type Fault } from '../../shared/fake/server.ts';
+import { HubSpotGate, rateLimitBody } from './gate.ts';
+import { type On, objectRoutes } from './routes-objects.ts';
+import { schemaRoutes } from './routes-schema.ts';
+import { brokenRule } from './rules.ts';
+import { installSchema, type MarkerMode, type PortalKind, type SeededAccount, seedAccount, seedLabels } from './seed.ts';
+import { HubSpotStore, type ObjectType, type PropertyDefinition, type PropertyGroup } from './store.ts';
 
-export type { MarkerMode, PortalKind } from './fake/seed.ts';
-export { seededPortalMapping, seedLabels } from './fake/seed.ts';
-export type { ObjectType } from './fake/store.ts';
+export type { MarkerMode, PortalKind } from './seed.ts';
+export { seededPortalMapping, seedLabels } from './seed.ts';
+export type { ObjectType } from './store.ts';
 
 export interface HubSpotFakeOptions {
   /** Requests per rolling 10 s (vendor time); HubSpot's Free/Starter private apps get 100. */

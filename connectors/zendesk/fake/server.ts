@@ -3,9 +3,9 @@
 // time-based incremental organization export, satisfaction ratings with cursor or offset pagination,
 // basic token auth (401 `{"error": ...}`), the plan's per-minute limit plus 10/min on incremental
 // exports (429 with Retry-After), on a compressible clock. Faults go through `server.inject`.
-import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake-server.ts';
-import { ZendeskFakeData, type ZendeskFakeSeed } from './zendesk-fake-data.ts';
-import type { ZendeskJson } from './zendesk-objects.ts';
+import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import type { ZendeskJson } from './seed.ts';
+import { ZendeskFakeData, type ZendeskFakeSeed } from './store.ts';
 
 export interface ZendeskFakeOptions {
   /** The agent's email (the API user); `agent@example.com` unless given. */

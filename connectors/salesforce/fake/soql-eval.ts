@@ -3,9 +3,9 @@
 // security hides), filters, sorts, limits and projects the rows into the REST shape (canonical
 // field names, `attributes`, null for empty fields).
 
-import { sameId } from './fake-ids.ts';
-import type { FakeOrg, FieldDef, SfRecord, SfValue } from './fake-org.ts';
-import { type SoqlCondition, SoqlError, type SoqlLiteral, type SoqlQuery } from './fake-soql.ts';
+import { sameId } from './ids.ts';
+import { type SoqlCondition, SoqlError, type SoqlLiteral, type SoqlQuery } from './soql.ts';
+import type { FakeOrg, FieldDef, SfRecord, SfValue } from './store.ts';
 
 function resolveObject(org: FakeOrg, name: string): string {
   const object = org.objectName(name);

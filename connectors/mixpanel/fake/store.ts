@@ -1,8 +1,8 @@
 // The fake Mixpanel project's event store and the two computations over it that the fake serves:
 // a segmentation report (counts per segment and time bucket) and a raw export (one JSON line per
-// event). Pure in-memory work, kept apart from the HTTP side in fake-mixpanel.ts.
-import { dayIndex, isoDay } from './days.ts';
-import type { Compiled } from './fake-expression.ts';
+// event). Pure in-memory work, kept apart from the HTTP side in server.ts.
+import { dayIndex, isoDay } from '../days.ts';
+import type { Compiled } from './expression.ts';
 
 /** One event as a test or the demo seeds it. */
 export interface MixpanelSeedEvent {

@@ -2,11 +2,12 @@
 // churn odds depend on it alone, and only the `planted` signals reflect it (with noise). Every other
 // signal is drawn from an unrelated latent of its own. Optionally, churners show a post-decision
 // signal (billing.subscriptionChange = cancel_pending) in their last days, as real billing data does.
-import type { SignalValue } from '../signals/catalog.ts';
-import type { AccountSnapshot } from '../signals/snapshot.ts';
-import { seededRandom } from '../synthetic.ts';
-import { DAY_MS, isoDay, parseInstant } from './dates.ts';
-import type { OutcomeKind } from './outcomes.ts';
+
+import { DAY_MS, isoDay, parseInstant } from '../../lib/backtest/dates.ts';
+import type { OutcomeKind } from '../../lib/backtest/outcomes.ts';
+import type { SignalValue } from '../../lib/signals/catalog.ts';
+import type { AccountSnapshot } from '../../lib/signals/snapshot.ts';
+import { seededRandom } from '../../lib/synthetic.ts';
 
 export const DEFAULT_PLANTED: readonly string[] = [
   'engagement.meetingAttendance',

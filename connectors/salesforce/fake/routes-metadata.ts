@@ -2,10 +2,10 @@
 // PermissionSet: readMetadata, createMetadata, updateMetadata and upsertMetadata with Salesforce's
 // envelopes, per-component SaveResults and faults. A created field exists on its object but, as in a
 // real org, stays hidden from the integration user until field-level security grants it.
-import type { FakeRequest, FakeResponse, Handler } from '../shared/fake-server.ts';
-import type { FakeAccess } from './fake-access.ts';
-import type { FakeOrg, FieldDef } from './fake-org.ts';
-import { child, childrenNamed, localName, nodeToValue, parseXml, soapEnvelope, soapFault, valueToXml } from './fake-xml.ts';
+import type { FakeRequest, FakeResponse, Handler } from '../../shared/fake/server.ts';
+import type { FakeAccess } from './access.ts';
+import type { FakeOrg, FieldDef } from './store.ts';
+import { child, childrenNamed, localName, nodeToValue, parseXml, soapEnvelope, soapFault, valueToXml } from './xml.ts';
 
 export interface MetadataContext {
   org: FakeOrg;

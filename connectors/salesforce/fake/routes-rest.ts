@@ -1,13 +1,13 @@
 // The fake's REST API under /services/data/vXX.X: SOQL query with nextRecordsUrl paging, sObject
 // collections update (PATCH /composite/sobjects, 200 records, allOrNone, per-record results) and
 // sObject create (Task insert, PermissionSetAssignment insert), with Salesforce's payloads and error bodies.
-import type { FakeRequest, FakeResponse, Handler } from '../shared/fake-server.ts';
-import type { FakeAccess } from './fake-access.ts';
-import { isSalesforceId } from './fake-ids.ts';
-import type { FakeOrg, RecordError } from './fake-org.ts';
-import { sfDateTime } from './fake-org.ts';
-import { parseSoql, SoqlError } from './fake-soql.ts';
-import { runSoql } from './fake-soql-eval.ts';
+import type { FakeRequest, FakeResponse, Handler } from '../../shared/fake/server.ts';
+import type { FakeAccess } from './access.ts';
+import { isSalesforceId } from './ids.ts';
+import { parseSoql, SoqlError } from './soql.ts';
+import { runSoql } from './soql-eval.ts';
+import type { FakeOrg, RecordError } from './store.ts';
+import { sfDateTime } from './store.ts';
 
 export interface RestContext {
   org: FakeOrg;

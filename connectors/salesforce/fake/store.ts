@@ -3,7 +3,7 @@
 // writes that answer with Salesforce's status codes (INVALID_FIELD, STRING_TOO_LONG, ...), including
 // field-level security: a field the API user cannot see does not exist for it, one it can only read
 // refuses writes.
-import { IdSequence, sameId } from './fake-ids.ts';
+import { IdSequence, sameId } from './ids.ts';
 
 export type FieldType =
   | 'id'

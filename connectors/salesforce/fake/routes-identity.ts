@@ -2,11 +2,11 @@
 // carries the identity URL jsforce's `identity()` follows), the identity service answering who the
 // session belongs to, and sObject describe listing only the fields field-level security lets the
 // user see, each with `updateable` as its permissions make it.
-import type { FakeRequest, FakeResponse, Handler } from '../shared/fake-server.ts';
-import { type FakeAccess, ORG_ID } from './fake-access.ts';
-import { KEY_PREFIX } from './fake-ids.ts';
-import type { FakeOrg } from './fake-org.ts';
-import { restError } from './fake-rest.ts';
+import type { FakeRequest, FakeResponse, Handler } from '../../shared/fake/server.ts';
+import { type FakeAccess, ORG_ID } from './access.ts';
+import { KEY_PREFIX } from './ids.ts';
+import { restError } from './routes-rest.ts';
+import type { FakeOrg } from './store.ts';
 
 export interface IdentityContext {
   org: FakeOrg;

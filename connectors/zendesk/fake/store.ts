@@ -13,7 +13,7 @@ import {
   type ZendeskJson,
   type ZendeskTicketPatch,
   type ZendeskTime,
-} from './zendesk-objects.ts';
+} from './seed.ts';
 
 export interface ZendeskFakeSeed {
   organizations?: SeedZendeskOrganization[];

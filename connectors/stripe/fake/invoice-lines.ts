@@ -1,6 +1,6 @@
 // The Stripe fake's invoice line items, shaped as Stripe serves them since API 2025-03-31 (`parent`
 // with subscription item details and the proration flag, `pricing` with the price id, `period`).
-import { type SeedStripeInvoiceLine, type StripeJson, toUnix } from './stripe-objects.ts';
+import { type SeedStripeInvoiceLine, type StripeJson, toUnix } from './seed.ts';
 
 /** `t` moved by `n` price intervals (calendar months and years, as Stripe bills). */
 export function addInterval(t: number, interval: 'day' | 'week' | 'month' | 'year', n: number): number {
