@@ -10,7 +10,7 @@ import type { HubSpotFake } from '../connectors/hubspot/fake/server.ts';
 import type { MixpanelFake } from '../connectors/mixpanel/fake/server.ts';
 import type { StripeFake } from '../connectors/stripe/fake/server.ts';
 import type { ZendeskFake } from '../connectors/zendesk/fake/server.ts';
-import { addDays } from '../lib/history/day-math.ts';
+import { addDays } from '../lib/days.ts';
 import { crmSeed } from '../pipeline/demo/seed-vendors.ts';
 import { buildWorld, type DemoWorld, FEATURES, featuresUsed } from '../pipeline/demo/world.ts';
 

@@ -2,11 +2,13 @@
 // batching and concurrency, retention, alarm e-mail, secret names, model — plus the run config
 // sections (no secrets) the stack embeds into each function's HEALTHSCORE_CONFIG. Every problem is
 // reported at once, with the file and the path of the offending key.
+
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
 import { isSensitiveName } from '../connectors/shared/http-trace.ts';
+import { issueLines } from '../lib/zod-issues.ts';
 import { RUN_MODES, SECRETS, type SecretName } from '../pipeline/run-config.ts';
 import { validateVendorSections } from './vendor-sections.ts';
 
@@ -165,11 +167,7 @@ const isPresetName = (ref: string) => /^[a-z][a-z0-9-]*$/.test(ref);
 /** Validates a parsed YAML document; `baseDir` is where relative model paths start. */
 export function parseDeployConfig(raw: unknown, source: string, baseDir: string): DeployConfig {
   const r = deployConfigSchema.safeParse(raw ?? {});
-  if (!r.success)
-    throw new DeployConfigError(
-      source,
-      r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
+  if (!r.success) throw new DeployConfigError(source, issueLines(r.error));
   const c = r.data;
   const problems: string[] = [];
   const other = c.crm === 'hubspot' ? 'salesforce' : 'hubspot';

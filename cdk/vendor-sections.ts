@@ -1,12 +1,14 @@
 // The run config's vendor sections as the deploy sees them: validated at synth with each connector's
 // own schema (a placeholder stands in for the secret, which only the Lambda reads), and the rate
 // budgets they configure, which the stack shares out between parallel score-batch workers.
+
 import type { z } from 'zod';
 import { hubSpotConfigSchema } from '../connectors/hubspot/config.ts';
 import { mixpanelConfigSchema } from '../connectors/mixpanel/config.ts';
 import { salesforceConfigSchema } from '../connectors/salesforce/config.ts';
 import { stripeConfigSchema } from '../connectors/stripe/config.ts';
 import { zendeskConfigSchema } from '../connectors/zendesk/config.ts';
+import { issueLines } from '../lib/zod-issues.ts';
 
 type Vendor = 'hubspot' | 'salesforce' | 'stripe' | 'zendesk' | 'mixpanel';
 type Sections = { [V in Vendor]?: Record<string, unknown> | undefined };
@@ -40,7 +42,7 @@ export function validateVendorSections(crm: 'hubspot' | 'salesforce', sources: r
   const problems: string[] = [];
   for (const vendor of [crm, ...sources]) {
     const r = parsed(vendor, run[vendor] ?? {});
-    if (!r.success) for (const i of r.error.issues) problems.push(`run.${[vendor, ...i.path].join('.')}: ${i.message}`);
+    if (!r.success) problems.push(...issueLines(r.error, { prefix: ['run', vendor] }));
   }
   return problems;
 }

@@ -1,6 +1,7 @@
 // The run's configuration (YAML, zod-validated): which CRM, which sources, the model, batching and
 // the table. Secrets are never in the file: they come from the environment (the CLI) or Secrets
 // Manager (the Lambdas) through a SecretSource, and are merged into each vendor's section here.
+
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import * as z from 'zod';
@@ -14,6 +15,7 @@ import type { SlackNotifier } from '../connectors/slack/webhook.ts';
 import { createSlackNotifier } from '../connectors/slack/webhook.ts';
 import { createStripeSource } from '../connectors/stripe/stripe-source.ts';
 import { createZendeskSource } from '../connectors/zendesk/zendesk-source.ts';
+import { issueLines } from '../lib/zod-issues.ts';
 
 const section = z.record(z.string(), z.unknown()).optional();
 
@@ -77,7 +79,7 @@ export const environmentSecrets: SecretSource = async (name) => {
 export function parseRunConfig(raw: unknown, source: string): RunConfig {
   const r = runConfigSchema.safeParse(raw);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${source}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const problems = issueLines(r.error).map((line) => `${source}: ${line}`);
   throw new ConfigErrorList(problems);
 }
 

@@ -3,8 +3,8 @@
 // signal is drawn from an unrelated latent of its own. Optionally, churners show a post-decision
 // signal (billing.subscriptionChange = cancel_pending) in their last days, as real billing data does.
 
-import { DAY_MS, isoDay, parseInstant } from '../../lib/backtest/dates.ts';
 import type { OutcomeKind } from '../../lib/backtest/outcomes.ts';
+import { DAY_MS, isoDay, parseInstant } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { AccountSnapshot } from '../../lib/signals/snapshot.ts';
 import { seededRandom } from '../../lib/synthetic.ts';

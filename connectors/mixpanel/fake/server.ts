@@ -3,8 +3,9 @@
 // the raw event export (`/api/2.0/export`, JSONL; 60 an hour, 3 a second, 100 at once), each under
 // its own base URL as on Mixpanel's hosts, with service-account basic auth, Mixpanel's error
 // bodies, 429s with Retry-After on a compressible clock, and the shared fault injection.
+
+import { dayIndex, dayOfIndex, parseIsoDay } from '../../../lib/days.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
-import { isoDay, parseIsoDay } from '../days.ts';
 import { type Compiled, compileExpression, ExpressionError } from './expression.ts';
 import { MixpanelEventStore, type MixpanelSeedEvent, type SegmentationType, type SegmentationUnit } from './store.ts';
 
@@ -279,4 +280,4 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
 class BadRequest extends Error {}
 
 /** `yyyy-mm-dd` of a Date, for tests that seed relative to an `asOf`. */
-export const fakeDay = (at: Date, offsetDays = 0) => isoDay(Math.floor(at.getTime() / 86_400_000) + offsetDays);
+export const fakeDay = (at: Date, offsetDays = 0) => dayOfIndex(dayIndex(at) + offsetDays);

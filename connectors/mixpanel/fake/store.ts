@@ -1,7 +1,7 @@
 // The fake Mixpanel project's event store and the two computations over it that the fake serves:
 // a segmentation report (counts per segment and time bucket) and a raw export (one JSON line per
 // event). Pure in-memory work, kept apart from the HTTP side in server.ts.
-import { dayIndex, isoDay } from '../days.ts';
+import { dayIndex, dayOfIndex } from '../../../lib/days.ts';
 import type { Compiled } from './expression.ts';
 
 /** One event as a test or the demo seeds it. */
@@ -112,10 +112,10 @@ export class MixpanelEventStore {
 
   segmentation(q: SegmentationQuery): SegmentationBody {
     const bucketOf = (day: number): string => {
-      if (q.interval !== undefined) return isoDay(q.fromDay + Math.floor((day - q.fromDay) / q.interval) * q.interval);
-      if (q.unit === 'week') return isoDay(weekStart(day));
-      if (q.unit === 'month') return `${isoDay(day).slice(0, 7)}-01`;
-      return isoDay(day);
+      if (q.interval !== undefined) return dayOfIndex(q.fromDay + Math.floor((day - q.fromDay) / q.interval) * q.interval);
+      if (q.unit === 'week') return dayOfIndex(weekStart(day));
+      if (q.unit === 'month') return `${dayOfIndex(day).slice(0, 7)}-01`;
+      return dayOfIndex(day);
     };
     const series = [...new Set(Array.from({ length: q.toDay - q.fromDay + 1 }, (_, i) => bucketOf(q.fromDay + i)))];
     const bucketByDay = new Map<number, string>();

@@ -4,6 +4,7 @@
 // contract, an opportunity whose contact roles name the champion and sponsor, AccountContactRelation
 // and EmailMessage where those features are on) and, for a customized org, in the custom fields the
 // mapping reads as well.
+import { addDays, daysBetween, isoDay } from '../../../lib/days.ts';
 import type { SeedAccount, SeedActivity, SeedContact } from '../../shared/fake/crm-seed.ts';
 import { type SalesforceMapping, type SalesforceMappingInput, salesforceMappingSchema } from '../config.ts';
 import type { FakeOrg, FieldDef, SfRecord } from './store.ts';
@@ -153,9 +154,9 @@ export class SeedLoader {
   /** The customer's contract: activated, from the contract start to the renewal date. */
   private contract(accountId: string, a: SeedAccount, created: number): void {
     if (!a.contractStart && !a.renewalDate) return;
-    const start = a.contractStart ?? new Date(created).toISOString().slice(0, 10);
-    const end = a.renewalDate ?? new Date(dayMs(start) + 365 * 86_400_000).toISOString().slice(0, 10);
-    const months = Math.max(1, Math.round((dayMs(end) - dayMs(start)) / (30.44 * 86_400_000)));
+    const start = a.contractStart ?? isoDay(created);
+    const end = a.renewalDate ?? addDays(start, 365);
+    const months = Math.max(1, Math.round(daysBetween(start, end) / 30.44));
     this.org.insertRaw(
       'Contract',
       { AccountId: accountId, Status: 'Activated', StatusCode: 'Activated', StartDate: start, EndDate: end, ContractTerm: months },
@@ -174,7 +175,7 @@ export class SeedLoader {
     const roles = (c: SeedContact) => [...(c.champion ? ['Decision Maker'] : []), ...(c.execSponsor ? ['Executive Sponsor'] : [])];
     const holders = people.filter((c) => roles(c).length > 0);
     if (holders.length > 0) {
-      const closed = new Date(created).toISOString().slice(0, 10);
+      const closed = isoDay(created);
       const opportunityId = this.org.insertRaw(
         'Opportunity',
         {

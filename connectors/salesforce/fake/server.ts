@@ -4,6 +4,7 @@
 // user the session belongs to, a rolling 24-hour API allocation reported in Sforce-Limit-Info on
 // every response (REQUEST_LIMIT_EXCEEDED past it), the OAuth token endpoint and sessions that time
 // out (routes-oauth.ts), the kit's fault injection, seeding and read helpers.
+import { DAY_MS } from '../../../lib/days.ts';
 import type { SeedAccount } from '../../shared/fake/crm-seed.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
 import { defaultSalesforceMapping, type SalesforceMapping } from '../config.ts';
@@ -45,7 +46,6 @@ export interface SalesforceFakeOptions {
   connectedApp?: FakeConnectedAppOptions;
 }
 
-const DAY_MS = 86_400_000;
 const TWO_HOURS_MS = 7_200_000;
 
 export interface SalesforceFake {

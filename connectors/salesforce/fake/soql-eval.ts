@@ -3,6 +3,7 @@
 // security hides), filters, sorts, limits and projects the rows into the REST shape (canonical
 // field names, `attributes`, null for empty fields).
 
+import { isoDay } from '../../../lib/days.ts';
 import { sameId } from './ids.ts';
 import { type SoqlCondition, SoqlError, type SoqlLiteral, type SoqlQuery } from './soql.ts';
 import type { FakeOrg, FieldDef, SfRecord, SfValue } from './store.ts';
@@ -35,7 +36,7 @@ function compare(f: FieldDef, stored: SfValue | undefined, lit: SoqlLiteral): nu
   if (typeof lit === 'object' && 'datetime' in lit) return typeof stored === 'string' ? toMs(stored) - lit.datetime : undefined;
   if (typeof lit === 'object' && 'date' in lit) {
     if (typeof stored !== 'string') return undefined;
-    const day = f.type === 'datetime' ? new Date(toMs(stored)).toISOString().slice(0, 10) : stored;
+    const day = f.type === 'datetime' ? isoDay(toMs(stored)) : stored;
     return day < lit.date ? -1 : day > lit.date ? 1 : 0;
   }
   if (typeof lit === 'number' && typeof stored === 'number') return stored - lit;

@@ -1,6 +1,7 @@
 // The Stripe fake's store with its typed seeding API (customers, subscriptions with items, prices and
 // schedules, invoices) and read API (the raw JSON objects the fake serves). Ids are deterministic
 // (`cus_…`, `sub_…`, `in_…`), so a seeded portfolio reads the same on every run.
+import { DAY_S } from '../../../lib/days.ts';
 import { buildInvoiceLine } from './invoice-lines.ts';
 import {
   buildCustomer,
@@ -37,8 +38,6 @@ export interface StripeSubscriptionPatch {
 }
 
 export type StripeInvoicePatch = Partial<Omit<SeedStripeInvoice, 'id' | 'customer' | 'subscription' | 'lines'>>;
-
-const DAY = 86_400;
 
 export class StripeFakeData {
   readonly collections = {
@@ -109,7 +108,7 @@ export class StripeFakeData {
     const previous = this.collections.subscriptions.get(id);
     const created = s.created === undefined ? ((previous?.created as number) ?? Math.floor(Date.now() / 1000)) : toUnix(s.created);
     const start = s.currentPeriodStart === undefined ? created : toUnix(s.currentPeriodStart);
-    const period = { start, end: s.currentPeriodEnd === undefined ? start + 30 * DAY : toUnix(s.currentPeriodEnd) };
+    const period = { start, end: s.currentPeriodEnd === undefined ? start + 30 * DAY_S : toUnix(s.currentPeriodEnd) };
     const oldItems = ((previous?.items as { data: StripeJson[] } | undefined)?.data ?? []) as StripeJson[];
     const items = s.items.map((item, n) => {
       const priceId = this.addPrice(item.price, created);
