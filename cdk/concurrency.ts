@@ -19,7 +19,7 @@ export const ASSUMED = {
  * HubSpot reads 100 records and 1,000 association inputs per call and writes 100 per call;
  * Salesforce runs 5 SOQL queries per 200 ids (2,000 rows a page) and writes 200 per call.
  */
-export function estimateCrmCallsPerBatch(crm: 'hubspot' | 'salesforce', b: number): number {
+export function estimateCrmCallsPerBatch(crm: string, b: number): number {
   const { contactsPerAccount: c, engagementsPerTypePerAccount: e, taskShare } = ASSUMED;
   const tasks = ceil(b * taskShare);
   if (crm === 'hubspot')
@@ -72,7 +72,7 @@ export const HANDLER_STOP_MARGIN_S = 15;
 const callsWithin = (share: number, windowMs: number, seconds: number) => share * (1 + Math.floor((seconds * 1000) / windowMs));
 
 export function planConcurrency(input: {
-  crm: 'hubspot' | 'salesforce';
+  crm: string;
   batchSize: number;
   maxConcurrency: number;
   crmCallsPerBatch?: number | undefined;

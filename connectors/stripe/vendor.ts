@@ -1,0 +1,29 @@
+// Stripe's registry entry: billing and seats, read with a secret or restricted key, joined to the CRM
+// by the customer id the CRM holds.
+import { IDENTITY } from '../shared/source.ts';
+import type { SourceVendor } from '../shared/vendor.ts';
+import { stripeConfigSchema } from './config.ts';
+
+export const stripeVendor: SourceVendor<'stripe'> = {
+  id: 'stripe',
+  kind: 'source',
+  configSchema: stripeConfigSchema,
+  secret: {
+    path: ['apiKey'],
+    env: 'STRIPE_API_KEY',
+    holds: 'the secret or restricted key',
+    defaultSecretName: 'healthscore/stripe',
+    placeholder: 'sk_live_placeholder',
+  },
+  signals: [
+    'billing.paymentStatus',
+    'billing.daysOverdue',
+    'billing.subscriptionChange',
+    'billing.mrrChange90d',
+    'growth.seatChange90d',
+    'commercial.daysToRenewal',
+    'stripe.seats',
+  ],
+  identityField: IDENTITY.stripeCustomerId,
+  createSource: async (section) => (await import('./stripe-source.ts')).createStripeSource(section as never),
+};

@@ -1,0 +1,28 @@
+// Zendesk's registry entry: support signals from the incremental exports, read with an API token,
+// joined to the CRM by the organization id the CRM holds.
+import { IDENTITY } from '../shared/source.ts';
+import type { SourceVendor } from '../shared/vendor.ts';
+import { zendeskConfigSchema } from './config.ts';
+
+export const zendeskVendor: SourceVendor<'zendesk'> = {
+  id: 'zendesk',
+  kind: 'source',
+  configSchema: zendeskConfigSchema,
+  secret: {
+    path: ['apiToken'],
+    env: 'ZENDESK_API_TOKEN',
+    holds: 'the API token',
+    defaultSecretName: 'healthscore/zendesk',
+    placeholder: 'placeholder',
+  },
+  signals: [
+    'support.ticketVolumeRatio',
+    'support.csat',
+    'support.escalations90d',
+    'support.activeEscalation',
+    'support.openTicketsAged',
+    'support.sentiment',
+  ],
+  identityField: IDENTITY.zendeskOrganizationId,
+  createSource: async (section) => (await import('./zendesk-source.ts')).createZendeskSource(section as never),
+};
