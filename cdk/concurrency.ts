@@ -1,44 +1,22 @@
 // How many batches may run at once (the Distributed Map's MaxConcurrency) and the rate budget each
 // worker gets, so that N parallel Lambdas together never exceed what one process would be allowed.
 // The formula is documented in docs/deploy.md ("Concurrency"); the numbers here are its inputs.
+import { requireVendor } from '../connectors/registry.ts';
+import type { AssumedVolumes } from '../connectors/shared/vendor.ts';
 import type { VendorBudget } from './vendor-sections.ts';
 
-const ceil = Math.ceil;
-
 /** Generous per-account volumes the CRM call estimate assumes (replace with crmCallsPerBatch once measured). */
-export const ASSUMED = {
+export const ASSUMED: AssumedVolumes = {
   contactsPerAccount: 10,
-  /** Emails, meetings and calls per account within the lookback, each. */
   engagementsPerTypePerAccount: 20,
-  /** Share of accounts whose confirmed tier changes in a day (one CRM task each). */
   taskShare: 0.05,
-} as const;
+};
 
-/**
- * CRM calls one batch of `b` accounts makes (reads + write-back + tasks), from the connectors' batching:
- * HubSpot reads 100 records and 1,000 association inputs per call and writes 100 per call;
- * Salesforce runs 5 SOQL queries per 200 ids (2,000 rows a page) and writes 200 per call.
- */
+/** CRM calls one batch of `b` accounts makes (reads + write-back + tasks), as the CRM's registry entry estimates them. */
 export function estimateCrmCallsPerBatch(crm: string, b: number): number {
-  const { contactsPerAccount: c, engagementsPerTypePerAccount: e, taskShare } = ASSUMED;
-  const tasks = ceil(b * taskShare);
-  if (crm === 'hubspot')
-    return (
-      ceil(b / 100) + // companies batch read
-      4 * ceil(b / 1000) + // company → contacts, emails, meetings, calls (v4 associations)
-      ceil((b * c) / 100) + // contacts
-      3 * ceil((b * e) / 100) + // emails, meetings, calls
-      2 * ceil((b * e) / 1000) + // meeting / call → contacts
-      ceil(b / 100) + // score write-back
-      tasks
-    );
-  let reads = 0;
-  for (let done = 0; done < b; done += 200) {
-    const n = Math.min(200, b - done);
-    // Account, Contact, Task (e-mails and calls), Event, EventWhoRelation (≈2 attendees an event)
-    reads += 1 + ceil((n * c) / 2000) + ceil((n * 2 * e) / 2000) + ceil((n * e) / 2000) + ceil((n * 2 * e) / 2000);
-  }
-  return reads + ceil(b / 200) + tasks;
+  const entry = requireVendor(crm);
+  if (entry.kind !== 'crm') throw new ConcurrencyError(`${crm} is not a CRM`);
+  return entry.callsPerBatch(b, ASSUMED);
 }
 
 export interface WorkerShare {

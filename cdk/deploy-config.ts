@@ -26,7 +26,7 @@ const secretRef = z
   .string()
   .regex(
     /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/,
-    'expected a Secrets Manager secret name (e.g. healthscore/hubspot) or the secret’s full ARN',
+    'expected a Secrets Manager secret name (e.g. healthscore/<vendor>) or the secret’s full ARN',
   );
 
 const validTimeZone = (tz: string) => {

@@ -2,11 +2,8 @@
 // own schema (a placeholder stands in for the secret, which only the Lambda reads), and the rate
 // budgets they configure, which the stack shares out between parallel score-batch workers.
 
-import { hubSpotConfigSchema } from '../connectors/hubspot/config.ts';
 import { requireVendor } from '../connectors/registry.ts';
-import { salesforceConfigSchema } from '../connectors/salesforce/config.ts';
-import { withValueAt } from '../connectors/shared/vendor.ts';
-import { stripeConfigSchema } from '../connectors/stripe/config.ts';
+import { type WorkerBudget, withValueAt } from '../connectors/shared/vendor.ts';
 import { issueLines } from '../lib/zod-issues.ts';
 
 type Vendor = string;
@@ -32,52 +29,18 @@ export function validateVendorSections(crm: Vendor, sources: readonly Vendor[], 
   return problems;
 }
 
-/** A rate budget a worker process enforces: `limit` requests per `windowMs`, or `limit` requests in flight. */
-export interface VendorBudget {
+/** A rate budget a worker process enforces, with the vendor it belongs to. */
+export interface VendorBudget extends WorkerBudget {
   vendor: Vendor;
-  /** Where the limit lives in the vendor's section (what the stack overrides for each worker). */
-  path: readonly string[];
-  limit: number;
-  /** Undefined for a concurrency limit. */
-  windowMs: number | undefined;
-  /** The CRM's request budget, the one a batch's own calls are measured against. */
-  crmRequests: boolean;
 }
 
 /**
- * The budgets a score-batch worker can spend, with their effective values (defaults applied).
- * Zendesk and Mixpanel are absent on purpose: their read() serves a batch from the state that
- * plan's sync stored, without vendor calls; their syncs run once per run, in plan, alone.
+ * The budgets a score-batch worker can spend, with their effective values (defaults applied), as
+ * each configured vendor's registry entry reads them. A source without budgets here (Zendesk,
+ * Mixpanel) serves a batch from the state plan's sync stored, without vendor calls.
  */
 export function workerBudgets(crm: Vendor, sources: readonly Vendor[], run: Sections): VendorBudget[] {
-  const out: VendorBudget[] = [];
-  if (crm === 'hubspot') {
-    const c = hubSpotConfigSchema.parse(withPlaceholder('hubspot', run.hubspot ?? {}));
-    out.push({
-      vendor: 'hubspot',
-      path: ['rateLimit', 'limit'],
-      limit: c.rateLimit.limit,
-      windowMs: c.rateLimit.windowMs,
-      crmRequests: true,
-    });
-  } else {
-    const c = salesforceConfigSchema.parse(withPlaceholder('salesforce', run.salesforce ?? {}));
-    out.push(
-      { vendor: 'salesforce', path: ['budget', 'limit'], limit: c.budget.limit, windowMs: c.budget.windowMs, crmRequests: true },
-      { vendor: 'salesforce', path: ['budget', 'concurrency'], limit: c.budget.concurrency, windowMs: undefined, crmRequests: false },
-    );
-  }
-  if (sources.includes('stripe')) {
-    // Stripe reads per customer only when the day's sync did not run. Its default depends on the key
-    // (20/s test, 90/s live), unknown here: the test-mode figure is the safe one unless set.
-    const c = stripeConfigSchema.parse(withPlaceholder('stripe', run.stripe ?? {}));
-    out.push({
-      vendor: 'stripe',
-      path: ['limits', 'requests'],
-      limit: c.limits.requests ?? 20,
-      windowMs: c.limits.windowMs,
-      crmRequests: false,
-    });
-  }
-  return out;
+  return [crm, ...sources].flatMap((vendor) =>
+    (requireVendor(vendor).workerBudgets?.(withPlaceholder(vendor, run[vendor] ?? {})) ?? []).map((b) => ({ vendor, ...b })),
+  );
 }

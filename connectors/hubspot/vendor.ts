@@ -1,6 +1,7 @@
 // HubSpot's registry entry: the CRM, its private app token and the signals its mapping reads.
 import { CRM_SIGNALS } from '../shared/crm-signals.ts';
 import type { CrmVendor } from '../shared/vendor.ts';
+import { hubspotBundling } from './bundle.ts';
 import { hubSpotConfigSchema } from './config.ts';
 
 export const hubspotVendor: CrmVendor<'hubspot'> = {
@@ -15,5 +16,19 @@ export const hubspotVendor: CrmVendor<'hubspot'> = {
     placeholder: 'placeholder',
   },
   signals: CRM_SIGNALS,
+  bundling: hubspotBundling,
+  workerBudgets: (section) => {
+    const { rateLimit } = hubSpotConfigSchema.parse(section);
+    return [{ path: ['rateLimit', 'limit'], limit: rateLimit.limit, windowMs: rateLimit.windowMs, crmRequests: true }];
+  },
+  // Reads 100 records and 1,000 association inputs per call, writes 100 per call.
+  callsPerBatch: (b, { contactsPerAccount: c, engagementsPerTypePerAccount: e, taskShare }) =>
+    Math.ceil(b / 100) + // companies batch read
+    4 * Math.ceil(b / 1000) + // company → contacts, emails, meetings, calls (v4 associations)
+    Math.ceil((b * c) / 100) + // contacts
+    3 * Math.ceil((b * e) / 100) + // emails, meetings, calls
+    2 * Math.ceil((b * e) / 1000) + // meeting / call → contacts
+    Math.ceil(b / 100) + // score write-back
+    Math.ceil(b * taskShare),
   createCrm: async (section) => (await import('./connector.ts')).createHubSpotConnector(section as never),
 };

@@ -1,7 +1,7 @@
 // Salesforce's registry entry: the CRM, its JSON secret (the keys salesforce.auth.flow needs) and the
 // signals its mapping reads.
 import { CRM_SIGNALS } from '../shared/crm-signals.ts';
-import type { CrmVendor } from '../shared/vendor.ts';
+import { type CrmVendor, stubPath } from '../shared/vendor.ts';
 import { salesforceConfigSchema } from './config.ts';
 
 export const salesforceVendor: CrmVendor<'salesforce'> = {
@@ -17,5 +17,24 @@ export const salesforceVendor: CrmVendor<'salesforce'> = {
     placeholder: 'placeholder',
   },
   signals: CRM_SIGNALS,
+  // jsforce and its HTTP stack (about 1.5 MB minified) stay out of a deployment with another CRM.
+  bundling: { whenUnused: { aliases: { jsforce: stubPath(import.meta.url, './bundle-stubs/not-bundled.ts') } } },
+  workerBudgets: (section) => {
+    const { budget } = salesforceConfigSchema.parse(section);
+    return [
+      { path: ['budget', 'limit'], limit: budget.limit, windowMs: budget.windowMs, crmRequests: true },
+      { path: ['budget', 'concurrency'], limit: budget.concurrency, windowMs: undefined, crmRequests: false },
+    ];
+  },
+  // 5 SOQL queries per 200 ids (2,000 rows a page), writes 200 per call.
+  callsPerBatch: (b, { contactsPerAccount: c, engagementsPerTypePerAccount: e, taskShare }) => {
+    let reads = 0;
+    for (let done = 0; done < b; done += 200) {
+      const n = Math.min(200, b - done);
+      // Account, Contact, Task (e-mails and calls), Event, EventWhoRelation (≈2 attendees an event)
+      reads += 1 + Math.ceil((n * c) / 2000) + Math.ceil((n * 2 * e) / 2000) + Math.ceil((n * e) / 2000) + Math.ceil((n * 2 * e) / 2000);
+    }
+    return reads + Math.ceil(b / 200) + Math.ceil(b * taskShare);
+  },
   createCrm: async (section) => (await import('./connector.ts')).createSalesforceConnector(section as never),
 };

@@ -2,6 +2,7 @@
 // a list of vendors: its kind, its config schema, where its secret lives, the catalog signals it can
 // provide, its identity key on the CRM side, and factories that load its code only when a config
 // turns it on. Each vendor folder exports one entry (vendor.ts); connectors/registry.ts lists them.
+import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { CatalogKey } from '../../lib/signals/catalog.ts';
 import type { SlackNotifier } from '../slack/webhook.ts';
@@ -26,23 +27,70 @@ export interface VendorSecret {
   placeholder: string;
 }
 
+/** Module replacements (package → absolute path of a stub) and modules left external, for esbuild. */
+export interface BundleRule {
+  aliases?: Record<string, string>;
+  externals?: () => string[];
+}
+
+/**
+ * What the Lambda bundler does about a vendor's code: `always`, and for a CRM, `whenUsed` by the
+ * deployment or `whenUnused` (the other CRM's SDK is stubbed out, never shipped).
+ */
+export interface VendorBundling {
+  always?: BundleRule;
+  whenUsed?: BundleRule;
+  whenUnused?: BundleRule;
+}
+
 interface VendorCommon<Id extends string> {
   id: Id;
   /** The vendor's own schema for its section (the secret included). */
   configSchema: z.ZodType;
   secret: VendorSecret;
+  bundling?: VendorBundling;
 }
+
+/** The absolute path of a stub next to `moduleUrl` (a vendor's bundle-stubs/ folder). */
+export const stubPath = (moduleUrl: string, relative: string): string => fileURLToPath(new URL(relative, moduleUrl));
 
 /** A signal a source provides: a catalog key, or a key of its own under its id (e.g. `stripe.seats`). */
 export type ProvidedSignal<Id extends string> = CatalogKey | `${Id}.${string}`;
 
-export interface CrmVendor<Id extends string = string> extends VendorCommon<Id> {
+/** A rate budget a worker process enforces: `limit` requests per `windowMs`, or `limit` requests in flight. */
+export interface WorkerBudget {
+  /** Where the limit lives in the vendor's section (what the stack overrides for each worker). */
+  path: readonly string[];
+  limit: number;
+  /** Undefined for a concurrency limit. */
+  windowMs: number | undefined;
+  /** The CRM's request budget, the one a batch's own calls are measured against. */
+  crmRequests: boolean;
+}
+
+/** Per-account volumes a CRM call estimate assumes. */
+export interface AssumedVolumes {
+  contactsPerAccount: number;
+  /** Emails, meetings and calls per account within the lookback, each. */
+  engagementsPerTypePerAccount: number;
+  /** Share of accounts whose confirmed tier changes in a day (one CRM task each). */
+  taskShare: number;
+}
+
+interface VendorWithBudgets<Id extends string> extends VendorCommon<Id> {
+  /** The budgets a score-batch worker spends on this vendor, read from its section (secret placeholder in). */
+  workerBudgets?(section: VendorSection): WorkerBudget[];
+}
+
+export interface CrmVendor<Id extends string = string> extends VendorWithBudgets<Id> {
   kind: 'crm';
+  /** CRM calls one batch of `accounts` makes (reads + write-back + tasks), from the connector's batching. */
+  callsPerBatch(accounts: number, assumed: AssumedVolumes): number;
   signals: readonly ProvidedSignal<Id>[];
   createCrm(section: VendorSection): Promise<CrmConnector>;
 }
 
-export interface SourceVendor<Id extends string = string> extends VendorCommon<Id> {
+export interface SourceVendor<Id extends string = string> extends VendorWithBudgets<Id> {
   kind: 'source';
   signals: readonly ProvidedSignal<Id>[];
   /** The key of AccountRef.identities the CRM's mapping fills for this source. */
@@ -50,7 +98,7 @@ export interface SourceVendor<Id extends string = string> extends VendorCommon<I
   createSource(section: VendorSection): Promise<SignalSource>;
 }
 
-export interface ChannelVendor<Id extends string = string> extends VendorCommon<Id> {
+export interface ChannelVendor<Id extends string = string> extends VendorWithBudgets<Id> {
   kind: 'channel';
   createChannel(section: VendorSection): Promise<SlackNotifier>;
 }
