@@ -34,7 +34,7 @@ export function bundlePlan(crm: Crm, bundleAwsSdk = false): BundlePlan {
     const b = v.bundling;
     const rules = [b?.always, v.kind === 'crm' ? (v.id === crm ? b?.whenUsed : b?.whenUnused) : undefined];
     for (const rule of rules) {
-      Object.assign(aliases, rule?.aliases ?? {});
+      Object.assign(aliases, rule?.aliases?.() ?? {});
       externals.push(...(rule?.externals?.() ?? []));
     }
   }

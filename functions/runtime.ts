@@ -10,7 +10,7 @@ import { requireVendor } from '../connectors/registry.ts';
 import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
 import { activeMode } from '../pipeline/run/mode.ts';
-import { buildConnectors, parseRunConfig, type RunConfig } from '../pipeline/run-config.ts';
+import { buildConnectors, parseRunConfig, parseRunSettings, type RunConfig } from '../pipeline/run-config.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 
 export const logger = new Logger({ serviceName: 'healthscore' });
@@ -47,8 +47,9 @@ let cachedStore: DynamoStore | undefined;
 /** Only the table: for steps that read the run's checkpoints and need no vendor (summarize). */
 export function storeRuntime(): DynamoStore {
   if (!cachedStore) {
-    const { env, config } = readEnvironment();
-    cachedStore = new DynamoStore(new DynamoDBClient({}), { tableName: env.TABLE_NAME, retentionDays: config.retentionDays });
+    const env = envSchema.parse(process.env);
+    const { retentionDays } = parseRunSettings(JSON.parse(env.HEALTHSCORE_CONFIG));
+    cachedStore = new DynamoStore(new DynamoDBClient({}), { tableName: env.TABLE_NAME, retentionDays });
   }
   return cachedStore;
 }

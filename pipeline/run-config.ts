@@ -38,6 +38,14 @@ const baseSchema = z.strictObject({
 /** The run config: the settings above plus one section per registered vendor (CRM, sources, channels). */
 export type RunConfig = z.infer<typeof baseSchema> & Readonly<Record<string, unknown>>;
 
+/**
+ * The settings alone (vendor sections passed through unjudged): for a step that needs only the
+ * table, so its bundle need not carry the registry and, through it, every connector.
+ */
+export function parseRunSettings(raw: unknown): z.infer<typeof baseSchema> {
+  return baseSchema.loose().parse(raw);
+}
+
 /** The schema for the vendors registered now: a CRM among the CRMs, and a section per vendor. */
 function runConfigSchema() {
   const crms = crmVendors().map((v) => v.id);

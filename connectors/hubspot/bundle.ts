@@ -43,11 +43,11 @@ export function unusedHubSpotGroups(): string[] {
 
 export const hubspotBundling: VendorBundling = {
   whenUsed: {
-    aliases: {
+    aliases: () => ({
       'form-data': stubPath(import.meta.url, './bundle-stubs/no-form-data.ts'),
       bottleneck: stubPath(import.meta.url, './bundle-stubs/no-bottleneck.ts'),
-    },
+    }),
     externals: unusedHubSpotGroups,
   },
-  whenUnused: { aliases: { '@hubspot/api-client': stubPath(import.meta.url, './bundle-stubs/not-bundled.ts') } },
+  whenUnused: { aliases: () => ({ '@hubspot/api-client': stubPath(import.meta.url, './bundle-stubs/not-bundled.ts') }) },
 };

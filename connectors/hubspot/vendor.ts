@@ -1,8 +1,10 @@
 // HubSpot's registry entry: the CRM, its private app token and the signals its mapping reads.
+
 import { CRM_SIGNALS } from '../shared/crm-signals.ts';
 import type { CrmVendor } from '../shared/vendor.ts';
 import { hubspotBundling } from './bundle.ts';
 import { hubSpotConfigSchema } from './config.ts';
+import { createHubSpotConnector } from './connector.ts';
 
 export const hubspotVendor: CrmVendor<'hubspot'> = {
   id: 'hubspot',
@@ -30,5 +32,5 @@ export const hubspotVendor: CrmVendor<'hubspot'> = {
     2 * Math.ceil((b * e) / 1000) + // meeting / call → contacts
     Math.ceil(b / 100) + // score write-back
     Math.ceil(b * taskShare),
-  createCrm: async (section) => (await import('./connector.ts')).createHubSpotConnector(section as never),
+  createCrm: async (section) => createHubSpotConnector(section as never),
 };

@@ -1,8 +1,9 @@
 // Mixpanel's registry entry: usage signals from a fixed handful of queries per run, read with a
 // service account, joined to the CRM by the group key the CRM holds.
-import { IDENTITY } from '../shared/source.ts';
+
 import type { SourceVendor } from '../shared/vendor.ts';
 import { mixpanelConfigSchema } from './config.ts';
+import { createMixpanelSource } from './source.ts';
 
 export const mixpanelVendor: SourceVendor<'mixpanel'> = {
   id: 'mixpanel',
@@ -16,6 +17,6 @@ export const mixpanelVendor: SourceVendor<'mixpanel'> = {
     placeholder: 'placeholder',
   },
   signals: ['usage.trend14d', 'usage.daysSinceLastActive', 'usage.featureAdoption', 'usage.stickiness', 'mixpanel.activeUsers30d'],
-  identityField: IDENTITY.mixpanelGroupKey,
-  createSource: async (section) => (await import('./source.ts')).createMixpanelSource(section as never),
+  identityField: 'mixpanelGroupKey',
+  createSource: async (section) => createMixpanelSource(section as never),
 };

@@ -1,8 +1,10 @@
 // Salesforce's registry entry: the CRM, its JSON secret (the keys salesforce.auth.flow needs) and the
 // signals its mapping reads.
+
 import { CRM_SIGNALS } from '../shared/crm-signals.ts';
 import { type CrmVendor, stubPath } from '../shared/vendor.ts';
 import { salesforceConfigSchema } from './config.ts';
+import { createSalesforceConnector } from './connector.ts';
 
 export const salesforceVendor: CrmVendor<'salesforce'> = {
   id: 'salesforce',
@@ -18,7 +20,7 @@ export const salesforceVendor: CrmVendor<'salesforce'> = {
   },
   signals: CRM_SIGNALS,
   // jsforce and its HTTP stack (about 1.5 MB minified) stay out of a deployment with another CRM.
-  bundling: { whenUnused: { aliases: { jsforce: stubPath(import.meta.url, './bundle-stubs/not-bundled.ts') } } },
+  bundling: { whenUnused: { aliases: () => ({ jsforce: stubPath(import.meta.url, './bundle-stubs/not-bundled.ts') }) } },
   workerBudgets: (section) => {
     const { budget } = salesforceConfigSchema.parse(section);
     return [
@@ -36,5 +38,5 @@ export const salesforceVendor: CrmVendor<'salesforce'> = {
     }
     return reads + Math.ceil(b / 200) + Math.ceil(b * taskShare);
   },
-  createCrm: async (section) => (await import('./connector.ts')).createSalesforceConnector(section as never),
+  createCrm: async (section) => createSalesforceConnector(section as never),
 };

@@ -1,7 +1,9 @@
 // What a vendor tells the rest of the system about itself, so that nothing outside connectors/ needs
 // a list of vendors: its kind, its config schema, where its secret lives, the catalog signals it can
-// provide, its identity key on the CRM side, and factories that load its code only when a config
-// turns it on. Each vendor folder exports one entry (vendor.ts); connectors/registry.ts lists them.
+// provide, its identity key on the CRM side, its factories, and what the Lambda bundler must stub
+// for it (so a bundle carries only the SDKs its deployment uses). An entry holds no module-level
+// call, so a bundle that never builds a connector can drop it. Each vendor folder exports one entry
+// (vendor.ts); connectors/registry.ts lists them.
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import type { CatalogKey } from '../../lib/signals/catalog.ts';
@@ -29,7 +31,8 @@ export interface VendorSecret {
 
 /** Module replacements (package → absolute path of a stub) and modules left external, for esbuild. */
 export interface BundleRule {
-  aliases?: Record<string, string>;
+  /** A function, not a value: an entry must stay free of module-level calls, so a bundle that never reads it can drop it. */
+  aliases?: () => Record<string, string>;
   externals?: () => string[];
 }
 

@@ -1,6 +1,6 @@
 // Slack's registry entry: an alert channel whose only secret is the incoming webhook URL.
 import type { ChannelVendor } from '../shared/vendor.ts';
-import { slackConfigSchema } from './webhook.ts';
+import { createSlackNotifier, slackConfigSchema } from './webhook.ts';
 
 export const slackVendor: ChannelVendor<'slack'> = {
   id: 'slack',
@@ -13,5 +13,5 @@ export const slackVendor: ChannelVendor<'slack'> = {
     defaultSecretName: 'healthscore/slack',
     placeholder: 'https://hooks.slack.com/services/placeholder',
   },
-  createChannel: async (section) => (await import('./webhook.ts')).createSlackNotifier(section as never),
+  createChannel: async (section) => createSlackNotifier(section as never),
 };

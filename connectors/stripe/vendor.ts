@@ -1,8 +1,9 @@
 // Stripe's registry entry: billing and seats, read with a secret or restricted key, joined to the CRM
 // by the customer id the CRM holds.
-import { IDENTITY } from '../shared/source.ts';
+
 import type { SourceVendor } from '../shared/vendor.ts';
 import { stripeConfigSchema } from './config.ts';
+import { createStripeSource } from './stripe-source.ts';
 
 export const stripeVendor: SourceVendor<'stripe'> = {
   id: 'stripe',
@@ -24,12 +25,12 @@ export const stripeVendor: SourceVendor<'stripe'> = {
     'commercial.daysToRenewal',
     'stripe.seats',
   ],
-  identityField: IDENTITY.stripeCustomerId,
+  identityField: 'stripeCustomerId',
   // Stripe reads per customer only when the day's sync did not run. Its default depends on the key
   // (20/s test, 90/s live), unknown at deploy time: the test-mode figure is the safe one unless set.
   workerBudgets: (section) => {
     const { limits } = stripeConfigSchema.parse(section);
     return [{ path: ['limits', 'requests'], limit: limits.requests ?? 20, windowMs: limits.windowMs, crmRequests: false }];
   },
-  createSource: async (section) => (await import('./stripe-source.ts')).createStripeSource(section as never),
+  createSource: async (section) => createStripeSource(section as never),
 };

@@ -1,8 +1,9 @@
 // Zendesk's registry entry: support signals from the incremental exports, read with an API token,
 // joined to the CRM by the organization id the CRM holds.
-import { IDENTITY } from '../shared/source.ts';
+
 import { type SourceVendor, stubPath } from '../shared/vendor.ts';
 import { zendeskConfigSchema } from './config.ts';
+import { createZendeskSource } from './zendesk-source.ts';
 
 export const zendeskVendor: SourceVendor<'zendesk'> = {
   id: 'zendesk',
@@ -23,8 +24,8 @@ export const zendeskVendor: SourceVendor<'zendesk'> = {
     'support.openTicketsAged',
     'support.sentiment',
   ],
-  identityField: IDENTITY.zendeskOrganizationId,
+  identityField: 'zendeskOrganizationId',
   // node-zendesk's default transport (cross-fetch → node-fetch) is replaced by the platform's fetch.
-  bundling: { always: { aliases: { 'cross-fetch': stubPath(import.meta.url, './bundle-stubs/native-fetch.ts') } } },
-  createSource: async (section) => (await import('./zendesk-source.ts')).createZendeskSource(section as never),
+  bundling: { always: { aliases: () => ({ 'cross-fetch': stubPath(import.meta.url, './bundle-stubs/native-fetch.ts') }) } },
+  createSource: async (section) => createZendeskSource(section as never),
 };
