@@ -70,6 +70,26 @@ export class FakeClock {
   }
 }
 
+/**
+ * Vendor time that stands still and moves only when the fake tells a client to wait: the wait is
+ * added to vendor time and the client is told to wait no real time at all. Every request then falls
+ * in the window it was counted in whatever the machine's speed, so a limit test cannot depend on it.
+ */
+export class WaitOnlyClock extends FakeClock {
+  private vendorNow: number;
+  constructor(start = Date.UTC(2026, 0, 1)) {
+    super(0);
+    this.vendorNow = start;
+  }
+  override now(): number {
+    return this.vendorNow;
+  }
+  override real(ms: number): number {
+    this.vendorNow += ms;
+    return 0;
+  }
+}
+
 /** A rolling-window limit: `take()` answers whether one more request fits, and when the window frees. */
 export class WindowLimit {
   limit: number;

@@ -14,6 +14,8 @@ export interface StripeFakeOptions {
   requestsPerSecond?: number;
   /** Vendor time runs this many times faster than real time (rate windows shrink accordingly). */
   clockScale?: number;
+  /** The fake's clock, instead of one built from `clockScale` (e.g. a WaitOnlyClock). */
+  clock?: FakeClock;
   seed?: StripeFakeSeed;
 }
 
@@ -211,7 +213,7 @@ function authorize(req: FakeRequest, apiKey: string): FakeResponse | undefined {
 
 export async function startStripeFake(options: StripeFakeOptions = {}): Promise<StripeFake> {
   const apiKey = options.apiKey ?? 'sk_test_healthscoreFakeKey0001';
-  const clock = new FakeClock(options.clockScale ?? 1);
+  const clock = options.clock ?? new FakeClock(options.clockScale ?? 1);
   const rateLimit = new WindowLimit(options.requestsPerSecond ?? (apiKey.includes('_live_') ? 100 : 25), 1000, clock);
   const server = new FakeHttpServer();
   const data = new StripeFakeData();

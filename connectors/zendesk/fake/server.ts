@@ -17,6 +17,8 @@ export interface ZendeskFakeOptions {
   incrementalPerMinute?: number;
   /** Vendor time runs this many times faster than real time (Retry-After is given in real seconds). */
   clockScale?: number;
+  /** The fake's clock, instead of one built from `clockScale` (e.g. a WaitOnlyClock). */
+  clock?: FakeClock;
   seed?: ZendeskFakeSeed;
 }
 
@@ -54,7 +56,7 @@ function perPage(q: URLSearchParams, max: number, fallback: number): number | un
 export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promise<ZendeskFake> {
   const username = options.username ?? 'agent@example.com';
   const token = options.token ?? 'zdTokenHealthscoreFake000000000000000001';
-  const clock = new FakeClock(options.clockScale ?? 1);
+  const clock = options.clock ?? new FakeClock(options.clockScale ?? 1);
   const limits = {
     plan: new WindowLimit(options.planLimitPerMinute ?? 200, MINUTE, clock),
     incremental: new WindowLimit(options.incrementalPerMinute ?? 10, MINUTE, clock),
