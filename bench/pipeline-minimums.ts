@@ -3,6 +3,7 @@
 // take under the vendors' documented rate limits. The sizes and limits are the vendors' (see
 // /work/shared/docs/architecture.md), not our connectors' settings, so a connector that pages smaller
 // or budgets with a safety margin shows up as a ratio above 1.
+import { DAY_S } from '../lib/days.ts';
 import type { SeededCounts } from './pipeline-seed.ts';
 
 /** Documented page and batch sizes. */
@@ -45,8 +46,8 @@ export const CONNECTOR_BUDGETS: Limits = {
 };
 
 /** Connector windows the minimum takes as given: the first Zendesk run backfills 120 days, later runs re-read 14 days of ratings. */
-const ZENDESK_BACKFILL_S = 120 * 86_400;
-const ZENDESK_RATINGS_LOOKBACK_S = 14 * 86_400;
+const ZENDESK_BACKFILL_S = 120 * DAY_S;
+const ZENDESK_RATINGS_LOOKBACK_S = 14 * DAY_S;
 
 /**
  * A rolling window of L calls per W lets the first L calls go at once and each further L one

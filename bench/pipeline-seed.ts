@@ -6,11 +6,11 @@
 // billing and support stop at day 1; usage runs through the last run's last complete day, so the
 // usage windows read the same every day. Returns what the minimum-call formulas need
 // (bench/pipeline-minimums.ts).
-import type { HubSpotFake } from '../connectors/hubspot/fake-server.ts';
-import type { MixpanelFake } from '../connectors/mixpanel/fake-mixpanel.ts';
-import type { StripeFake } from '../connectors/stripe/fake/stripe-fake.ts';
-import type { ZendeskFake } from '../connectors/zendesk/fake/zendesk-fake.ts';
-import { addDays } from '../lib/history/day-math.ts';
+import type { HubSpotFake } from '../connectors/hubspot/fake/server.ts';
+import type { MixpanelFake } from '../connectors/mixpanel/fake/server.ts';
+import type { StripeFake } from '../connectors/stripe/fake/server.ts';
+import type { ZendeskFake } from '../connectors/zendesk/fake/server.ts';
+import { addDays } from '../lib/days.ts';
 import { crmSeed } from '../pipeline/demo/seed-vendors.ts';
 import { buildWorld, type DemoWorld, FEATURES, featuresUsed } from '../pipeline/demo/world.ts';
 

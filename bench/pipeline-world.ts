@@ -3,12 +3,12 @@
 // the light world seeded into them. Keeping them apart from the run means the run's process holds
 // only what the pipeline holds, so its peak RSS is the pipeline's. Answers the orchestrator over
 // IPC: what each vendor saw since the last mark, and which CRM properties a run changed (and why).
-import { startHubSpotFake } from '../connectors/hubspot/fake-server.ts';
-import { startMixpanelFake } from '../connectors/mixpanel/fake-mixpanel.ts';
-import type { LoggedRequest } from '../connectors/shared/fake-server.ts';
-import { startSlackFake } from '../connectors/slack/fake-server.ts';
-import { startStripeFake } from '../connectors/stripe/fake/stripe-fake.ts';
-import { startZendeskFake } from '../connectors/zendesk/fake/zendesk-fake.ts';
+import { startHubSpotFake } from '../connectors/hubspot/fake/server.ts';
+import { startMixpanelFake } from '../connectors/mixpanel/fake/server.ts';
+import type { LoggedRequest } from '../connectors/shared/fake/server.ts';
+import { startSlackFake } from '../connectors/slack/fake/server.ts';
+import { startStripeFake } from '../connectors/stripe/fake/server.ts';
+import { startZendeskFake } from '../connectors/zendesk/fake/server.ts';
 import { scoreChangeCauses } from './pipeline-causes.ts';
 import type { Endpoints, VendorLog, WorldReply, WorldRequest } from './pipeline-protocol.ts';
 import { seedBenchWorld } from './pipeline-seed.ts';

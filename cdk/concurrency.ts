@@ -1,59 +1,22 @@
 // How many batches may run at once (the Distributed Map's MaxConcurrency) and the rate budget each
 // worker gets, so that N parallel Lambdas together never exceed what one process would be allowed.
 // The formula is documented in docs/deploy.md ("Concurrency"); the numbers here are its inputs.
+import { requireVendor } from '../connectors/registry.ts';
+import type { AssumedVolumes } from '../connectors/shared/vendor.ts';
 import type { VendorBudget } from './vendor-sections.ts';
 
-const ceil = Math.ceil;
-
 /** Generous per-account volumes the CRM call estimate assumes (replace with crmCallsPerBatch once measured). */
-export const ASSUMED = {
+export const ASSUMED: AssumedVolumes = {
   contactsPerAccount: 10,
-  /** Emails, meetings and calls per account within the lookback, each. */
   engagementsPerTypePerAccount: 20,
-  /** Share of accounts whose confirmed tier changes in a day (one CRM task each). */
   taskShare: 0.05,
-} as const;
+};
 
-/**
- * CRM calls one batch of `b` accounts makes (reads + write-back + tasks), from the connectors' batching:
- * HubSpot reads records with property history 50 per call, searches the engagement window 200 a page
- * and reads 1,000 association inputs per call, and writes 100 per call; Salesforce runs, per 200 ids,
- * seven queries on the accounts (2,000 rows a page) and three by the ids found (about 600 literal ids
- * per query under the URI limit), reads the org's schema once per process (six describes, counted per
- * batch since a worker may be new), and writes 200 per call.
- */
-export function estimateCrmCallsPerBatch(crm: 'hubspot' | 'salesforce', b: number): number {
-  const { contactsPerAccount: c, engagementsPerTypePerAccount: e, taskShare } = ASSUMED;
-  const tasks = ceil(b * taskShare);
-  if (crm === 'hubspot')
-    return (
-      ceil(b / 50) + // companies batch read, with history
-      ceil(b / 1000) + // company → contacts (v4 associations)
-      ceil((b * c) / 50) + // contacts, with history
-      3 * ceil((b * e) / 200) + // emails, meetings, calls: search pages within the window
-      3 * ceil((b * e) / 1000) + // email / meeting / call → companies
-      2 * ceil((b * e) / 1000) + // meeting / call → contacts
-      ceil(b / 100) + // score write-back
-      tasks
-    );
-  const PAGE = 2000;
-  const IDS_PER_QUERY = 600;
-  let reads = 6; // the org's schema: global describe + up to five object describes
-  for (let done = 0; done < b; done += 200) {
-    const n = Math.min(200, b - done);
-    // Account, Contact, Opportunity (≈2 an account), Contract, AccountContactRelation, Task (e-mails and calls), Event
-    reads +=
-      1 +
-      ceil((n * c) / PAGE) +
-      ceil((n * 2) / PAGE) +
-      ceil(n / PAGE) +
-      ceil((n * c) / PAGE) +
-      ceil((n * 2 * e) / PAGE) +
-      ceil((n * e) / PAGE);
-    // then by id: contact roles of the opportunities, EmailMessage of the email Tasks, EventWhoRelation of the events
-    reads += ceil((n * 2) / IDS_PER_QUERY) + ceil((n * e) / IDS_PER_QUERY) + ceil((n * e) / IDS_PER_QUERY);
-  }
-  return reads + ceil(b / 200) + tasks;
+/** CRM calls one batch of `b` accounts makes (reads + write-back + tasks), as the CRM's registry entry estimates them. */
+export function estimateCrmCallsPerBatch(crm: string, b: number): number {
+  const entry = requireVendor(crm);
+  if (entry.kind !== 'crm') throw new ConcurrencyError(`${crm} is not a CRM`);
+  return entry.callsPerBatch(b, ASSUMED);
 }
 
 export interface WorkerShare {
@@ -87,7 +50,7 @@ export const HANDLER_STOP_MARGIN_S = 15;
 const callsWithin = (share: number, windowMs: number, seconds: number) => share * (1 + Math.floor((seconds * 1000) / windowMs));
 
 export function planConcurrency(input: {
-  crm: 'hubspot' | 'salesforce';
+  crm: string;
   batchSize: number;
   maxConcurrency: number;
   crmCallsPerBatch?: number | undefined;

@@ -2,18 +2,22 @@
 // batching and concurrency, retention, alarm e-mail, secret names, model — plus the run config
 // sections (no secrets) the stack embeds into each function's HEALTHSCORE_CONFIG. Every problem is
 // reported at once, with the file and the path of the offending key.
+
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import * as z from 'zod';
+import { channelVendors, crmVendors, requireVendor, sourceVendors, vendors } from '../connectors/registry.ts';
 import { isSensitiveName } from '../connectors/shared/http-trace.ts';
-import { RUN_MODES, SECRETS, type SecretName } from '../pipeline/run-config.ts';
+import { valueAt } from '../connectors/shared/vendor.ts';
+import { issueLines } from '../lib/zod-issues.ts';
+import { RUN_MODES } from '../pipeline/run-config.ts';
 import { validateVendorSections } from './vendor-sections.ts';
 
-export const CRMS = ['hubspot', 'salesforce'] as const;
-export const SOURCES = ['stripe', 'zendesk', 'mixpanel'] as const;
-export type Crm = (typeof CRMS)[number];
-export type Source = (typeof SOURCES)[number];
+/** A registered CRM's id. */
+export type Crm = string;
+/** A registered source's id. */
+export type Source = string;
 
 /** CloudWatch Logs accepts only these retention periods. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -22,7 +26,7 @@ const secretRef = z
   .string()
   .regex(
     /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+|[A-Za-z0-9/_+=.@-]{1,512})$/,
-    'expected a Secrets Manager secret name (e.g. healthscore/hubspot) or the secret’s full ARN',
+    'expected a Secrets Manager secret name (e.g. healthscore/<vendor>) or the secret’s full ARN',
   );
 
 const validTimeZone = (tz: string) => {
@@ -43,7 +47,7 @@ const scheduleExpression = z
 
 const section = z.record(z.string(), z.unknown());
 
-export const deployConfigSchema = z.strictObject({
+const baseSchema = z.strictObject({
   /** The CloudFormation stack name. */
   stackName: z
     .string()
@@ -70,7 +74,7 @@ export const deployConfigSchema = z.strictObject({
       enabled: z.boolean().default(true),
     })
     .prefault({}),
-  crm: z.enum(CRMS, { error: 'crm must be hubspot or salesforce' }),
+  crm: z.string(),
   /** live: write to the CRM and alert; shadow: score and keep history, write and send nothing; paused: runs exit at once. */
   mode: z.enum(RUN_MODES, { error: `mode must be ${RUN_MODES.join(', ')}` }).default('live'),
   /** A preset name (models/<name>.yaml) or a model / model-set file, relative to this file. */
@@ -101,17 +105,6 @@ export const deployConfigSchema = z.strictObject({
         .default('healthscore'),
     })
     .prefault({}),
-  /** Secrets Manager secret per vendor (name or ARN); defaults to healthscore/<vendor> for configured vendors. */
-  secrets: z
-    .strictObject({
-      hubspot: secretRef.optional(),
-      salesforce: secretRef.optional(),
-      stripe: secretRef.optional(),
-      zendesk: secretRef.optional(),
-      mixpanel: secretRef.optional(),
-      slack: secretRef.optional(),
-    })
-    .prefault({}),
   /** The customer-managed KMS key the secrets are encrypted with, if not the default aws/secretsmanager key. */
   secretsKmsKeyArn: z
     .string()
@@ -119,21 +112,27 @@ export const deployConfigSchema = z.strictObject({
     .optional(),
   /** true: bundle the AWS SDK version the code was tested with instead of using the one in the nodejs24.x runtime (+0.4 MB). */
   bundleAwsSdk: z.boolean().default(false),
-  /** The run config's vendor sections (as in healthscore.config.yaml, without secrets). */
-  run: z
-    .strictObject({
-      hubspot: section.optional(),
-      salesforce: section.optional(),
-      stripe: section.optional(),
-      zendesk: section.optional(),
-      mixpanel: section.optional(),
-      slack: z.strictObject({ enabled: z.boolean().default(true) }).optional(),
-    })
-    .prefault({}),
 });
 
-export type DeployConfigInput = z.input<typeof deployConfigSchema>;
-type ParsedDeployConfig = z.output<typeof deployConfigSchema>;
+/** The schema for the vendors registered now: a CRM among the CRMs, a secret and a run section per vendor. */
+function deployConfigSchema() {
+  const crms = crmVendors().map((v) => v.id);
+  const perVendor = <T extends z.ZodType>(each: (channel: boolean) => T) =>
+    z.strictObject(Object.fromEntries(vendors().map((v) => [v.id, each(v.kind === 'channel').optional()]))).prefault({});
+  return baseSchema.extend({
+    crm: z.enum(crms as [string, ...string[]], { error: `crm must be ${crms.join(' or ')}` }),
+    /** Secrets Manager secret per vendor (name or ARN); defaults to healthscore/<vendor> for configured vendors. */
+    secrets: perVendor(() => secretRef),
+    /** The run config's vendor sections (as in healthscore.config.yaml, without secrets). */
+    run: perVendor((channel) => (channel ? z.strictObject({ enabled: z.boolean().default(true) }) : section)),
+  });
+}
+
+type ParsedDeployConfig = z.output<typeof baseSchema> & {
+  crm: Crm;
+  secrets: Record<string, string | undefined>;
+  run: Record<string, Record<string, unknown> | undefined>;
+};
 
 export interface ModelChoice {
   /** A preset name, or the model file's absolute path on this machine. */
@@ -145,8 +144,8 @@ export interface DeployConfig extends Omit<ParsedDeployConfig, 'secrets' | 'mode
   model: ModelChoice;
   /** The configured sources, in run order. */
   sources: Source[];
-  /** Secret per vendor the functions use (CRM, sources, Slack when enabled). */
-  secrets: Partial<Record<SecretName, string>>;
+  /** Secret per vendor the functions use (CRM, sources, channels when enabled). */
+  secrets: Record<string, string>;
   /** Where the config came from, for messages. */
   source: string;
 }
@@ -164,32 +163,33 @@ const isPresetName = (ref: string) => /^[a-z][a-z0-9-]*$/.test(ref);
 
 /** Validates a parsed YAML document; `baseDir` is where relative model paths start. */
 export function parseDeployConfig(raw: unknown, source: string, baseDir: string): DeployConfig {
-  const r = deployConfigSchema.safeParse(raw ?? {});
-  if (!r.success)
-    throw new DeployConfigError(
-      source,
-      r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
-    );
-  const c = r.data;
+  const r = deployConfigSchema().safeParse(raw ?? {});
+  if (!r.success) throw new DeployConfigError(source, issueLines(r.error));
+  const c = r.data as unknown as ParsedDeployConfig;
   const problems: string[] = [];
-  const other = c.crm === 'hubspot' ? 'salesforce' : 'hubspot';
-  if (c.run[other]) problems.push(`run.${other}: crm is ${c.crm}; remove this section or set crm: ${other}`);
-  if (c.secrets[other]) problems.push(`secrets.${other}: crm is ${c.crm}; remove this secret or set crm: ${other}`);
-  const sources = SOURCES.filter((s) => c.run[s] !== undefined);
-  for (const s of SOURCES)
+  for (const { id: other } of crmVendors()) {
+    if (other === c.crm) continue;
+    if (c.run[other]) problems.push(`run.${other}: crm is ${c.crm}; remove this section or set crm: ${other}`);
+    if (c.secrets[other]) problems.push(`secrets.${other}: crm is ${c.crm}; remove this secret or set crm: ${other}`);
+  }
+  const sources = sourceVendors()
+    .map((v) => v.id)
+    .filter((s) => c.run[s] !== undefined);
+  for (const { id: s } of sourceVendors())
     if (c.secrets[s] && !c.run[s]) problems.push(`secrets.${s}: there is no run.${s} section; add it (even {}) or remove the secret`);
 
-  const secrets: Partial<Record<SecretName, string>> = { [c.crm]: c.secrets[c.crm] ?? `healthscore/${c.crm}` };
-  for (const s of sources) secrets[s] = c.secrets[s] ?? `healthscore/${s}`;
-  if (c.secrets.slack && c.run.slack?.enabled !== false) secrets.slack = c.secrets.slack;
-  if (c.run.slack?.enabled === true && !c.secrets.slack)
-    problems.push('secrets.slack: run.slack.enabled is true; name the secret holding the Slack webhook URL');
+  const secrets: Record<string, string> = {};
+  for (const id of [c.crm, ...sources]) secrets[id] = c.secrets[id] ?? requireVendor(id).secret.defaultSecretName;
+  for (const { id } of channelVendors()) {
+    const named = c.secrets[id];
+    if (named && c.run[id]?.enabled !== false) secrets[id] = named;
+    if (c.run[id]?.enabled === true && !named)
+      problems.push(`secrets.${id}: run.${id}.enabled is true; name the secret holding ${requireVendor(id).secret.holds}`);
+  }
 
-  for (const vendor of [c.crm, ...sources] as const) {
-    const path = SECRETS[vendor].path as readonly string[];
-    let at: unknown = c.run[vendor];
-    for (const key of path) at = at && typeof at === 'object' ? (at as Record<string, unknown>)[key] : undefined;
-    if (at !== undefined)
+  for (const vendor of [c.crm, ...sources]) {
+    const path = requireVendor(vendor).secret.path;
+    if (valueAt(c.run[vendor], path) !== undefined)
       problems.push(
         `run.${vendor}.${path.join('.')}: a secret never goes into the deploy config (it would end up in the template); put it in the Secrets Manager secret ${secrets[vendor]}`,
       );
@@ -205,13 +205,12 @@ export function parseDeployConfig(raw: unknown, source: string, baseDir: string)
       walk(v, `${path}.${k}`);
     }
   };
-  for (const vendor of [c.crm, ...sources] as const) {
-    const secretPath = (SECRETS[vendor].path as readonly string[]).join('.');
+  for (const vendor of [c.crm, ...sources]) {
+    const path = requireVendor(vendor).secret.path;
     const section = structuredClone(c.run[vendor] ?? {}) as Record<string, unknown>;
     // The known secret field is reported above with its own message.
-    if (secretPath === 'accessToken' || secretPath === 'apiKey' || secretPath === 'apiToken' || secretPath === 'secret')
-      delete section[secretPath];
-    if (secretPath === 'serviceAccount.secret') delete (section.serviceAccount as Record<string, unknown> | undefined)?.secret;
+    const parent = valueAt(section, path.slice(0, -1));
+    if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[path.at(-1) as string];
     walk(section, `run.${vendor}`);
   }
   problems.push(...validateVendorSections(c.crm, sources, c.run));

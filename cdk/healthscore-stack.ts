@@ -15,7 +15,7 @@ import { type DeployConfig, DeployConfigError } from './deploy-config.ts';
 import { HealthscoreFunction } from './healthscore-function.ts';
 import { modelBundle } from './model-bundle.ts';
 import { Monitoring } from './monitoring.ts';
-import { type FunctionRole, runConfigJson, vendorsFor } from './run-configs.ts';
+import { deployedChannels, type FunctionRole, runConfigJson, vendorsFor } from './run-configs.ts';
 import { RunStateMachine } from './run-state-machine.ts';
 import { workerBudgets } from './vendor-sections.ts';
 
@@ -200,7 +200,7 @@ export class HealthscoreStack extends Stack {
       functions: Object.fromEntries(Object.entries(fns).map(([k, f]) => [k, f.fn])),
       retriedFunction: 'scoreBatch',
       failures: this.failures,
-      vendors: [c.crm, ...c.sources, ...(c.secrets.slack ? ['slack'] : [])],
+      vendors: [c.crm, ...c.sources, ...deployedChannels(c)],
     });
 
     new CfnOutput(this, 'StateMachineArn', { value: this.run.stateMachine.stateMachineArn, description: 'Start a run by hand here' });

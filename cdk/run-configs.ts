@@ -1,6 +1,7 @@
 // The run config each function receives as HEALTHSCORE_CONFIG (JSON, no secrets). Each function gets
 // only the sections it uses — so it reads only the secrets it needs — and score-batch workers get
 // their share of every rate budget they can spend, so N of them together stay within it.
+import { channelVendors } from '../connectors/registry.ts';
 import { parseRunConfig } from '../pipeline/run-config.ts';
 import type { ConcurrencyPlan } from './concurrency.ts';
 import { type DeployConfig, DeployConfigError } from './deploy-config.ts';
@@ -11,7 +12,14 @@ export type FunctionRole = 'plan' | 'scoreBatch' | 'summarize' | 'setup';
 export function vendorsFor(role: FunctionRole, c: DeployConfig): string[] {
   if (role === 'summarize') return [];
   if (role === 'setup') return [c.crm];
-  return [c.crm, ...c.sources, ...(role === 'scoreBatch' && c.secrets.slack ? ['slack'] : [])];
+  return [c.crm, ...c.sources, ...(role === 'scoreBatch' ? deployedChannels(c) : [])];
+}
+
+/** The alert channels whose secret the deploy config names (only score-batch sends alerts). */
+export function deployedChannels(c: DeployConfig): string[] {
+  return channelVendors()
+    .map((v) => v.id)
+    .filter((id) => c.secrets[id] !== undefined);
 }
 
 function setPath(target: Record<string, unknown>, path: readonly string[], value: unknown): void {
@@ -36,13 +44,11 @@ export function runConfigFor(role: FunctionRole, c: DeployConfig, concurrency: C
     retentionDays: c.retentionDays,
     table: { name: c.table.name },
   };
-  for (const vendor of vendorsFor(role, c)) {
-    if (vendor === 'slack') continue;
-    out[vendor] = structuredClone(c.run[vendor as keyof DeployConfig['run']] ?? {});
-  }
+  const channels = new Set(channelVendors().map((v) => v.id));
+  for (const vendor of vendorsFor(role, c)) if (!channels.has(vendor)) out[vendor] = structuredClone(c.run[vendor] ?? {});
   if (role === 'scoreBatch')
     for (const share of concurrency.shares) setPath(out[share.vendor] as Record<string, unknown>, share.path, share.perWorker);
-  out.slack = { enabled: vendorsFor(role, c).includes('slack') };
+  for (const channel of channels) out[channel] = { enabled: vendorsFor(role, c).includes(channel) };
   parseRunConfig(out, `HEALTHSCORE_CONFIG of ${role}`);
   return out;
 }

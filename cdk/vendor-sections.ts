@@ -1,96 +1,46 @@
 // The run config's vendor sections as the deploy sees them: validated at synth with each connector's
 // own schema (a placeholder stands in for the secret, which only the Lambda reads), and the rate
 // budgets they configure, which the stack shares out between parallel score-batch workers.
-import type { z } from 'zod';
-import { hubSpotConfigSchema } from '../connectors/hubspot/config.ts';
-import { mixpanelConfigSchema } from '../connectors/mixpanel/config.ts';
-import { salesforceConfigSchema } from '../connectors/salesforce/config.ts';
-import { stripeConfigSchema } from '../connectors/stripe/config.ts';
-import { zendeskConfigSchema } from '../connectors/zendesk/config.ts';
 
-type Vendor = 'hubspot' | 'salesforce' | 'stripe' | 'zendesk' | 'mixpanel';
-type Sections = { [V in Vendor]?: Record<string, unknown> | undefined };
+import { requireVendor } from '../connectors/registry.ts';
+import { type WorkerBudget, withValueAt } from '../connectors/shared/vendor.ts';
+import { issueLines } from '../lib/zod-issues.ts';
 
-const schemas: Record<Vendor, z.ZodType> = {
-  hubspot: hubSpotConfigSchema,
-  salesforce: salesforceConfigSchema,
-  stripe: stripeConfigSchema,
-  zendesk: zendeskConfigSchema,
-  mixpanel: mixpanelConfigSchema,
-};
+type Vendor = string;
+type Sections = Record<string, Record<string, unknown> | undefined>;
 
-/** Values shaped like each vendor's credential, so only the non-secret settings are judged. */
-const placeholders: Record<Vendor, (s: Record<string, unknown>) => Record<string, unknown>> = {
-  hubspot: (s) => ({ ...s, accessToken: 'placeholder' }),
-  salesforce: (s) => ({ ...s, secret: 'placeholder' }),
-  stripe: (s) => ({ ...s, apiKey: 'sk_live_placeholder' }),
-  zendesk: (s) => ({ ...s, apiToken: 'placeholder' }),
-  mixpanel: (s) => {
-    const account = (s.serviceAccount ?? {}) as Record<string, unknown>;
-    return { ...s, serviceAccount: { ...account, secret: 'placeholder' } };
-  },
-};
+/** The section with a value shaped like the vendor's credential, so only the non-secret settings are judged. */
+function withPlaceholder(vendor: Vendor, section: Record<string, unknown>): Record<string, unknown> {
+  const { path, placeholder } = requireVendor(vendor).secret;
+  return withValueAt(section, path, placeholder);
+}
 
 function parsed(vendor: Vendor, section: Record<string, unknown>) {
-  return schemas[vendor].safeParse(placeholders[vendor](section));
+  return requireVendor(vendor).configSchema.safeParse(withPlaceholder(vendor, section));
 }
 
 /** Every problem in the configured vendor sections, as `run.<vendor>.<path>: message`. */
-export function validateVendorSections(crm: 'hubspot' | 'salesforce', sources: readonly Vendor[], run: Sections): string[] {
+export function validateVendorSections(crm: Vendor, sources: readonly Vendor[], run: Sections): string[] {
   const problems: string[] = [];
   for (const vendor of [crm, ...sources]) {
     const r = parsed(vendor, run[vendor] ?? {});
-    if (!r.success) for (const i of r.error.issues) problems.push(`run.${[vendor, ...i.path].join('.')}: ${i.message}`);
+    if (!r.success) problems.push(...issueLines(r.error, { prefix: ['run', vendor] }));
   }
   return problems;
 }
 
-/** A rate budget a worker process enforces: `limit` requests per `windowMs`, or `limit` requests in flight. */
-export interface VendorBudget {
+/** A rate budget a worker process enforces, with the vendor it belongs to. */
+export interface VendorBudget extends WorkerBudget {
   vendor: Vendor;
-  /** Where the limit lives in the vendor's section (what the stack overrides for each worker). */
-  path: readonly string[];
-  limit: number;
-  /** Undefined for a concurrency limit. */
-  windowMs: number | undefined;
-  /** The CRM's request budget, the one a batch's own calls are measured against. */
-  crmRequests: boolean;
 }
 
 /**
- * The budgets a score-batch worker can spend, with their effective values (defaults applied).
- * Zendesk and Mixpanel are absent on purpose: their read() serves a batch from the state that
- * plan's sync stored, without vendor calls; their syncs run once per run, in plan, alone.
+ * The budgets a score-batch worker can spend, with their effective values (defaults applied), as
+ * each configured vendor's registry entry reads them. A source without budgets here (Zendesk,
+ * Mixpanel) serves a batch from the state plan's sync stored, without vendor calls.
  */
-export function workerBudgets(crm: 'hubspot' | 'salesforce', sources: readonly Vendor[], run: Sections): VendorBudget[] {
-  const out: VendorBudget[] = [];
-  if (crm === 'hubspot') {
-    const c = hubSpotConfigSchema.parse(placeholders.hubspot(run.hubspot ?? {}));
-    out.push({
-      vendor: 'hubspot',
-      path: ['rateLimit', 'limit'],
-      limit: c.rateLimit.limit,
-      windowMs: c.rateLimit.windowMs,
-      crmRequests: true,
-    });
-  } else {
-    const c = salesforceConfigSchema.parse(placeholders.salesforce(run.salesforce ?? {}));
-    out.push(
-      { vendor: 'salesforce', path: ['budget', 'limit'], limit: c.budget.limit, windowMs: c.budget.windowMs, crmRequests: true },
-      { vendor: 'salesforce', path: ['budget', 'concurrency'], limit: c.budget.concurrency, windowMs: undefined, crmRequests: false },
-    );
-  }
-  if (sources.includes('stripe')) {
-    // Stripe reads per customer only when the day's sync did not run. Its default depends on the key
-    // (20/s test, 90/s live), unknown here: the test-mode figure is the safe one unless set.
-    const c = stripeConfigSchema.parse(placeholders.stripe(run.stripe ?? {}));
-    out.push({
-      vendor: 'stripe',
-      path: ['limits', 'requests'],
-      limit: c.limits.requests ?? 20,
-      windowMs: c.limits.windowMs,
-      crmRequests: false,
-    });
-  }
-  return out;
+export function workerBudgets(crm: Vendor, sources: readonly Vendor[], run: Sections): VendorBudget[] {
+  return [crm, ...sources].flatMap((vendor) =>
+    (requireVendor(vendor).workerBudgets?.(withPlaceholder(vendor, run[vendor] ?? {})) ?? []).map((b) => ({ vendor, ...b })),
+  );
 }

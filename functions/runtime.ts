@@ -6,10 +6,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { getSecret } from '@aws-lambda-powertools/parameters/secrets';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import * as z from 'zod';
+import { requireVendor } from '../connectors/registry.ts';
 import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
 import { activeMode } from '../pipeline/run/mode.ts';
-import { buildConnectors, parseRunConfig, type RunConfig, SECRETS, type SecretName } from '../pipeline/run-config.ts';
+import { buildConnectors, parseRunConfig, parseRunSettings, type RunConfig } from '../pipeline/run-config.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 
 export const logger = new Logger({ serviceName: 'healthscore' });
@@ -22,11 +23,12 @@ const envSchema = z.object({
 });
 
 /** Secrets Manager secret names/ARNs per vendor, e.g. SECRET_HUBSPOT; cached for 5 minutes. */
-async function secretFromManager(name: SecretName): Promise<string | undefined> {
+async function secretFromManager(name: string): Promise<string | undefined> {
   const id = process.env[`SECRET_${name.toUpperCase()}`];
   if (!id) return undefined;
   const value = await getSecret(id, { maxAge: 300 });
-  if (typeof value !== 'string' || value === '') throw new Error(`secret ${id} (${name}) is empty: put ${SECRETS[name].holds} in it`);
+  if (typeof value !== 'string' || value === '')
+    throw new Error(`secret ${id} (${name}) is empty: put ${requireVendor(name).secret.holds} in it`);
   return value;
 }
 
@@ -45,8 +47,9 @@ let cachedStore: DynamoStore | undefined;
 /** Only the table: for steps that read the run's checkpoints and need no vendor (summarize). */
 export function storeRuntime(): DynamoStore {
   if (!cachedStore) {
-    const { env, config } = readEnvironment();
-    cachedStore = new DynamoStore(new DynamoDBClient({}), { tableName: env.TABLE_NAME, retentionDays: config.retentionDays });
+    const env = envSchema.parse(process.env);
+    const { retentionDays } = parseRunSettings(JSON.parse(env.HEALTHSCORE_CONFIG));
+    cachedStore = new DynamoStore(new DynamoDBClient({}), { tableName: env.TABLE_NAME, retentionDays });
   }
   return cachedStore;
 }

@@ -1,19 +1,17 @@
 // The run's configuration (YAML, zod-validated): which CRM, which sources, the model, batching and
 // the table. Secrets are never in the file: they come from the environment (the CLI) or Secrets
 // Manager (the Lambdas) through a SecretSource, and are merged into each vendor's section here.
+
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import * as z from 'zod';
-import { createHubSpotConnector } from '../connectors/hubspot/index.ts';
-import { createMixpanelSource } from '../connectors/mixpanel/index.ts';
-import { createSalesforceConnector } from '../connectors/salesforce/connector.ts';
+import { channelVendors, crmVendors, requireVendor, sourceVendors, vendors } from '../connectors/registry.ts';
 import type { CrmConnector } from '../connectors/shared/crm.ts';
 import { ConfigError } from '../connectors/shared/errors.ts';
 import type { SignalSource } from '../connectors/shared/source.ts';
+import { type VendorSection, withValueAt } from '../connectors/shared/vendor.ts';
 import type { SlackNotifier } from '../connectors/slack/webhook.ts';
-import { createSlackNotifier } from '../connectors/slack/webhook.ts';
-import { createStripeSource } from '../connectors/stripe/stripe-source.ts';
-import { createZendeskSource } from '../connectors/zendesk/zendesk-source.ts';
+import { issueLines } from '../lib/zod-issues.ts';
 
 const section = z.record(z.string(), z.unknown()).optional();
 
@@ -24,8 +22,8 @@ const section = z.record(z.string(), z.unknown()).optional();
 export const RUN_MODES = ['live', 'shadow', 'paused'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
-export const runConfigSchema = z.strictObject({
-  crm: z.enum(['hubspot', 'salesforce']),
+const baseSchema = z.strictObject({
+  crm: z.string(),
   mode: z.enum(RUN_MODES).default('live'),
   /** A preset, model set, or model file (relative to the config file). */
   model: z.string().min(1).default('portfolio'),
@@ -35,49 +33,45 @@ export const runConfigSchema = z.strictObject({
     .strictObject({ name: z.string().min(3).default('healthscore'), region: z.string().optional(), endpoint: z.url().optional() })
     .prefault({}),
   retentionDays: z.number().int().min(400).default(400),
-  hubspot: section,
-  salesforce: section,
-  stripe: section,
-  zendesk: section,
-  mixpanel: section,
-  slack: z.strictObject({ enabled: z.boolean().default(true) }).optional(),
 });
-export type RunConfig = z.infer<typeof runConfigSchema>;
+
+/** The run config: the settings above plus one section per registered vendor (CRM, sources, channels). */
+export type RunConfig = z.infer<typeof baseSchema> & Readonly<Record<string, unknown>>;
 
 /**
- * Where each vendor's secret lives in its section, the environment variable the CLI reads it from,
- * and what the secret holds. Salesforce's is a JSON object with named keys (connectors/salesforce/README.md),
- * which the connector merges into `salesforce.auth`.
+ * The settings alone (vendor sections passed through unjudged): for a step that needs only the
+ * table, so its bundle need not carry the registry and, through it, every connector.
  */
-export const SECRETS = {
-  hubspot: { path: ['accessToken'], env: 'HUBSPOT_ACCESS_TOKEN', holds: 'the private app access token' },
-  salesforce: {
-    path: ['secret'],
-    env: 'SALESFORCE_SECRET',
-    holds: 'a JSON object with the keys salesforce.auth.flow needs (privateKey, clientSecret, refreshToken or accessToken)',
-  },
-  stripe: { path: ['apiKey'], env: 'STRIPE_API_KEY', holds: 'the secret or restricted key' },
-  zendesk: { path: ['apiToken'], env: 'ZENDESK_API_TOKEN', holds: 'the API token' },
-  mixpanel: { path: ['serviceAccount', 'secret'], env: 'MIXPANEL_SERVICE_ACCOUNT_SECRET', holds: "the service account's secret" },
-  slack: { path: ['webhookUrl'], env: 'SLACK_WEBHOOK_URL', holds: 'the incoming webhook URL' },
-} as const;
+export function parseRunSettings(raw: unknown): z.infer<typeof baseSchema> {
+  return baseSchema.loose().parse(raw);
+}
 
-/** Environment variables read before SECRETS' own, kept working for configs written before them. */
-const LEGACY_ENV: Partial<Record<keyof typeof SECRETS, string>> = { salesforce: 'SALESFORCE_ACCESS_TOKEN' };
-export type SecretName = keyof typeof SECRETS;
+/** The schema for the vendors registered now: a CRM among the CRMs, and a section per vendor. */
+function runConfigSchema() {
+  const crms = crmVendors().map((v) => v.id);
+  const sections = Object.fromEntries(
+    vendors().map((v) => [v.id, v.kind === 'channel' ? z.strictObject({ enabled: z.boolean().default(true) }).optional() : section]),
+  );
+  return baseSchema.extend({ crm: z.enum(crms as [string, ...string[]]) }).extend(sections);
+}
 
-/** Resolves a vendor's secret; undefined when it is not configured. */
-export type SecretSource = (name: SecretName) => Promise<string | undefined>;
+/** A vendor's section of the run config, as written (no secret), or undefined when absent. */
+export function vendorSection(config: RunConfig, id: string): VendorSection | undefined {
+  return (config as unknown as Record<string, VendorSection | undefined>)[id];
+}
 
-export const environmentSecrets: SecretSource = async (name) => {
-  const legacy = LEGACY_ENV[name];
-  return process.env[SECRETS[name].env] || (legacy ? process.env[legacy] : undefined) || undefined;
+/** Resolves a vendor's secret (by vendor id); undefined when it is not configured. */
+export type SecretSource = (vendor: string) => Promise<string | undefined>;
+
+export const environmentSecrets: SecretSource = async (vendor) => {
+  const { env, legacyEnv } = requireVendor(vendor).secret;
+  return process.env[env] || (legacyEnv ? process.env[legacyEnv] : undefined) || undefined;
 };
 
 export function parseRunConfig(raw: unknown, source: string): RunConfig {
-  const r = runConfigSchema.safeParse(raw);
-  if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${source}: ${i.path.join('.') || '(root)'}: ${i.message}`);
+  const r = runConfigSchema().safeParse(raw);
+  if (r.success) return r.data as unknown as RunConfig;
+  const problems = issueLines(r.error).map((line) => `${source}: ${line}`);
   throw new ConfigErrorList(problems);
 }
 
@@ -100,26 +94,14 @@ export function loadRunConfig(path: string): RunConfig {
   return parseRunConfig(parse(text), path);
 }
 
-function withSecret(
-  sectionValue: Record<string, unknown> | undefined,
-  name: SecretName,
-  secret: string | undefined,
-): Record<string, unknown> {
-  const out: Record<string, unknown> = structuredClone(sectionValue ?? {});
-  if (secret === undefined) return out;
-  const path = SECRETS[name].path as readonly string[];
-  let at = out;
-  for (const key of path.slice(0, -1)) {
-    at[key] = { ...((at[key] as Record<string, unknown> | undefined) ?? {}) };
-    at = at[key] as Record<string, unknown>;
-  }
-  at[path.at(-1) as string] = secret;
-  return out;
-}
-
-/** The CRM and every source the config turns on, by name. */
+/** The CRM and every source the config turns on, by id. */
 export function configuredSources(config: RunConfig): string[] {
-  return [config.crm, ...(['stripe', 'zendesk', 'mixpanel'] as const).filter((s) => config[s] !== undefined)];
+  return [
+    config.crm,
+    ...sourceVendors()
+      .filter((v) => vendorSection(config, v.id) !== undefined)
+      .map((v) => v.id),
+  ];
 }
 
 export interface Connectors {
@@ -128,25 +110,26 @@ export interface Connectors {
   slack: SlackNotifier | undefined;
 }
 
-/** Builds the configured connectors; a configured source without its secret is a clear error. */
+/** Builds the configured connectors, loading only their code; a configured vendor without its secret is a clear error. */
 export async function buildConnectors(config: RunConfig, secrets: SecretSource): Promise<Connectors> {
-  const need = async (name: SecretName) => {
-    const s = await secrets(name);
-    if (s === undefined)
-      throw new ConfigError(
-        name === 'slack' ? 'slack' : name,
-        `no secret configured: set ${SECRETS[name].env} (or the ${name} secret in Secrets Manager)`,
-      );
-    return s;
+  const withSecret = async (id: string): Promise<VendorSection> => {
+    const entry = requireVendor(id);
+    const secret = await secrets(id);
+    if (secret === undefined)
+      throw new ConfigError(id as never, `no secret configured: set ${entry.secret.env} (or the ${id} secret in Secrets Manager)`);
+    return withValueAt(vendorSection(config, id), entry.secret.path, secret);
   };
-  const crm =
-    config.crm === 'hubspot'
-      ? createHubSpotConnector(withSecret(config.hubspot, 'hubspot', await need('hubspot')) as never)
-      : createSalesforceConnector(withSecret(config.salesforce, 'salesforce', await need('salesforce')) as never);
+  const crmEntry = requireVendor(config.crm);
+  if (crmEntry.kind !== 'crm') throw new ConfigError(config.crm as never, 'is not a CRM');
+  const crm = await crmEntry.createCrm(await withSecret(config.crm));
   const sources: SignalSource[] = [];
-  if (config.stripe) sources.push(createStripeSource(withSecret(config.stripe, 'stripe', await need('stripe')) as never));
-  if (config.zendesk) sources.push(createZendeskSource(withSecret(config.zendesk, 'zendesk', await need('zendesk')) as never));
-  if (config.mixpanel) sources.push(createMixpanelSource(withSecret(config.mixpanel, 'mixpanel', await need('mixpanel')) as never));
-  const slackUrl = config.slack?.enabled === false ? undefined : await secrets('slack');
-  return { crm, sources, slack: slackUrl ? createSlackNotifier({ webhookUrl: slackUrl }) : undefined };
+  for (const v of sourceVendors())
+    if (vendorSection(config, v.id) !== undefined) sources.push(await v.createSource(await withSecret(v.id)));
+  let slack: SlackNotifier | undefined;
+  for (const v of channelVendors()) {
+    if (vendorSection(config, v.id)?.enabled === false) continue;
+    const url = await secrets(v.id);
+    if (url) slack = await v.createChannel(withValueAt({}, v.secret.path, url));
+  }
+  return { crm, sources, slack };
 }

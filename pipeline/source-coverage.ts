@@ -1,53 +1,20 @@
 // Which signals each source can provide, and how much of a model the configured sources can ever
 // fill: a model whose reachable completeness is below its minimum would score every account
 // "unknown", which a RevOps lead should hear about before the first run, not after.
+import { vendorById } from '../connectors/registry.ts';
 import type { CompiledModel, CompiledModelSet } from '../lib/model/compile.ts';
 
-const CRM_SIGNALS = [
-  'relationship.championStatus',
-  'relationship.execSponsorEngaged',
-  'relationship.engagedContacts30d',
-  'relationship.leadershipChange90d',
-  'relationship.csmSentiment',
-  'engagement.emailResponseHours',
-  'engagement.meetingAttendance',
-  'engagement.daysSinceLastCsmTouch',
-  'outcome.nps',
-  'outcome.successPlanOnTrack',
-  'outcome.roiDocumented',
-  'commercial.daysToRenewal',
-  'lifecycle.accountAgeDays',
-];
-
-/** Signal keys each built-in source produces (see each connector's mapping). */
-export const SOURCE_SIGNALS: Record<string, readonly string[]> = {
-  hubspot: CRM_SIGNALS,
-  salesforce: CRM_SIGNALS,
-  stripe: [
-    'billing.paymentStatus',
-    'billing.daysOverdue',
-    'billing.subscriptionChange',
-    'billing.mrrChange90d',
-    'growth.seatChange90d',
-    'commercial.daysToRenewal',
-    'stripe.seats',
-  ],
-  zendesk: [
-    'support.ticketVolumeRatio',
-    'support.csat',
-    'support.escalations90d',
-    'support.activeEscalation',
-    'support.openTicketsAged',
-    'support.sentiment',
-  ],
-  mixpanel: ['usage.trend14d', 'usage.daysSinceLastActive', 'usage.featureAdoption', 'usage.stickiness', 'mixpanel.activeUsers30d'],
-};
+/** Signal keys a registered CRM or source declares it provides (its registry entry), none for others. */
+export function signalsOf(vendor: string): readonly string[] {
+  const entry = vendorById(vendor);
+  return entry && entry.kind !== 'channel' ? entry.signals : [];
+}
 
 /** Signals derived from two sources' keys (lib/signals/derive.ts). */
 const DERIVED: Record<string, readonly string[]> = { 'usage.licenseUtilization': ['mixpanel.activeUsers30d', 'stripe.seats'] };
 
 export function reachableSignals(sources: readonly string[]): Set<string> {
-  const keys = new Set(sources.flatMap((s) => SOURCE_SIGNALS[s] ?? []));
+  const keys = new Set(sources.flatMap(signalsOf));
   for (const [key, needs] of Object.entries(DERIVED)) if (needs.every((n) => keys.has(n))) keys.add(key);
   return keys;
 }

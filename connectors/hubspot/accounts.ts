@@ -2,7 +2,9 @@
 // modified since a date (POST companies/search on hs_lastmodifieddate, 200 per page). Search stops
 // paging at 10,000 results, so a long incremental read restarts its window at the last modified
 // date it saw. Each page reports the records that failed their raw schema and keeps the rest.
+
 import type { PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/companies/index.js';
+import { isoDay } from '../../lib/days.ts';
 import type { AccountPage, CrmAccount, ListAccountsOptions, ManualOverride } from '../shared/crm.ts';
 import type { RejectedRecord } from '../shared/source.ts';
 import type { HubSpotCaller } from './client.ts';
@@ -64,7 +66,7 @@ function overrideOf(c: HubSpotObjectRaw, config: HubSpotConfig): ManualOverride 
   const reason = nonEmpty(c.properties[o.reason]);
   const expires = parseHubSpotTime(c.properties[o.expiresOn]);
   if (score === undefined || reason === undefined || expires === undefined) return undefined;
-  return { score: Math.max(0, Math.min(100, score)), reason: reason.trim(), expiresOn: new Date(expires).toISOString().slice(0, 10) };
+  return { score: Math.max(0, Math.min(100, score)), reason: reason.trim(), expiresOn: isoDay(expires) };
 }
 
 type Cursor = { m: 'list'; after: string } | { m: 'search'; since: number; after: string; skip: string[] };

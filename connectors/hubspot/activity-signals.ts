@@ -2,10 +2,11 @@
 // `asOf` (nothing after it counts): champion status, executive sponsor engaged, engaged contacts
 // (multi-threading), leadership change, email reply time, meeting attendance, last two-way touch.
 // Pure: the source fetches, this decides. Absent data gives no key, never a zero.
+
+import { DAY_MS } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { ContactRoles } from './contact-roles.ts';
 import { type CallFact, type Conversation, conversations, type EmailFact, type MeetingFact } from './engagements.ts';
-import { DAY_MS } from './values.ts';
 
 const HOUR_MS = 3_600_000;
 /**

@@ -2,6 +2,7 @@
 // history is asked for) and associations (v4, up to 1,000 ids per call, following each id's own
 // paging), so a batch of accounts costs a few calls per object type, never calls per account.
 
+import { chunk } from '../../lib/chunk.ts';
 import type { RejectedRecord } from '../shared/source.ts';
 import type { HubSpotCaller } from './client.ts';
 import { type AssociationResultRaw, associationResultRaw, batchErrorRaw, parseRecord } from './raw-schemas.ts';
@@ -11,12 +12,6 @@ export const BATCH_READ_SIZE = 100;
 /** With `propertiesWithHistory`, HubSpot takes at most 50 inputs (400 VALIDATION_ERROR above). */
 export const HISTORY_BATCH_READ_SIZE = 50;
 export const ASSOCIATION_BATCH_SIZE = 1000;
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 export interface BatchReadResult {
   /** Each returned record, unparsed (callers parse with their own typed schema). */

@@ -4,6 +4,7 @@
 // older email cost nothing), which companies those engagements belong to, and who attended the
 // meetings and calls. Independent reads run concurrently under the shared budget. Records failing
 // their raw schema are reported and left out.
+import { DAY_MS } from '../../lib/days.ts';
 import type { RejectedRecord } from '../shared/source.ts';
 import { ENGAGEMENT_WINDOW_DAYS } from './activity-signals.ts';
 import { type Associated, batchRead, readAssociations } from './api.ts';
@@ -32,8 +33,6 @@ export interface BatchData {
 }
 
 const linked = (links: Map<string, Associated[]>) => [...links.values()].flatMap((l) => l.map((a) => a.toId));
-
-const DAY_MS = 86_400_000;
 
 export interface FetchOptions {
   /** Engagements after this instant are not read; the window reaches ENGAGEMENT_WINDOW_DAYS before it. */

@@ -1,9 +1,11 @@
 // Signals read from the company record itself, each as of the run's day through property history:
 // the CSM's sentiment, NPS, success plan, documented ROI, days to renewal, account age.
+
+import { daysBetween } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { HubSpotConfig } from './config.ts';
 import type { HubSpotObjectRaw, PropertyKind } from './raw-schemas.ts';
-import { daysBetween, parseHubSpotBool, parseHubSpotNumber, parseHubSpotTime, valueAsOf } from './values.ts';
+import { parseHubSpotBool, parseHubSpotNumber, parseHubSpotTime, valueAsOf } from './values.ts';
 
 /** The company properties the signals come from, with their types (all read with history). */
 export function companySignalPropertyKinds(config: HubSpotConfig): Record<string, PropertyKind> {

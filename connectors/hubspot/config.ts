@@ -2,7 +2,9 @@
 // portal is customized, which property (or association label) feeds which signal. Validated with
 // zod; defaults follow HubSpot's standard properties where one exists (hs_buying_role) and plain
 // custom property names otherwise.
+
 import * as z from 'zod';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
 
 /** How a contact is marked (champion, executive sponsor, left): a contact property or a company↔contact association label. */
@@ -138,8 +140,7 @@ export type HubSpotConfigInput = z.input<typeof hubSpotConfigSchema>;
 export function parseHubSpotConfig(input: unknown): HubSpotConfig {
   const r = hubSpotConfigSchema.safeParse(input);
   if (r.success) return r.data;
-  const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new ConfigError('hubspot', `invalid configuration: ${problems.join('; ')}`);
+  throw new ConfigError('hubspot', `invalid configuration: ${formatIssues(r.error)}`);
 }
 
 /** The properties the connector creates on companies and writes the score into. */

@@ -10,8 +10,9 @@
 // to EQ in OR-ed filter groups (5 companies a request, each group within the 6-filter and 18-filter
 // limits), and logs it once; any other 400 is an error like any other.
 // Docs: https://developers.hubspot.com/docs/api-reference/search/guide (associations, limits)
+
 import type { PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/objects/index.js';
-import { chunk } from './api.ts';
+import { chunk } from '../../lib/chunk.ts';
 import type { HubSpotCaller } from './client.ts';
 import { HubSpotRequestError } from './errors.ts';
 

@@ -2,7 +2,9 @@
 // or null, history versions with Date timestamps), checked before any mapping. A record that fails
 // is reported with its id and the reason; the rest of the page or batch goes on.
 // Docs: https://developers.hubspot.com/docs/api/crm/understanding-the-crm (objects, properties)
+
 import * as z from 'zod';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import type { RejectedRecord } from '../shared/source.ts';
 
 const validDate = z.date().refine((d) => !Number.isNaN(d.getTime()), 'expected a valid date-time');
@@ -89,6 +91,6 @@ export function parseRecord<S extends z.ZodType>(schema: S, raw: unknown, kind: 
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
   const id = raw && typeof raw === 'object' && 'id' in raw ? String((raw as { id: unknown }).id) : 'unknown';
-  const reason = r.error.issues.map((i) => `${i.path.join('.') || '(record)'}: ${i.message}`).join('; ');
+  const reason = formatIssues(r.error, { root: '(record)' });
   return { ok: false, rejected: { recordId: id, reason: `${kind} ${id} failed its schema: ${reason}` } };
 }

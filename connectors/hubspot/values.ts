@@ -3,8 +3,6 @@
 // that day, never what it says now. Plus parsing of HubSpot's string-typed values.
 import type { HubSpotObjectRaw } from './raw-schemas.ts';
 
-export const DAY_MS = 86_400_000;
-
 export interface Version {
   value: string;
   at: number;
@@ -57,11 +55,6 @@ export function parseHubSpotNumber(value: string | null | undefined): number | u
 
 export function parseHubSpotBool(value: string | null | undefined): boolean | undefined {
   return value === 'true' ? true : value === 'false' ? false : undefined;
-}
-
-/** Whole UTC calendar days from `from` to `to`. */
-export function daysBetween(from: number, to: number): number {
-  return Math.floor(to / DAY_MS) - Math.floor(from / DAY_MS);
 }
 
 /** HubSpot multi-select values are joined with ";". */

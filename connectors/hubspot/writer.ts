@@ -3,10 +3,11 @@
 // a 207 per-record error, or the record a batch-level 400 was isolated to by splitting) or failed
 // (retry next run). A rejected record never stops the batch; auth, scope and daily-quota errors stop
 // the write (the caller keeps its checkpoint).
+
 import type { SimplePublicObjectBatchInput } from '@hubspot/api-client/lib/codegen/crm/companies/index.js';
+import { chunk } from '../../lib/chunk.ts';
 import { changedProperties, type ScoreProperties, type ScoreWrite, type WriteOutcome, type WriteReport } from '../shared/crm.ts';
 import { ConfigError, QuotaExhaustedError, RateLimitedError, TransientError } from '../shared/errors.ts';
-import { chunk } from './api.ts';
 import type { HubSpotCaller } from './client.ts';
 import { scorePropertyNames } from './config.ts';
 import { HubSpotRequestError, HubSpotServerError } from './errors.ts';

@@ -2,13 +2,15 @@
 // every exchange is counted and traceable; service-account basic auth; one process-wide budget for
 // the Query API (60/h, 5 at once) and one for the raw export (60/h, 3/s), each at a safety margin;
 // Retry-After honoured, capped retries on 5xx/network; typed errors that never carry the secret.
+
+import { dayOfIndex } from '../../lib/days.ts';
+import { firstIssue } from '../../lib/zod-issues.ts';
 import { ConfigError, QuotaExhaustedError, RateLimitedError, TransientError } from '../shared/errors.ts';
 import { observedFetch, redact, registerSecret } from '../shared/http-trace.ts';
 import { type RateBudget, sharedBudget } from '../shared/rate-budget.ts';
 import { parseRetryAfter, withRetry } from '../shared/retry.ts';
 import type { MixpanelConfig } from './config.ts';
 import { resolveBaseUrls } from './config.ts';
-import { isoDay } from './days.ts';
 import { errorBodySchema, type SegmentationResponse, segmentationResponseSchema } from './raw-schemas.ts';
 
 export interface SegmentationParams {
@@ -68,8 +70,8 @@ export class MixpanelClient {
     // https://developer.mixpanel.com/reference/segmentation-query
     const url = this.url(this.base.query, '/segmentation', {
       event: p.event,
-      from_date: isoDay(p.fromDay),
-      to_date: isoDay(p.toDay),
+      from_date: dayOfIndex(p.fromDay),
+      to_date: dayOfIndex(p.toDay),
       type: p.type,
       ...(p.interval === undefined ? { unit: p.unit ?? 'day' } : { interval: String(p.interval) }),
       ...(p.on === undefined ? {} : { on: p.on }),
@@ -87,10 +89,7 @@ export class MixpanelClient {
         }
         const parsed = segmentationResponseSchema.safeParse(json);
         if (!parsed.success) {
-          throw new TransientError(
-            'mixpanel',
-            `segmentation of "${p.event}": unexpected response shape (${parsed.error.issues[0]?.message})`,
-          );
+          throw new TransientError('mixpanel', `segmentation of "${p.event}": unexpected response shape (${firstIssue(parsed.error)})`);
         }
         return parsed.data;
       }, signal),
@@ -104,12 +103,12 @@ export class MixpanelClient {
   async exportLines<T>(p: ExportParams, consume: (lines: AsyncIterable<string>) => Promise<T>, signal?: AbortSignal): Promise<T> {
     // https://developer.mixpanel.com/reference/raw-event-export
     const url = this.url(this.base.export, '/export', {
-      from_date: isoDay(p.fromDay),
-      to_date: isoDay(p.toDay),
+      from_date: dayOfIndex(p.fromDay),
+      to_date: dayOfIndex(p.toDay),
       event: JSON.stringify(p.events),
       ...(p.where === undefined ? {} : { where: p.where }),
     });
-    const what = `export ${isoDay(p.fromDay)}..${isoDay(p.toDay)}`;
+    const what = `export ${dayOfIndex(p.fromDay)}..${dayOfIndex(p.toDay)}`;
     return this.retrying(what, this.exportHourly, signal, () =>
       this.exportHourly.run(
         () =>

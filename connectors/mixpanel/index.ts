@@ -1,15 +1,6 @@
-// The Mixpanel usage source's public surface: the source factory and its config, the client, and
-// the fake server tests and the demo seed.
+// The Mixpanel usage source's public surface: the source factory, its config and the client. The
+// fake lives in fake/ and is imported from there by the tests, the demo and the bench only.
 export { MixpanelClient } from './client.ts';
 export { MIXPANEL_HOSTS, type MixpanelConfig, type MixpanelConfigInput, mixpanelConfigSchema } from './config.ts';
-export {
-  type DailyUsersSeed,
-  type FakeMixpanelRequest,
-  fakeDay,
-  type MixpanelFake,
-  type MixpanelFakeOptions,
-  type MixpanelSeedEvent,
-  startMixpanelFake,
-} from './fake-mixpanel.ts';
 export { createMixpanelSource, META_KEY, type MixpanelSource, type MixpanelSyncMeta, type MixpanelSyncReport } from './source.ts';
 export type { GroupUsage } from './usage-aggregate.ts';

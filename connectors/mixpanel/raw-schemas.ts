@@ -1,8 +1,10 @@
 // Raw Mixpanel API shapes (zod, as the vendor documents them) and the pure mappers from them into
 // what the usage aggregation needs: per-segment daily numbers from a segmentation report, and one
 // usage record per raw export line (or the reason the line is unusable).
+
 import * as z from 'zod';
-import { dayIndex, parseIsoDay } from './days.ts';
+import { dayIndex, parseIsoDay } from '../../lib/days.ts';
+import { firstIssue } from '../../lib/zod-issues.ts';
 
 /** GET /api/query/segmentation → {data: {series, values: {segment: {date: n}}}, legend_size}. */
 export const segmentationResponseSchema = z.object({
@@ -63,11 +65,10 @@ export function fromExportLine(line: string, lineNo: number, groupKeyProperty: s
   }
   const parsed = exportLineSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
     return {
       ok: false,
       recordId: `line ${lineNo}`,
-      reason: `fails the export schema at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`,
+      reason: `fails the export schema at ${firstIssue(parsed.error)}`,
     };
   }
   const { event, properties } = parsed.data;

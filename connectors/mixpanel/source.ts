@@ -2,6 +2,9 @@
 // portfolio size (Mixpanel allows 60 an hour), or one raw export when the portfolio has more group
 // values than a segmentation report returns; it stores per-group aggregates in state. `read`
 // answers each batch from that state with no vendor call, joined by identities.mixpanelGroupKey.
+
+import { dayOfIndex, lastCompleteDay } from '../../lib/days.ts';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
 import {
   type AccountRef,
@@ -15,7 +18,6 @@ import {
 } from '../shared/source.ts';
 import { MixpanelClient } from './client.ts';
 import { type MixpanelConfig, type MixpanelConfigInput, mixpanelConfigSchema } from './config.ts';
-import { isoDay, lastCompleteDay } from './days.ts';
 import { fromExportLine, fromSegmentationResponse, type SegmentSeries } from './raw-schemas.ts';
 import { ExportUsageAggregator, type GroupUsage, usageFromSegmentation, type Windows } from './usage-aggregate.ts';
 import { silentUsage, toUsageSignals } from './usage-signals.ts';
@@ -49,8 +51,7 @@ export interface MixpanelSource extends SignalSource {
 export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?: typeof fetch } = {}): MixpanelSource {
   const parsed = mixpanelConfigSchema.safeParse(input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ConfigError('mixpanel', `invalid configuration: ${problems}`);
+    throw new ConfigError('mixpanel', `invalid configuration: ${formatIssues(parsed.error)}`);
   }
   const config = parsed.data;
   const client = new MixpanelClient(config, deps.fetch);
@@ -146,7 +147,7 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
         [...usage].map(([g, u]) => [groupStateKey(g), u]),
       );
       const meta: MixpanelSyncMeta = {
-        day: isoDay(w.endDay),
+        day: dayOfIndex(w.endDay),
         path: counts.exports > 0 ? 'export' : 'segmentation',
         groups: usage.size,
         queries: counts.queries,
@@ -163,7 +164,7 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
       const endDay = lastCompleteDay(ctx.asOf);
       const meta = await ctx.state.get<MixpanelSyncMeta>(META_KEY);
       const keyOf = (a: AccountRef) => a.identities[IDENTITY.mixpanelGroupKey];
-      const fresh = meta?.day === isoDay(endDay);
+      const fresh = meta?.day === dayOfIndex(endDay);
       const keys = fresh ? [...new Set(accounts.map(keyOf).filter((k): k is string => Boolean(k)))] : [];
       const stored = await getAll(ctx, keys.map(groupStateKey));
       for (const a of accounts) {
@@ -173,7 +174,7 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
           continue;
         }
         if (!fresh) {
-          const why = meta ? `Mixpanel aggregates are for ${meta.day}, not ${isoDay(endDay)}` : 'no Mixpanel sync has run';
+          const why = meta ? `Mixpanel aggregates are for ${meta.day}, not ${dayOfIndex(endDay)}` : 'no Mixpanel sync has run';
           result.unmatched.push({ accountId: a.accountId, reason: `${why}: run sync for this asOf first` });
           continue;
         }

@@ -2,7 +2,9 @@
 // non-secret settings (in the config) and its secrets (in the Salesforce secret, a JSON object with
 // named keys), merged and checked into one complete `SalesforceAuth`, plus the warning for a JWT
 // certificate that expires soon.
+
 import { z } from 'zod';
+import { DAY_MS } from '../../lib/days.ts';
 import { ConfigError } from '../shared/errors.ts';
 
 export const PRODUCTION_LOGIN_URL = 'https://login.salesforce.com';
@@ -132,8 +134,6 @@ export function resolveSalesforceAuth(settings: AuthSettings, secretText: string
       return { ...settings, clientSecret: need('clientSecret', settings.clientSecret) };
   }
 }
-
-const DAY_MS = 86_400_000;
 
 /** A warning when the JWT certificate named in the config expires within 30 days (or has expired). */
 export function certificateWarning(auth: SalesforceAuth, now: Date): string | undefined {

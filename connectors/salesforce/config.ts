@@ -1,7 +1,10 @@
 // The Salesforce connector's configuration: where the org is, how to authenticate, and which
 // Account / Contact / Task / Event fields feed which signal (every org is customized), validated
 // with zod, with defaults for everything but the org URL and the credentials (auth-config.ts).
+
 import { z } from 'zod';
+import { DAY_MS } from '../../lib/days.ts';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { resolveSalesforceAuth, type SalesforceAuth, salesforceAuthSchema } from './auth-config.ts';
 
@@ -133,7 +136,7 @@ const salesforceConfigObject = z.object({
   budget: z
     .object({
       limit: z.number().int().positive().default(100_000),
-      windowMs: z.number().int().positive().default(86_400_000),
+      windowMs: z.number().int().positive().default(DAY_MS),
       concurrency: z.number().int().positive().default(25),
     })
     .prefault({}),
@@ -183,6 +186,5 @@ export function parseSalesforceConfig(input: unknown): SalesforceConfig {
     if (settings.flow === 'accessToken' && accessToken && !settings.accessToken) settings.accessToken = accessToken;
     return { ...rest, auth: resolveSalesforceAuth(settings, secret) };
   }
-  const issues = result.error.issues.map((i) => `${i.path.length > 0 ? i.path.join('.') : '(config)'}: ${i.message}`);
-  throw new ConfigError('salesforce', `invalid configuration: ${issues.join('; ')}`);
+  throw new ConfigError('salesforce', `invalid configuration: ${formatIssues(result.error, { root: '(config)' })}`);
 }

@@ -6,8 +6,6 @@ import type { SfRow } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
 import { parseSfDateTime } from './raw-schemas.ts';
 
-export const DAY_MS = 86_400_000;
-
 /** A date (YYYY-MM-DD) as epoch ms at 00:00 UTC. */
 export const dayStart = (date: string): number => Date.parse(`${date}T00:00:00Z`);
 

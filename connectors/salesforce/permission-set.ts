@@ -5,6 +5,7 @@
 // mapped custom Account / Contact fields (read, widened, upserted: a save replaces the whole set, so
 // what an admin added to it stays), assigns it to the connected user (found through the identity
 // service), and checks the result with a describe of Account made as that user.
+import { firstIssue } from '../../lib/zod-issues.ts';
 import { ConfigError, TransientError } from '../shared/errors.ts';
 import { type SalesforceClient, vendorErrorOf } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
@@ -135,7 +136,7 @@ export async function connectedUser(client: SalesforceClient): Promise<Connected
   // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_using_openid.htm
   const answer = await client.call(() => client.conn.identity() as Promise<unknown>);
   const parsed = identityRecord.safeParse(answer);
-  if (!parsed.success) throw new TransientError('salesforce', `unreadable identity response: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new TransientError('salesforce', `unreadable identity response: ${firstIssue(parsed.error)}`);
   return { userId: parsed.data.user_id, username: parsed.data.username };
 }
 
@@ -175,7 +176,7 @@ export async function uneditableAccountFields(client: SalesforceClient, fields: 
   // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_sobject_describe.htm
   const answer = await client.call(() => client.conn.sobject('Account').describe() as Promise<unknown>);
   const parsed = sobjectDescribe.safeParse(answer);
-  if (!parsed.success) throw new TransientError('salesforce', `unreadable Account describe: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new TransientError('salesforce', `unreadable Account describe: ${firstIssue(parsed.error)}`);
   const editable = new Set(parsed.data.fields.filter((f) => f.updateable).map((f) => f.name.toLowerCase()));
   return fields.filter((f) => !editable.has(f.toLowerCase()));
 }

@@ -1,10 +1,11 @@
 // `run --dry-run`'s view of a write: the Account fields writeScores would send (the same change
 // detection and formatting), beside the values Salesforce holds now, read by SOQL 200 ids at a time.
 // Read calls only.
+import { chunk } from '../../lib/chunk.ts';
 import { type ScoreWrite, type WritePreview, writePreviews } from '../shared/crm.ts';
 import type { SalesforceClient } from './client.ts';
 import { SCORE_FIELD } from './setup.ts';
-import { chunk, isSalesforceId, soqlIdList } from './soql.ts';
+import { isSalesforceId, soqlIdList } from './soql.ts';
 import { toSalesforceFields } from './writer.ts';
 
 export async function previewSalesforceWrites(

@@ -2,7 +2,9 @@
 // field names are configuration: Account (listing and signals), Contact, Task, Event, EventWhoRelation.
 // Each comes with the SOQL field list that selects exactly what it validates. Setup's answers (the
 // identity service, permission set metadata, Account describe) are checked here too.
+
 import { z } from 'zod';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import type { RejectedRecord } from '../shared/source.ts';
 import type { SfRow } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
@@ -143,7 +145,7 @@ export function validateRows(rows: readonly SfRow[], schema: z.ZodType, kind: st
     }
     const id =
       typeof row.Id === 'string' ? row.Id : typeof row.EventId === 'string' ? `${row.EventId}/${String(row.RelationId)}` : '(no id)';
-    const reason = parsed.error.issues.map((i) => `${i.path.join('.') || kind}: ${i.message}`).join('; ');
+    const reason = formatIssues(parsed.error, { root: kind });
     rejected.push({ recordId: id, reason: `${kind} ${reason}` });
   }
   return { valid, rejected };

@@ -3,6 +3,7 @@
 // fields that cannot hold our values (a missing tier value, a shorter text) are updated. Then the
 // access to them (permission-set.ts): fields created this way are hidden from every profile until
 // field-level security grants them. A second run changes nothing.
+import { chunk } from '../../lib/chunk.ts';
 import type { ScoreProperties, SetupReport } from '../shared/crm.ts';
 import { ConfigError } from '../shared/errors.ts';
 import type { SalesforceClient } from './client.ts';
@@ -18,7 +19,6 @@ import {
   PERMISSION_SET,
   uneditableAccountFields,
 } from './permission-set.ts';
-import { chunk } from './soql.ts';
 
 /** The Account field each written value lands in. */
 export const SCORE_FIELD: Record<keyof ScoreProperties, string> = {

@@ -1,10 +1,12 @@
 // Catalog signals for one account from its clean Salesforce data, as of a given instant: nothing
 // dated after `asOf` counts (runs are simulated over many days and backtests depend on it), and a
 // signal with no data behind it is left out (unknown), never reported as zero.
+
+import { DAY_MS } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { SfRow } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
-import { type CleanContact, DAY_MS, dayStart, type Interaction, yesNo } from './mappers.ts';
+import { type CleanContact, dayStart, type Interaction, yesNo } from './mappers.ts';
 
 const NO_REPLY_HOURS = 336;
 const utcDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;

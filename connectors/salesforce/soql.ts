@@ -19,12 +19,6 @@ export function soqlIdList(ids: readonly string[]): string {
 /** A SOQL date-time literal: 2026-05-01T12:00:00Z (unquoted). */
 export const soqlDateTime = (d: Date | number): string => new Date(d).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
-
 /**
  * Bytes the encoded `q=` parameter may take: 16,384 for URI and headers together, less the path
  * (`/services/data/vNN.0/query?q=`), the session header (a ~112-character id) and the other headers

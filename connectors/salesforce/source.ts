@@ -6,6 +6,8 @@
 // semi-join). Every id list is cut to keep each query URL inside Salesforce's limit. Which objects
 // and fields exist comes from the org's schema (org-schema.ts); records are checked against their
 // raw schemas, then the pure mappers and signal functions decide.
+import { chunk } from '../../lib/chunk.ts';
+import { DAY_MS } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import {
   type AccountRef,
@@ -20,7 +22,6 @@ import type { SalesforceMapping } from './config.ts';
 import {
   type CleanContact,
   type ContactRoleFacts,
-  DAY_MS,
   dayStart,
   type EmailFacts,
   fromSalesforceContact,
@@ -44,7 +45,7 @@ import {
   validateRows,
 } from './raw-schemas.ts';
 import { accountFieldSignals, type Commercial, relationshipSignals } from './signals.ts';
-import { chunk, isSalesforceId, MAX_ENCODED_QUERY, queriesForIds, soqlDateTime } from './soql.ts';
+import { isSalesforceId, MAX_ENCODED_QUERY, queriesForIds, soqlDateTime } from './soql.ts';
 
 const groupBy = <T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> => {
   const out = new Map<string, T[]>();

@@ -2,11 +2,11 @@
 // collections call with allOrNone=false, one outcome per row (written / unchanged / rejected with
 // Salesforce's message / failed, to retry next run). A call that fails as a whole after its retries
 // is split in halves to isolate the record that breaks it, within a small budget of extra calls.
+import { chunk } from '../../lib/chunk.ts';
 import { changedProperties, type ScoreProperties, type ScoreWrite, type WriteOutcome, type WriteReport } from '../shared/crm.ts';
 import { ConfigError, DataError, QuotaExhaustedError } from '../shared/errors.ts';
 import type { SalesforceClient } from './client.ts';
 import { DRIVERS_LENGTH, FLAGS_LENGTH, MODEL_LENGTH, SCORE_FIELD } from './setup.ts';
-import { chunk } from './soql.ts';
 
 const COLLECTION_SIZE = 200;
 /** Per-record errors worth another try next run (not the record's fault). */

@@ -24,35 +24,13 @@ export const IDENTITY = {
   mixpanelGroupKey: 'mixpanelGroupKey',
 } as const;
 
-/** Durable key-value state kept between runs (DynamoDB in production, memory in tests). */
+/** Durable key-value state kept between runs (DynamoDB in production; tests use test/support/memory-state-store.ts). */
 export interface StateStore {
   get<T>(key: string): Promise<T | undefined>;
   put(key: string, value: unknown): Promise<void>;
   /** Many keys at once (one round trip per 100 on DynamoDB); the result holds only keys that exist. */
   getMany<T>(keys: string[]): Promise<Map<string, T>>;
   putMany(entries: [string, unknown][]): Promise<void>;
-}
-
-export class MemoryStateStore implements StateStore {
-  readonly data = new Map<string, string>();
-  async get<T>(key: string): Promise<T | undefined> {
-    const v = this.data.get(key);
-    return v === undefined ? undefined : (JSON.parse(v) as T);
-  }
-  async put(key: string, value: unknown): Promise<void> {
-    this.data.set(key, JSON.stringify(value));
-  }
-  async getMany<T>(keys: string[]): Promise<Map<string, T>> {
-    const out = new Map<string, T>();
-    for (const key of keys) {
-      const v = await this.get<T>(key);
-      if (v !== undefined) out.set(key, v);
-    }
-    return out;
-  }
-  async putMany(entries: [string, unknown][]): Promise<void> {
-    for (const [key, value] of entries) await this.put(key, value);
-  }
 }
 
 export interface SourceContext {

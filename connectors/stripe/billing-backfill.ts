@@ -10,7 +10,8 @@
 // and voided invoices, one-off invoice items and invoices created after `asOf`. A line's price is
 // priced like the live subscription is (unit amount × quantity per month, metered = 0) when the
 // portfolio holds it; else its amount spread over its period, its quantity counting as seats.
-import { addDays, type BillingHistory, isoDay, recordDay } from './billing-history.ts';
+import { addDays, DAY_S, isoDay } from '../../lib/days.ts';
+import { type BillingHistory, recordDay } from './billing-history.ts';
 import { type BillingOptions, isSeat, monthlyCents } from './billing-model.ts';
 import { type RawHistoryInvoice, type RawInvoiceLine, type RawPrice, refId } from './stripe-raw.ts';
 
@@ -25,7 +26,6 @@ export interface InvoiceSnapshot {
   seats: number;
 }
 
-const DAY_S = 86_400;
 const MONTH_S = (365.25 / 12) * DAY_S;
 /** A renewal invoice may come a little after the period it follows ends. */
 const GRACE_S = 3 * DAY_S;

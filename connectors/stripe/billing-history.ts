@@ -15,12 +15,6 @@ export interface BillingHistory {
   points: HistoryPoint[];
 }
 
-export const isoDay = (d: Date): string => d.toISOString().slice(0, 10);
-
-export function addDays(day: string, n: number): string {
-  return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000));
-}
-
 /** Records the values observed on `day` (a re-run of the same day replaces them). */
 export function recordDay(history: BillingHistory | undefined, day: string, mrrCents: number, seats: number): BillingHistory {
   const points = (history?.points ?? []).filter((p) => p.day !== day);

@@ -1,8 +1,10 @@
 // Pure: a customer's billing facts plus our stored history → the billing signals of the scoring
 // method (§2), as of `asOf`. Keys are left out when they cannot be known (no invoice facts, no
 // history reaching 90 days back, a zero baseline), never filled with zeros.
+
+import { addDays, DAY_S, isoDay } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
-import { addDays, type BillingHistory, isoDay, valueOn } from './billing-history.ts';
+import { type BillingHistory, valueOn } from './billing-history.ts';
 import type { CustomerBilling, InvoiceFacts } from './billing-model.ts';
 
 export interface BillingSignalOptions {
@@ -10,7 +12,6 @@ export interface BillingSignalOptions {
   renewalFromBilling: boolean;
 }
 
-const DAY_S = 86_400;
 const ratio = (now: number, before: number) => Math.round((now / before - 1) * 10_000) / 10_000;
 
 /** current / late / failed from the latest invoice at `asOfS` (unix s): late = a sent invoice past its due date. */

@@ -1,7 +1,9 @@
 // The Stripe source's configuration: credentials, where the API is, the rate-limit budget and retry
 // policy, and which billing facts this deployment trusts (does billing own the renewal date, which
 // products are seats). Parsed with zod; a bad config is a ConfigError that names the field.
+
 import * as z from 'zod';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../shared/retry.ts';
 
@@ -41,8 +43,7 @@ export type StripeConfig = Omit<z.output<typeof stripeConfigSchema>, 'limits' | 
 export function parseStripeConfig(input: unknown): StripeConfig {
   const r = stripeConfigSchema.safeParse(input);
   if (!r.success) {
-    const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ConfigError('stripe', `invalid source config: ${problems}`);
+    throw new ConfigError('stripe', `invalid source config: ${formatIssues(r.error)}`);
   }
   const live = r.data.apiKey.includes('_live_');
   return {

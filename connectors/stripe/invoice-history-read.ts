@@ -3,12 +3,14 @@
 // many customers are new, as on the first run after deployment; one list per customer when only a
 // few are (a list page holds about 25 customers' invoices, so that is fewer calls). An invoice with
 // more lines than it embeds has the rest read from its lines endpoint.
+import { DAY_S } from '../../lib/days.ts';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import type { RejectedRecord, SourceContext } from '../shared/source.ts';
 import { fromStripeInvoiceLines, type InvoiceSnapshot } from './billing-backfill.ts';
 import type { BillingOptions } from './billing-model.ts';
 import type { StripeConfig } from './config.ts';
 import { createStripeClient, toStripeError } from './stripe-client.ts';
-import { describeIssues, type RawInvoiceLine, type RawPrice, rawHistoryInvoice, rawInvoiceLine, refId } from './stripe-raw.ts';
+import { type RawInvoiceLine, type RawPrice, rawHistoryInvoice, rawInvoiceLine, refId } from './stripe-raw.ts';
 
 /**
  * How far back invoices are read: the 90-day window plus one monthly billing cycle and a few days,
@@ -43,7 +45,7 @@ export async function readInvoiceHistory(
   if (customers.size === 0) return out;
   const client = createStripeClient(config, ctx.signal);
   const asOfS = Math.floor(ctx.asOf.getTime() / 1000);
-  const created = { gte: asOfS - BACKFILL_DAYS * 86_400, lte: asOfS };
+  const created = { gte: asOfS - BACKFILL_DAYS * DAY_S, lte: asOfS };
   const scopes: { customer?: string }[] = perCustomer(customers.size, allCustomers)
     ? [...customers].map((customer) => ({ customer }))
     : [{}];
@@ -57,7 +59,7 @@ export async function readInvoiceHistory(
         if (customer !== undefined && !customers.has(customer)) continue;
         if (!parsed.success || customer === undefined) {
           const id = (raw as { id?: unknown }).id;
-          const reason = parsed.success ? 'no customer' : describeIssues(parsed.error);
+          const reason = parsed.success ? 'no customer' : formatIssues(parsed.error);
           out.rejected.push({ recordId: typeof id === 'string' ? id : '(invoice without id)', reason: `invoice (history): ${reason}` });
           continue;
         }
@@ -71,7 +73,7 @@ export async function readInvoiceHistory(
             else
               out.rejected.push({
                 recordId: String((rawLine as { id?: unknown }).id),
-                reason: `invoice line: ${describeIssues(line.error)}`,
+                reason: `invoice line: ${formatIssues(line.error)}`,
               });
           }
         }

@@ -119,8 +119,3 @@ export type RawSchedule = z.infer<typeof rawSchedule>;
 export type RawSubscription = z.infer<typeof rawSubscription>;
 
 export const refId = (r: string | { id: string }): string => (typeof r === 'string' ? r : r.id);
-
-/** Why `issues` rejected a record, in one line. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-}

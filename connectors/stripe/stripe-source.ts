@@ -6,17 +6,20 @@
 // billing-backfill.ts): on the first run one more portfolio-wide list, ⌈invoices/100⌉ pages.
 // `read` answers a batch from state; without a sync at this `asOf` (e.g. a webhook rescoring one
 // account) it reads just the batch's customers (two calls each, a third for one never seen).
+
+import { addDays, isoDay } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import type { AccountRef, RejectedRecord, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { backfillHistory } from './billing-backfill.ts';
-import { addDays, type BillingHistory, isoDay, pruneHistory, recordDay } from './billing-history.ts';
+import { type BillingHistory, pruneHistory, recordDay } from './billing-history.ts';
 import { type CustomerBilling, fromStripeSubscriptions } from './billing-model.ts';
 import { toBillingSignals } from './billing-signals.ts';
 import { parseStripeConfig, type StripeConfig, type StripeConfigInput } from './config.ts';
 import { readInvoiceHistory } from './invoice-history-read.ts';
 import { createStripeClient, toStripeError } from './stripe-client.ts';
-import { describeIssues, type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId } from './stripe-raw.ts';
+import { type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId } from './stripe-raw.ts';
 
 interface CustomerState {
   /** The `asOf` (ISO) of the read that produced `billing`. */
@@ -71,14 +74,14 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
       records++;
       const parsed = rawSubscription.safeParse(raw);
       if (parsed.success) subs.push(parsed.data);
-      else reject(raw, 'subscription', describeIssues(parsed.error));
+      else reject(raw, 'subscription', formatIssues(parsed.error));
     }
     // https://docs.stripe.com/api/invoices/list
     for await (const raw of client.invoices.list({ status: 'open', limit: 100, ...only })) {
       records++;
       const parsed = rawInvoice.safeParse(raw);
       if (parsed.success) invoices.push(parsed.data);
-      else reject(raw, 'invoice', describeIssues(parsed.error));
+      else reject(raw, 'invoice', formatIssues(parsed.error));
     }
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;

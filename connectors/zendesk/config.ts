@@ -1,7 +1,9 @@
 // The Zendesk source's configuration: credentials (an agent's email and an API token), where the API
 // is (subdomain or base URL), rate-limit budgets, retry policy, and the support-signal definitions
 // (what counts as an escalation, which tags carry sentiment, how far the first run backfills).
+
 import * as z from 'zod';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../shared/retry.ts';
 
@@ -73,8 +75,7 @@ export type ZendeskConfig = Omit<z.output<typeof zendeskConfigSchema>, 'retry' |
 export function parseZendeskConfig(input: unknown): ZendeskConfig {
   const r = zendeskConfigSchema.safeParse(input);
   if (!r.success) {
-    const problems = r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new ConfigError('zendesk', `invalid source config: ${problems}`);
+    throw new ConfigError('zendesk', `invalid source config: ${formatIssues(r.error)}`);
   }
   const { subdomain, baseUrl, retry, ...rest } = r.data;
   return {

@@ -1,5 +1,6 @@
 // Pure: one organization's stored tickets → the support signals of the scoring method (§2), as of
 // `asOf`. A window our history does not fully cover gives no key (unknown), never a zero.
+import { DAY_S } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { OrgState, StoredTicket } from './support-model.ts';
 
@@ -9,7 +10,6 @@ export interface SupportSignalOptions {
   backfillDays: number;
 }
 
-const DAY = 86_400;
 const OPEN = new Set(['new', 'open', 'pending', 'hold']);
 const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
 
@@ -18,7 +18,7 @@ export const isEscalated = (t: StoredTicket, o: SupportSignalOptions['escalation
 
 /** The tickets as of `asOfS`: created by then, last changed by then, and within the kept horizon. */
 export function ticketsAsOf(org: OrgState, asOfS: number, backfillDays: number): StoredTicket[] {
-  const horizon = asOfS - backfillDays * DAY;
+  const horizon = asOfS - backfillDays * DAY_S;
   return Object.values(org.tickets).filter((t) => t.createdAt <= asOfS && t.updatedAt <= asOfS && t.updatedAt >= horizon);
 }
 
@@ -38,7 +38,7 @@ export function sentiment(
   asOfS: number,
   o: SupportSignalOptions['sentiment'],
 ): 'positive' | 'neutral' | 'negative' | undefined {
-  const from = asOfS - o.windowDays * DAY;
+  const from = asOfS - o.windowDays * DAY_S;
   let score = 0;
   let seen = false;
   for (const t of tickets) {
@@ -62,17 +62,17 @@ export function toSupportSignals(org: OrgState, asOf: Date, coveredFrom: number,
   const tickets = ticketsAsOf(org, asOfS, o.backfillDays);
   const out: Record<string, SignalValue> = {};
   const created = (fromDaysAgo: number, toDaysAgo: number) =>
-    tickets.filter((t) => t.createdAt > asOfS - fromDaysAgo * DAY && t.createdAt <= asOfS - toDaysAgo * DAY);
+    tickets.filter((t) => t.createdAt > asOfS - fromDaysAgo * DAY_S && t.createdAt <= asOfS - toDaysAgo * DAY_S);
 
   // Last 30 days against the average 30-day volume of the 90 days before them (+1 ticket of smoothing when those had none).
-  if (o.backfillDays >= 120 && coveredFrom <= asOfS - 120 * DAY) {
+  if (o.backfillDays >= 120 && coveredFrom <= asOfS - 120 * DAY_S) {
     const recent = created(30, 0).length;
     const prior = created(120, 30).length;
     out['support.ticketVolumeRatio'] = recent === 0 ? 0 : round4(recent / (Math.max(prior, 1) / 3));
   }
-  if (coveredFrom <= asOfS - 90 * DAY) out['support.escalations90d'] = created(90, 0).filter((t) => isEscalated(t, o.escalation)).length;
+  if (coveredFrom <= asOfS - 90 * DAY_S) out['support.escalations90d'] = created(90, 0).filter((t) => isEscalated(t, o.escalation)).length;
   out['support.activeEscalation'] = tickets.some((t) => OPEN.has(t.status) && isEscalated(t, o.escalation));
-  out['support.openTicketsAged'] = tickets.filter((t) => OPEN.has(t.status) && t.createdAt <= asOfS - 30 * DAY).length;
+  out['support.openTicketsAged'] = tickets.filter((t) => OPEN.has(t.status) && t.createdAt <= asOfS - 30 * DAY_S).length;
   const c = csat(tickets, asOfS);
   if (c !== undefined) out['support.csat'] = c;
   const s = sentiment(tickets, asOfS, o.sentiment);

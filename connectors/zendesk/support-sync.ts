@@ -1,7 +1,10 @@
 // The three reads of a Zendesk sync, each page folded into state and checkpointed before the next:
 // the organization export (which organizations exist), the cursor-based ticket export (only what
 // changed since the stored cursor), and the received satisfaction ratings since the last run.
+
 import type { z } from 'zod';
+import { DAY_S } from '../../lib/days.ts';
+import { formatIssues } from '../../lib/zod-issues.ts';
 import { TransientError } from '../shared/errors.ts';
 import type { RejectedRecord, SourceContext } from '../shared/source.ts';
 import type { ZendeskConfig } from './config.ts';
@@ -9,7 +12,6 @@ import { type CursorState, fromZendeskRating, fromZendeskTicket, type StoredTick
 import { CURSOR_KEY, PENDING_KEY, type PendingTicket, SupportStateWriter } from './support-state.ts';
 import { getBody, type ZendeskClient } from './zendesk-client.ts';
 import {
-  describeIssues,
   idOf,
   type OrganizationExportPage,
   organizationExportPage,
@@ -22,8 +24,6 @@ import {
   ticketExportPage,
 } from './zendesk-raw.ts';
 
-const DAY = 86_400;
-
 export interface SyncRun {
   client: ZendeskClient;
   config: ZendeskConfig;
@@ -35,7 +35,7 @@ export interface SyncRun {
   records: number;
 }
 
-const writer = (run: SyncRun) => new SupportStateWriter(run.ctx.state, run.asOfS - run.config.backfillDays * DAY);
+const writer = (run: SyncRun) => new SupportStateWriter(run.ctx.state, run.asOfS - run.config.backfillDays * DAY_S);
 const stopped = (run: SyncRun) => run.ctx.signal?.aborted === true;
 
 function envelope<S extends z.ZodType>(schema: S, body: unknown, what: string): z.output<S> {
@@ -58,7 +58,7 @@ export async function syncOrganizations(run: SyncRun): Promise<void> {
       run.records++;
       const r = rawOrganization.safeParse(raw);
       if (r.success) return [r.data];
-      run.rejected.push({ recordId: `organization ${idOf(raw)}`, reason: describeIssues(r.error) });
+      run.rejected.push({ recordId: `organization ${idOf(raw)}`, reason: formatIssues(r.error) });
       return [];
     });
     await w.loadOrgs(orgs.map((o) => o.id));
@@ -107,7 +107,7 @@ export async function syncTickets(run: SyncRun): Promise<void> {
       run.records++;
       const r = rawTicket.safeParse(raw);
       if (!r.success) {
-        run.rejected.push({ recordId: `ticket ${idOf(raw)}`, reason: describeIssues(r.error) });
+        run.rejected.push({ recordId: `ticket ${idOf(raw)}`, reason: formatIssues(r.error) });
         continue;
       }
       const ticket = fromZendeskTicket(r.data, run.relevantTags, w.stored(r.data.id));
@@ -129,7 +129,7 @@ export async function syncTickets(run: SyncRun): Promise<void> {
 /** https://developer.zendesk.com/api-reference/ticketing/ticket-management/satisfaction_ratings/#list-satisfaction-ratings */
 export async function syncRatings(run: SyncRun): Promise<void> {
   const from =
-    run.cursor.ratingsThrough === null ? run.cursor.coveredFrom : run.cursor.ratingsThrough - run.config.ratingsLookbackDays * DAY;
+    run.cursor.ratingsThrough === null ? run.cursor.coveredFrom : run.cursor.ratingsThrough - run.config.ratingsLookbackDays * DAY_S;
   // The client asks for cursor pagination (page[size]=100) on this path; we follow links.next.
   let resource: Parameters<typeof getBody>[1] = ['satisfaction_ratings', { score: 'received', start_time: from, end_time: run.asOfS }];
   while (!stopped(run)) {
@@ -139,7 +139,7 @@ export async function syncRatings(run: SyncRun): Promise<void> {
       run.records++;
       const r = rawSatisfactionRating.safeParse(raw);
       if (r.success) return [r.data];
-      run.rejected.push({ recordId: `satisfaction_rating ${idOf(raw)}`, reason: describeIssues(r.error) });
+      run.rejected.push({ recordId: `satisfaction_rating ${idOf(raw)}`, reason: formatIssues(r.error) });
       return [];
     });
     await w.loadIndex(ratings.map((r) => r.ticket_id));

@@ -70,10 +70,6 @@ export type RawSatisfactionRating = z.infer<typeof rawSatisfactionRating>;
 
 export const unixOf = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 
-export function describeIssues(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-}
-
 /** The id of a record that failed its schema, for the report. */
 export const idOf = (raw: unknown): string => {
   const id = (raw as { id?: unknown } | null)?.id;

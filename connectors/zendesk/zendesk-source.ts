@@ -3,6 +3,7 @@
 // runs read only what changed since the stored cursor) and the received satisfaction ratings, each
 // page folded into per-organization state and checkpointed. `read` answers a batch from that state
 // alone — no Zendesk calls — computing every signal as of `ctx.asOf`.
+import { DAY_S } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { AccountRef, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
@@ -13,8 +14,6 @@ import { CURSOR_KEY, getMany, orgKey } from './support-state.ts';
 import { type SyncRun, syncOrganizations, syncRatings, syncTickets } from './support-sync.ts';
 import { createZendeskClient, toZendeskError } from './zendesk-client.ts';
 
-const DAY = 86_400;
-
 export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
   const config = parseZendeskConfig(input);
   const relevantTags = new Set([...config.escalation.tags, ...config.sentiment.positiveTags, ...config.sentiment.negativeTags]);
@@ -22,7 +21,7 @@ export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
   async function sync(ctx: SourceContext): Promise<SyncReport> {
     const asOfS = Math.floor(ctx.asOf.getTime() / 1000);
     const cursor: CursorState = (await ctx.state.get<CursorState>(CURSOR_KEY)) ?? {
-      coveredFrom: asOfS - config.backfillDays * DAY,
+      coveredFrom: asOfS - config.backfillDays * DAY_S,
       ticketCursor: null,
       orgStartTime: 0,
       ratingsThrough: null,

@@ -3,10 +3,11 @@
 // for a target red recall on the training data, and measures before/after on held-out outcomes only:
 // out-of-time (fit on earlier outcomes, test on later ones), or stratified k-fold when the later
 // outcomes hold too few churners.
+
+import { isoDay } from '../days.ts';
 import { type CompiledModel, compileModel } from '../model/compile.ts';
 import type { ModelConfig } from '../model/schema.ts';
 import { seededRandom } from '../synthetic.ts';
-import { isoDay } from './dates.ts';
 import { DEFAULT_EXCLUSIONS, describeExclusion, type Exclusion, signalPoints, standardizer } from './features.ts';
 import { type HorizonMetrics, horizonMetrics, type MetricOptions, type ScoredRow } from './horizon-metrics.ts';
 import { fitLogistic } from './logistic.ts';

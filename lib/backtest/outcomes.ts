@@ -1,6 +1,6 @@
 // Outcome records (renewed / churned / expanded on a date) parsed from JSONL or CSV lines. Pure: the
 // caller hands in lines; every bad line comes back as a problem with its line number, never dropped.
-import { parseInstant } from './dates.ts';
+import { parseInstant } from '../days.ts';
 
 export const OUTCOME_KINDS = ['renewed', 'churned', 'expanded'] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];

@@ -1,8 +1,9 @@
 // Point-in-time selection: for each outcome and horizon H, the latest snapshot of the account with
 // asOf ≤ date − H, and nothing later. Fed one snapshot at a time, it keeps only the snapshots that
 // currently win a slot (at most outcomes × horizons), so a history of any length streams through.
+
+import { DAY_MS, parseInstant } from '../days.ts';
 import type { AccountSnapshot } from '../signals/snapshot.ts';
-import { DAY_MS, parseInstant } from './dates.ts';
 import type { OutcomeRecord } from './outcomes.ts';
 
 export interface PointInTimeRow {

@@ -2,9 +2,10 @@
 // to the last day any of its outcomes can use (date − shortest horizon), one account at a time, as
 // AccountSnapshots. The store is passed in (anything with `history(accountId, fromDay, toDay)`, as
 // pipeline/store's DynamoStore has), so this stays free of I/O of its own.
+
+import { DAY_MS, isoDay } from '../days.ts';
 import type { SignalValue } from '../signals/catalog.ts';
 import type { AccountSnapshot } from '../signals/snapshot.ts';
-import { DAY_MS, isoDay } from './dates.ts';
 import type { OutcomeRecord } from './outcomes.ts';
 
 /** The part of a stored day a backtest needs: the signals the day's score was computed from. */

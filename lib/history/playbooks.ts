@@ -1,8 +1,9 @@
 // The default playbooks (scoring-method.md §4): which alerts a day's result triggers. Each alert
 // carries a dedupe key, so it is sent exactly once however often the day is re-run.
+
+import { addDays, daysBetween } from '../days.ts';
 import type { Tier } from '../scoring/engine.ts';
 import type { TierChange, TierState } from './confirmation.ts';
-import { addDays, daysBetween } from './day-math.ts';
 
 export type PlaybookId =
   | 'tier_down_yellow'

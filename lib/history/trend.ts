@@ -1,6 +1,6 @@
 // Trend over the stored daily history (scoring-method.md §4): the change over 7 and 30 days, and
 // the urgent drop (20 points or more within 14 days, whatever the tier).
-import { addDays, daysBetween } from './day-math.ts';
+import { addDays, daysBetween } from '../days.ts';
 
 export interface DailyScore {
   /** ISO day. */

@@ -27,7 +27,7 @@ const int = (min?: number, max?: number): SignalType => ({
 const bool: SignalType = { kind: 'boolean' };
 const oneOf = (...values: string[]): SignalType => ({ kind: 'enum', values });
 
-const specs: SignalSpec[] = [
+const specs = [
   {
     key: 'usage.trend14d',
     type: num(-1),
@@ -77,7 +77,10 @@ const specs: SignalSpec[] = [
   { key: 'outcome.successPlanOnTrack', type: bool, unit: '', meaning: 'success-plan goals on track' },
   { key: 'outcome.roiDocumented', type: bool, unit: '', meaning: 'ROI confirmed in a business review' },
   { key: 'lifecycle.accountAgeDays', type: int(0), unit: 'days', meaning: 'days since the contract started' },
-];
+] as const satisfies readonly SignalSpec[];
+
+/** A key of the catalog: a connector that declares it provides a misspelt key does not compile. */
+export type CatalogKey = (typeof specs)[number]['key'];
 
 export const signalCatalog: ReadonlyMap<string, SignalSpec> = new Map(specs.map((s) => [s.key, s]));
 

@@ -5,20 +5,21 @@
 
 import type { HubSpotConfigInput } from '../../connectors/hubspot/config.ts';
 import { createHubSpotConnector } from '../../connectors/hubspot/connector.ts';
-import { type HubSpotFake, type PortalKind, seededPortalMapping, startHubSpotFake } from '../../connectors/hubspot/fake-server.ts';
-import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake-mixpanel.ts';
+import { type HubSpotFake, type PortalKind, seededPortalMapping, startHubSpotFake } from '../../connectors/hubspot/fake/server.ts';
+import { type MixpanelFake, startMixpanelFake } from '../../connectors/mixpanel/fake/server.ts';
 import { createMixpanelSource } from '../../connectors/mixpanel/index.ts';
+import { requireVendor } from '../../connectors/registry.ts';
 import type { SalesforceMappingInput } from '../../connectors/salesforce/config.ts';
 import { createSalesforceConnector, type SalesforceConfigInput } from '../../connectors/salesforce/connector.ts';
-import { customizedOrgMapping, customizedOrgMappingInput } from '../../connectors/salesforce/fake-seed.ts';
-import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../connectors/salesforce/fake-server.ts';
+import { customizedOrgMapping, customizedOrgMappingInput } from '../../connectors/salesforce/fake/seed.ts';
+import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../connectors/salesforce/fake/server.ts';
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
-import { type SlackFake, startSlackFake } from '../../connectors/slack/fake-server.ts';
+import { type SlackFake, startSlackFake } from '../../connectors/slack/fake/server.ts';
 import { createSlackNotifier, type SlackNotifier } from '../../connectors/slack/webhook.ts';
-import { type StripeFake, startStripeFake } from '../../connectors/stripe/fake/stripe-fake.ts';
+import { type StripeFake, startStripeFake } from '../../connectors/stripe/fake/server.ts';
 import { createStripeSource } from '../../connectors/stripe/stripe-source.ts';
-import { startZendeskFake, type ZendeskFake } from '../../connectors/zendesk/fake/zendesk-fake.ts';
+import { startZendeskFake, type ZendeskFake } from '../../connectors/zendesk/fake/server.ts';
 import { createZendeskSource } from '../../connectors/zendesk/zendesk-source.ts';
 import { FEATURES } from './world.ts';
 
@@ -154,15 +155,17 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
   };
 }
 
-/** The fakes' dummy credentials under the environment variables the CLI reads secrets from (SECRETS in run-config.ts). */
+/** The fakes' dummy credentials under the environment variables the CLI reads secrets from (each vendor's registry entry). */
 export function localVendorSecrets(v: LocalVendors): Record<string, string> {
+  const env = (id: string) => requireVendor(id).secret;
   return {
-    ...(v.hubspot ? { HUBSPOT_ACCESS_TOKEN: v.hubspot.token } : {}),
-    ...(v.salesforce ? { SALESFORCE_ACCESS_TOKEN: v.salesforce.accessToken } : {}),
-    STRIPE_API_KEY: v.stripe.apiKey,
-    ZENDESK_API_TOKEN: v.zendesk.token,
-    MIXPANEL_SERVICE_ACCOUNT_SECRET: v.mixpanel.serviceAccount.secret,
-    SLACK_WEBHOOK_URL: v.slackFake.webhookUrl,
+    ...(v.hubspot ? { [env('hubspot').env]: v.hubspot.token } : {}),
+    // An access token goes under the older variable the Salesforce connector still reads.
+    ...(v.salesforce ? { [env('salesforce').legacyEnv as string]: v.salesforce.accessToken } : {}),
+    [env('stripe').env]: v.stripe.apiKey,
+    [env('zendesk').env]: v.zendesk.token,
+    [env('mixpanel').env]: v.mixpanel.serviceAccount.secret,
+    [env('slack').env]: v.slackFake.webhookUrl,
   };
 }
 

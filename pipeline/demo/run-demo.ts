@@ -4,7 +4,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resetCallStats } from '../../connectors/shared/http-trace.ts';
-import { addDays } from '../../lib/history/day-math.ts';
+import { addDays } from '../../lib/days.ts';
 import { loadModel } from '../model-files.ts';
 import { renderReport } from '../report/html-report.ts';
 import { type AlertRow, buildPortfolio } from '../report/portfolio.ts';

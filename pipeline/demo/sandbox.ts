@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { addDays, isoDay } from '../../lib/history/day-math.ts';
+import { addDays, isoDay } from '../../lib/days.ts';
 import { type LocalDynamo, startLocalDynamo } from '../store/local-dynamo.ts';
 import { type CrmKind, type LocalVendors, localRunConfigSections, localVendorSecrets, startLocalVendors } from './local-vendors.ts';
 import { demoOutcomes, seedWorld } from './seed-vendors.ts';

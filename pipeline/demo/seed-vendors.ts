@@ -1,8 +1,8 @@
 // Turns the demo world into vendor data: the CRM (accounts, people, activity, dated so the CRM
 // source sees them as of each run), and day by day what billing, support and product analytics
 // would have recorded. Each simulated day is applied before that day's run.
-import type { SeedAccount, SeedActivity } from '../../connectors/shared/crm-seed.ts';
-import { addDays, daysBetween } from '../../lib/history/day-math.ts';
+import type { SeedAccount, SeedActivity } from '../../connectors/shared/fake/crm-seed.ts';
+import { addDays, daysBetween } from '../../lib/days.ts';
 import type { LocalVendors } from './local-vendors.ts';
 import { activeShare, type DemoAccount, type DemoWorld, featuresUsed, seatsOn } from './world.ts';
 

@@ -3,7 +3,7 @@
 // expansion, renewal risk, and a noisy one-day dip that must not alert). Vendor-neutral: the
 // seeding code turns each day's happenings into HubSpot/Salesforce, Stripe, Zendesk and Mixpanel data.
 
-import { addDays } from '../../lib/history/day-math.ts';
+import { addDays, daysBetween } from '../../lib/days.ts';
 import { seededRandom } from '../../lib/synthetic.ts';
 
 export type Story =
@@ -203,8 +203,8 @@ export function buildWorld(options: WorldOptions = {}): DemoWorld {
 /** Share of seats active on `day` for the account's story (0..1). */
 export function activeShare(a: DemoAccount, day: string): number {
   const base = 0.55 + ((a.index * 37) % 20) / 100; // 0.55..0.74
-  const sinceTurn = Math.round((Date.parse(day) - Date.parse(a.turnDay)) / 86_400_000);
-  const sinceStart = Math.round((Date.parse(day) - Date.parse(a.contractStart)) / 86_400_000);
+  const sinceTurn = daysBetween(a.turnDay, day);
+  const sinceStart = daysBetween(a.contractStart, day);
   switch (a.story) {
     case 'decay':
       return sinceTurn <= 0 ? base : Math.max(0, base * (1 - sinceTurn * 0.035));

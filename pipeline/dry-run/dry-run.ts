@@ -3,10 +3,12 @@
 // is read from the table when one is reachable (a deployed run's cursors) and kept in memory
 // otherwise. The result says, per account, each signal and its source, the score, tier and drivers,
 // the alerts a run would raise, and the exact CRM property changes, beside the CRM's current values.
+
 import type { CrmAccount, CrmConnector, PropertyChange } from '../../connectors/shared/crm.ts';
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
 import type { SignalSource, SourceContext } from '../../connectors/shared/source.ts';
-import { isoDay } from '../../lib/history/day-math.ts';
+import { chunk } from '../../lib/chunk.ts';
+import { isoDay } from '../../lib/days.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import type { Driver, Tier } from '../../lib/scoring/engine.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
@@ -161,11 +163,10 @@ export async function dryRun(deps: DryRunDeps, options: DryRunOptions, hooks: Dr
     dataErrors: [],
     calls: {},
   };
-  const total = Math.ceil(picked.accounts.length / options.batchSize);
-  for (let i = 0; i < picked.accounts.length; i += options.batchSize) {
-    const batch = picked.accounts.slice(i, i + options.batchSize);
+  const batches = chunk(picked.accounts, options.batchSize);
+  for (const [i, batch] of batches.entries()) {
     await previewBatch(deps, store, batch, ctx, options, failedInSync, result);
-    hooks.onBatch?.(i / options.batchSize + 1, total);
+    hooks.onBatch?.(i + 1, batches.length);
   }
   result.calls = callsSince(callsBefore).calls;
   return result;

@@ -1,28 +1,34 @@
 // Source state for `run --dry-run`: reads fall through to the stored state (a deployed table's
 // cursors, so a preview syncs only the delta) and writes stay in memory, so a preview never moves
 // a cursor the next real run depends on.
-import { MemoryStateStore, type StateStore } from '../../connectors/shared/source.ts';
+import type { StateStore } from '../../connectors/shared/source.ts';
 
 export class OverlayStateStore implements StateStore {
-  private readonly memory = new MemoryStateStore();
+  /** Written values as JSON, so a read gives back a copy as a durable store would. */
+  private readonly written = new Map<string, string>();
   private readonly base: StateStore | undefined;
   constructor(base?: StateStore) {
     this.base = base;
   }
   async get<T>(key: string): Promise<T | undefined> {
-    if (this.memory.data.has(key)) return this.memory.get<T>(key);
+    const json = this.written.get(key);
+    if (json !== undefined) return JSON.parse(json) as T;
     return this.base?.get<T>(key);
   }
   async getMany<T>(keys: string[]): Promise<Map<string, T>> {
-    const out = await this.memory.getMany<T>(keys);
-    const rest = keys.filter((k) => !this.memory.data.has(k));
+    const out = new Map<string, T>();
+    for (const key of keys) {
+      const json = this.written.get(key);
+      if (json !== undefined) out.set(key, JSON.parse(json) as T);
+    }
+    const rest = keys.filter((k) => !this.written.has(k));
     if (this.base && rest.length > 0) for (const [k, v] of await this.base.getMany<T>(rest)) out.set(k, v);
     return out;
   }
   async put(key: string, value: unknown): Promise<void> {
-    await this.memory.put(key, value);
+    this.written.set(key, JSON.stringify(value));
   }
   async putMany(entries: [string, unknown][]): Promise<void> {
-    await this.memory.putMany(entries);
+    for (const [key, value] of entries) this.written.set(key, JSON.stringify(value));
   }
 }

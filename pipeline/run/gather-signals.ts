@@ -4,7 +4,7 @@
 
 import { QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import type { AccountRef, SignalSource, SourceContext } from '../../connectors/shared/source.ts';
-import { daysBetween } from '../../lib/history/day-math.ts';
+import { daysBetween } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { deriveSignals } from '../../lib/signals/derive.ts';
 import type { AccountState } from '../store/records.ts';

@@ -4,7 +4,7 @@
 import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
 import type { RejectedRecord } from '../../connectors/shared/source.ts';
-import { isoDay } from '../../lib/history/day-math.ts';
+import { isoDay } from '../../lib/days.ts';
 import type { PlannedBatch, RunRecord } from '../store/records.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
 

@@ -2,8 +2,8 @@
 // applied, trend and confirmed tier derived from its recent history. Pure (no I/O): the run and
 // `run --dry-run` share it, so a preview scores exactly as the run it previews.
 
+import { addDays, isoDay } from '../../lib/days.ts';
 import { confirmTier } from '../../lib/history/confirmation.ts';
-import { addDays, isoDay } from '../../lib/history/day-math.ts';
 import { applyOverride } from '../../lib/history/override.ts';
 import { streakStart } from '../../lib/history/playbooks.ts';
 import { trendOf } from '../../lib/history/trend.ts';

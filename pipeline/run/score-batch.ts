@@ -4,7 +4,7 @@
 // The batch is checkpointed when done, so a resumed run skips it.
 
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
-import { isoDay } from '../../lib/history/day-math.ts';
+import { isoDay } from '../../lib/days.ts';
 import type { AccountState, BatchSummary, PlannedBatch } from '../store/records.ts';
 import { deliverAlerts, writeBack } from './deliver.ts';
 import type { RunDeps, RunOptions } from './deps.ts';

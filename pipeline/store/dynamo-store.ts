@@ -1,6 +1,7 @@
 // The run's storage on one DynamoDB table (pk/sk strings, TTL attribute `expiresAt`), through the
 // AWS SDK document client: history rows, account state, alert claims, run plans and checkpoints,
 // and the key-value state sources keep between runs. Batch writes retry UnprocessedItems.
+
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -14,7 +15,8 @@ import {
   ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { StateStore } from '../../connectors/shared/source.ts';
-import { addDays } from '../../lib/history/day-math.ts';
+import { chunk } from '../../lib/chunk.ts';
+import { addDays, DAY_S } from '../../lib/days.ts';
 import type { AccountState, BatchSummary, DayRecord, PlannedBatch, RunRecord } from './records.ts';
 
 /** Run plans and checkpoints are kept this long: long enough to resume and to audit a run. */
@@ -270,14 +272,14 @@ export class DynamoStore {
 
   /** TTL (epoch seconds) `days` from now, for run bookkeeping and alert claims; history rows expire by their own day. */
   private expiry(days: number): number {
-    return Math.floor(Date.now() / 1000) + days * 86_400;
+    return Math.floor(Date.now() / 1000) + days * DAY_S;
   }
 
   // Batching helpers ---------------------------------------------------------------------------------
 
   private async batchWrite(items: readonly Item[]): Promise<void> {
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (const batch of chunk(items, 25)) {
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 8) throw new Error(`DynamoDB kept ${requests.length} writes unprocessed after ${attempt} attempts`);
         if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
@@ -289,8 +291,8 @@ export class DynamoStore {
 
   private async batchGet(keys: readonly Item[]): Promise<Item[]> {
     const out: Item[] = [];
-    for (let i = 0; i < keys.length; i += 100) {
-      let pending: Item[] = keys.slice(i, i + 100);
+    for (const batch of chunk(keys, 100)) {
+      let pending: Item[] = batch;
       for (let attempt = 0; pending.length > 0; attempt++) {
         if (attempt > 8) throw new Error(`DynamoDB kept ${pending.length} reads unprocessed after ${attempt} attempts`);
         if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));

@@ -1,7 +1,9 @@
 // DynamoDB on this machine: dynalite on loopback, with the run's table created, for tests and the
 // local run. Production uses the table the CDK stack creates (same key schema).
+
 import { type AttributeValue, BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
+import { chunk } from '../../lib/chunk.ts';
 
 export interface LocalDynamo {
   client: DynamoDBClient;
@@ -57,8 +59,8 @@ export async function copyTable(from: LocalDynamo, to: LocalDynamo): Promise<num
   do {
     const page = await from.client.send(new ScanCommand({ TableName: from.tableName, ExclusiveStartKey: start, Limit: 500 }));
     const items = page.Items ?? [];
-    for (let i = 0; i < items.length; i += 25) {
-      let requests = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (const batch of chunk(items, 25)) {
+      let requests = batch.map((Item) => ({ PutRequest: { Item } }));
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt > 8) throw new Error(`copyTable: ${requests.length} writes stayed unprocessed`);
         const r = await to.client.send(new BatchWriteItemCommand({ RequestItems: { [to.tableName]: requests } }));

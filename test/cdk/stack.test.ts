@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildApp } from '../../cdk/build-app.ts';
 import { FUNCTIONS } from '../../cdk/healthscore-stack.ts';
 import type { FunctionRole } from '../../cdk/run-configs.ts';
-import { parseRunConfig, SECRETS } from '../../pipeline/run-config.ts';
+import { parseRunConfig } from '../../pipeline/run-config.ts';
 import { tableKeySchema } from '../../pipeline/store/local-dynamo.ts';
 import { EXAMPLE_CONFIG } from './support/configs.ts';
 import { render, resourcesOf, statementsOf, type TemplateJson } from './support/template.ts';
@@ -84,7 +84,9 @@ describe('functions', () => {
 
   it('given the stack, then each function gets the table name, the models folder and a valid run config with only its sections', () => {
     const sections = (role: FunctionRole) =>
-      Object.keys(parseRunConfig(JSON.parse(envOf(role).HEALTHSCORE_CONFIG as string), role)).filter((k) => k in SECRETS && k !== 'slack');
+      Object.keys(parseRunConfig(JSON.parse(envOf(role).HEALTHSCORE_CONFIG as string), role)).filter((k) =>
+        ['hubspot', 'salesforce', 'stripe', 'zendesk', 'mixpanel'].includes(k),
+      );
     for (const role of Object.keys(FUNCTIONS) as FunctionRole[]) {
       expect(envOf(role)).toMatchObject({ TABLE_NAME: 'healthscore', HEALTHSCORE_MODELS_DIR: '/var/task/models' });
       expect(Buffer.byteLength(JSON.stringify(envOf(role)))).toBeLessThan(4096);
@@ -108,15 +110,28 @@ describe('least privilege', () => {
   /** The DynamoDB commands the store sends, as IAM actions (pipeline/store/dynamo-store.ts). */
   const storeActions = ['GetItem', 'BatchGetItem', 'PutItem', 'BatchWriteItem', 'DeleteItem', 'Query', 'Scan'].map((a) => `dynamodb:${a}`);
 
+  /**
+   * What each function's code path sends to the table, written out here from the store's calls
+   * (not read from the FUNCTIONS constant the stack is built from, so a widened grant fails here).
+   * plan: getRun, savePlan, saveRun, source state; score-batch: also claimAlert/releaseAlert;
+   * summarize: getRun and batchSummaries (a query); setup never touches the table. Scan serves
+   * reports and backtests (allDays), which no function runs.
+   */
+  const expectedTableActions: Record<FunctionRole, string[]> = {
+    plan: ['BatchGetItem', 'BatchWriteItem', 'GetItem', 'PutItem'],
+    scoreBatch: ['BatchGetItem', 'BatchWriteItem', 'DeleteItem', 'GetItem', 'PutItem'],
+    summarize: ['GetItem', 'Query'],
+    setup: [],
+  };
+
   it('given each function, then it may call exactly the DynamoDB actions its code path uses, on the table only', () => {
-    for (const role of Object.keys(FUNCTIONS) as FunctionRole[]) {
+    expect(Object.keys(FUNCTIONS).sort()).toEqual(Object.keys(expectedTableActions).sort());
+    for (const [role, actions] of Object.entries(expectedTableActions) as [FunctionRole, string[]][]) {
       const table = policyOf(role).filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
-      expect(table.flatMap((s) => s.actions).sort()).toEqual([...FUNCTIONS[role].table].sort());
+      expect(table.flatMap((s) => s.actions).sort()).toEqual(actions.map((a) => `dynamodb:${a}`));
       for (const s of table) expect(s.resources).toEqual([`<${stack.getLogicalId(stack.table.node.defaultChild as never)}.Arn>`]);
-      for (const a of FUNCTIONS[role].table) expect(storeActions).toContain(a);
+      for (const a of actions) expect(storeActions).toContain(`dynamodb:${a}`);
     }
-    // Scan serves reports and backtests (allDays), which no function runs.
-    expect(Object.values(FUNCTIONS).flatMap((f) => f.table)).not.toContain('dynamodb:Scan');
   });
 
   it('given each function, then it may read only the secrets of the vendors it calls', () => {

@@ -4,10 +4,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plantedFixture } from '../../lib/backtest/fixture.ts';
 import { DynamoStore } from '../../pipeline/store/dynamo-store.ts';
 import { startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
 import type { DayRecord } from '../../pipeline/store/records.ts';
+import { plantedFixture } from '../support/backtest-fixture.ts';
 import { runCli } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'healthscore-backtest-store-'));

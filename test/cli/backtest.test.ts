@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plantedFixture } from '../../lib/backtest/fixture.ts';
 import { parseModelFile } from '../../lib/model/validate.ts';
+import { plantedFixture } from '../support/backtest-fixture.ts';
 import { runCli } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'healthscore-backtest-'));

@@ -1,6 +1,6 @@
 // A whole local world for pipeline tests: vendor fakes seeded from a small demo world, dynalite,
 // and the run's dependencies, with helpers to advance simulated days.
-import { addDays } from '../../lib/history/day-math.ts';
+import { addDays } from '../../lib/days.ts';
 import { type LocalVendorOptions, type LocalVendors, startLocalVendors } from '../../pipeline/demo/local-vendors.ts';
 import { applyDay, type SeedState, seedWorld } from '../../pipeline/demo/seed-vendors.ts';
 import { buildWorld, type DemoWorld, type WorldOptions } from '../../pipeline/demo/world.ts';

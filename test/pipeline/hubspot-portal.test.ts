@@ -3,7 +3,7 @@
 // mistyped association label stops the plan before anything is scored or written.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHubSpotConnector } from '../../connectors/hubspot/connector.ts';
-import type { HubSpotFake } from '../../connectors/hubspot/fake-server.ts';
+import type { HubSpotFake } from '../../connectors/hubspot/fake/server.ts';
 import { ConfigError } from '../../connectors/shared/errors.ts';
 import { formatSummary } from '../../pipeline/run/summary.ts';
 import { type Harness, startHarness } from './harness.ts';

@@ -36,13 +36,16 @@ describe('given 8 accounts over 7 simulated days', () => {
     expect(summaries.every((s) => s.complete && s.scored === 8)).toBe(true);
   });
 
-  it('then the CRM holds the last day’s score, confirmed tier, drivers and model', async () => {
+  it('then the CRM holds the last day’s score, confirmed tier, model, and as drivers the top three sentences a CSM must see', async () => {
     const [last] = await h.store.history(id(3), h.dayOf(DAYS - 1), h.dayOf(DAYS - 1));
     const props = h.vendors.hubspot?.companyProperties(id(3)) ?? {};
     expect(Number(props.healthscore_score)).toBe(last?.score);
     expect(props.healthscore_tier).toBe(last?.tier);
     expect(props.healthscore_model).toBe('categories@1');
-    expect(props.healthscore_drivers?.split('\n').length).toBeGreaterThan(0);
+    // Rules, data warnings and the signals that cost points, in the stored order; never a signal that adds points.
+    const mustSee = (last?.drivers ?? []).filter((d) => d.kind !== 'signal' || d.impact < 0).map((d) => d.text);
+    expect(mustSee.length).toBeGreaterThan(3);
+    expect(props.healthscore_drivers?.split('\n')).toEqual(mustSee.slice(0, 3));
   });
 
   it('when the champion leaves, then the cap holds two runs, the change is confirmed on the second and alerted once by task and Slack', async () => {

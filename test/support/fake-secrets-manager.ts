@@ -1,6 +1,6 @@
 // A local AWS Secrets Manager speaking the real JSON protocol for GetSecretValue, so the Lambda
 // handlers read their vendor secrets through Powertools and the AWS SDK exactly as in AWS.
-import { FakeHttpServer } from '../../connectors/shared/fake-server.ts';
+import { FakeHttpServer } from '../../connectors/shared/fake/server.ts';
 
 export interface FakeSecretsManager {
   endpoint: string;

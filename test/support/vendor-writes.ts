@@ -2,7 +2,7 @@
 // logged, less the reads. HubSpot reads by POST too (batch read, search), so those are reads; every
 // other non-GET (batch update, property or task creation, sObject collections, Metadata API, Slack
 // webhooks) is a write.
-import type { LoggedRequest } from '../../connectors/shared/fake-server.ts';
+import type { LoggedRequest } from '../../connectors/shared/fake/server.ts';
 import type { LocalVendors } from '../../pipeline/demo/local-vendors.ts';
 
 const isRead = (r: LoggedRequest) => r.method === 'GET' || /\/(batch\/read|search)$/.test(r.path);

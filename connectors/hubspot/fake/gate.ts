@@ -4,7 +4,7 @@
 // TEN_SECONDLY_ROLLING), and the search endpoints' per-second limit. Every authenticated answer
 // carries the X-HubSpot-RateLimit-* headers.
 // Docs: https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details (limits, headers, 429 bodies)
-import { type FakeClock, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake-server.ts';
+import { type FakeClock, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
 import { hubSpotError, objectTypeOf } from './store.ts';
 
 export interface GateOptions {

@@ -4,7 +4,7 @@
 // failures answer 207 MULTI_STATUS), create with associations, and search. Request-shape limits
 // (input counts, search limits) are enforced before routing from rules.ts.
 // Docs: https://developers.hubspot.com/docs/guides/api/crm/understanding-the-crm
-import type { FakeRequest, FakeResponse } from '../../shared/fake-server.ts';
+import type { FakeRequest, FakeResponse } from '../../shared/fake/server.ts';
 import { searchObjects } from './search.ts';
 import { defaultTypeIds, type HubSpotStore, hubSpotError, type ObjectType, objectTypeOf, type StoredObject } from './store.ts';
 

@@ -3,7 +3,7 @@
 // (properties and property groups: list, read, create, batch create, update).
 // Docs: https://developers.hubspot.com/docs/guides/api/crm/associations/associations-v4
 //       https://developers.hubspot.com/docs/guides/api/crm/properties
-import type { FakeRequest, FakeResponse } from '../../shared/fake-server.ts';
+import type { FakeRequest, FakeResponse } from '../../shared/fake/server.ts';
 import type { On } from './routes-objects.ts';
 import { batchEnvelope } from './routes-objects.ts';
 import { type HubSpotStore, hubSpotError, type ObjectType, objectTypeOf, type PropertyDefinition } from './store.ts';

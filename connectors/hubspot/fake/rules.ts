@@ -4,8 +4,8 @@
 // first broken rule of a request exactly so (after auth and rate limits, as HubSpot does), records
 // it for the suite's audit, and `auditHubSpotTrace` checks an HTTP trace against the same rules.
 // The README's rules table lists these rows; rate limits and scopes live in gate.ts.
-import { auditTrace, firstBrokenRule, type VendorRule } from '../../shared/fake-rules.ts';
-import type { FakeResponse } from '../../shared/fake-server.ts';
+import { auditTrace, firstBrokenRule, type VendorRule } from '../../shared/fake/rules.ts';
+import type { FakeResponse } from '../../shared/fake/server.ts';
 import { hubSpotError } from './store.ts';
 
 export interface RuleRequest {

@@ -3,7 +3,7 @@
 // (10,000 results, filter counts, body size, page size) are enforced before routing (rules.ts).
 // Results carry no associations, as HubSpot's do not.
 // Docs: https://developers.hubspot.com/docs/api-reference/search/guide
-import type { FakeResponse } from '../../shared/fake-server.ts';
+import type { FakeResponse } from '../../shared/fake/server.ts';
 import { type HubSpotStore, hubSpotError, type ObjectType, objectTypeOf, type StoredObject } from './store.ts';
 
 interface Filter {

@@ -1,9 +1,9 @@
-// Loads the vendor-neutral seed (connectors/shared/crm-seed.ts) into the fake HubSpot the way a
+// Loads the vendor-neutral seed (connectors/shared/fake/crm-seed.ts) into the fake HubSpot the way a
 // real portal would hold it: company properties, contacts with hs_buying_role (or association
 // labels), emails / meetings / calls / notes as engagement objects associated with the company and
 // the contacts. Every value is stamped in property history at the date it became true, so runs
 // "as of" past days see what the CRM said then.
-import type { SeedAccount, SeedActivity, SeedContact } from '../../shared/crm-seed.ts';
+import type { SeedAccount, SeedActivity, SeedContact } from '../../shared/fake/crm-seed.ts';
 import type { HubSpotStore, ObjectType } from './store.ts';
 
 /** How contacts' roles are held: the default contact properties, or company↔contact association labels. */

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createHubSpotCaller } from '../../../connectors/hubspot/client.ts';
 import { parseHubSpotConfig } from '../../../connectors/hubspot/config.ts';
 import { searchEngagements } from '../../../connectors/hubspot/engagement-search.ts';
-import type { SeedAccount, SeedActivity } from '../../../connectors/shared/crm-seed.ts';
+import type { SeedAccount, SeedActivity } from '../../../connectors/shared/fake/crm-seed.ts';
 import { connect, connectConfig, ctx, fake, type HubSpotFake } from './support.ts';
 
 let fakes: HubSpotFake[] = [];

@@ -3,7 +3,7 @@
 // properties read from their history; a batch costing a fixed handful of calls; and records that
 // fail their raw schema reported with id and reason while the rest of the batch is processed.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
+import type { SeedAccount } from '../../../connectors/shared/fake/crm-seed.ts';
 import { connect, ctx, fake, type HubSpotFake } from './support.ts';
 
 let f: HubSpotFake;

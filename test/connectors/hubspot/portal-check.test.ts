@@ -2,7 +2,7 @@
 // (setup and the run's plan fail naming the label and the labels that exist), a plain portal runs on
 // the defaults from standard properties only, and each mapped property a portal lacks is named.
 import { afterEach, describe, expect, it } from 'vitest';
-import { seedLabels } from '../../../connectors/hubspot/fake-server.ts';
+import { seedLabels } from '../../../connectors/hubspot/fake/server.ts';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
 import { connect, ctx, fake, type HubSpotFake } from './support.ts';
 

@@ -3,9 +3,9 @@
 // sponsor engaged, multi-threading, leadership change; with the default contact properties and with
 // association labels; and no keys at all for an account HubSpot knows nothing about.
 import { afterEach, describe, expect, it } from 'vitest';
-import { seedLabels } from '../../../connectors/hubspot/fake-server.ts';
-import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
+import { seedLabels } from '../../../connectors/hubspot/fake/server.ts';
+import type { SeedAccount } from '../../../connectors/shared/fake/crm-seed.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { connect, ctx, fake, type HubSpotFake } from './support.ts';
 
 let f: HubSpotFake;

@@ -8,10 +8,11 @@ import {
   type HubSpotFakeOptions,
   seededPortalMapping,
   startHubSpotFake,
-} from '../../../connectors/hubspot/fake-server.ts';
+} from '../../../connectors/hubspot/fake/server.ts';
 import type { CrmAccount, CrmConnector, ScoreProperties } from '../../../connectors/shared/crm.ts';
-import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
-import { MemoryStateStore, type SourceContext } from '../../../connectors/shared/source.ts';
+import type { SeedAccount } from '../../../connectors/shared/fake/crm-seed.ts';
+import type { SourceContext } from '../../../connectors/shared/source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 
 /** Vendor time runs 100× faster: HubSpot's 10-second window lasts 100 ms. */
 export const SCALE = 100;

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditHubSpotTrace, hubSpotRules } from '../../../connectors/hubspot/fake/rules.ts';
-import { takeHubSpotRuleViolations } from '../../../connectors/hubspot/fake-server.ts';
-import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
+import { takeHubSpotRuleViolations } from '../../../connectors/hubspot/fake/server.ts';
+import type { SeedAccount } from '../../../connectors/shared/fake/crm-seed.ts';
 import { connect, ctx, fake, type HubSpotFake, scoreValues } from './support.ts';
 
 let f: HubSpotFake;

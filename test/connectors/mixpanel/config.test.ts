@@ -2,7 +2,8 @@
 // URLs, and several active events (distinct users across events need the raw export).
 import { afterEach, describe, expect, it } from 'vitest';
 import { resolveBaseUrls } from '../../../connectors/mixpanel/config.ts';
-import { type MixpanelFake, mixpanelConfigSchema } from '../../../connectors/mixpanel/index.ts';
+import type { MixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
+import { mixpanelConfigSchema } from '../../../connectors/mixpanel/index.ts';
 import { account, daysAgo, setup } from './helpers.ts';
 
 let fake: MixpanelFake | undefined;

@@ -1,6 +1,6 @@
 // The fake speaks Mixpanel's HTTP API: the shapes, error bodies and limits the source relies on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MixpanelFake, type MixpanelFakeOptions, startMixpanelFake } from '../../../connectors/mixpanel/index.ts';
+import { type MixpanelFake, type MixpanelFakeOptions, startMixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
 import { daysAgo } from './helpers.ts';
 
 let fake: MixpanelFake | undefined;

@@ -1,14 +1,9 @@
 // Shared setup for the Mixpanel tests: a fake project on a compressed clock, a source pointed at it
 // with budgets compressed the same way, and small builders for accounts and seeded activity.
-import {
-  createMixpanelSource,
-  fakeDay,
-  type MixpanelConfigInput,
-  type MixpanelFake,
-  type MixpanelFakeOptions,
-  startMixpanelFake,
-} from '../../../connectors/mixpanel/index.ts';
-import { type AccountRef, MemoryStateStore, type SourceContext } from '../../../connectors/shared/source.ts';
+import { fakeDay, type MixpanelFake, type MixpanelFakeOptions, startMixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
+import { createMixpanelSource, type MixpanelConfigInput } from '../../../connectors/mixpanel/index.ts';
+import type { AccountRef, SourceContext } from '../../../connectors/shared/source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 
 /** A run at 06:00 UTC: the last complete day is 2026-10-31. */
 export const ASOF = new Date('2026-11-01T06:00:00Z');

@@ -1,8 +1,9 @@
 // A run costs a fixed handful of Mixpanel queries whatever the portfolio size, stays inside 60 an
 // hour, and switches to the raw export when the portfolio has more group values than a report holds.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMixpanelSource, type MixpanelFake } from '../../../connectors/mixpanel/index.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
+import type { MixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
+import { createMixpanelSource } from '../../../connectors/mixpanel/index.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { ASOF, account, CORE_FEATURES, seedPortfolio, setup, sourceConfig } from './helpers.ts';
 
 const fakes: MixpanelFake[] = [];

@@ -5,9 +5,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMixpanelSource, type MixpanelFake } from '../../../connectors/mixpanel/index.ts';
+import type { MixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
+import { createMixpanelSource } from '../../../connectors/mixpanel/index.ts';
 import { ConfigError, QuotaExhaustedError, TransientError } from '../../../connectors/shared/errors.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { ASOF, account, daysAgo, seedDays, seedPortfolio, setup, sourceConfig } from './helpers.ts';
 
 const fakes: MixpanelFake[] = [];

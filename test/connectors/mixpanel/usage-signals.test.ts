@@ -1,6 +1,6 @@
 // Usage signals with exact expected values, computed through fetch against the fake Mixpanel.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MixpanelFake } from '../../../connectors/mixpanel/index.ts';
+import type { MixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
 import { callStats } from '../../../connectors/shared/http-trace.ts';
 import { ASOF, account, daysAgo, seedDays, setup } from './helpers.ts';
 

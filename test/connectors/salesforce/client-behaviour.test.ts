@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createSalesforceConnector, lightningBase } from '../../../connectors/salesforce/connector.ts';
 import { ConfigError, QuotaExhaustedError } from '../../../connectors/shared/errors.ts';
 import { callStats } from '../../../connectors/shared/http-trace.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { collect, connectTo, type Org, patchCalls, plainAccounts, queryCalls, scoreOf, startOrg } from './support.ts';
 
 let org: Org | undefined;

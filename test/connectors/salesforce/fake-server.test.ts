@@ -1,6 +1,6 @@
 import jsforce from 'jsforce';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SalesforceFake, startSalesforceFake, takeSalesforceRuleViolations } from '../../../connectors/salesforce/fake-server.ts';
+import { type SalesforceFake, startSalesforceFake, takeSalesforceRuleViolations } from '../../../connectors/salesforce/fake/server.ts';
 import { plainAccounts } from './support.ts';
 
 let fake: SalesforceFake | undefined;

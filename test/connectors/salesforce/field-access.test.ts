@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { customizedOrgMapping } from '../../../connectors/salesforce/fake-seed.ts';
+import { customizedOrgMapping } from '../../../connectors/salesforce/fake/seed.ts';
 import { FIELD_SPECS } from '../../../connectors/salesforce/setup.ts';
 import type { ScoreWrite } from '../../../connectors/shared/crm.ts';
 import { ConfigError } from '../../../connectors/shared/errors.ts';

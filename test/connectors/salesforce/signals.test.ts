@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { salesforceMappingSchema } from '../../../connectors/salesforce/config.ts';
-import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
+import type { SeedAccount } from '../../../connectors/shared/fake/crm-seed.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { type Org, queryCalls, startOrg } from './support.ts';
 
 const asOf = new Date('2026-03-01T12:00:00Z');

@@ -6,10 +6,10 @@
 // refuses (Task as a semi-join's inner select, a URI past 16,384 bytes).
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSalesforceMapping } from '../../../connectors/salesforce/config.ts';
-import type { SalesforceFakeOptions } from '../../../connectors/salesforce/fake-server.ts';
-import { takeSalesforceRuleViolations } from '../../../connectors/salesforce/fake-server.ts';
-import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
+import type { SalesforceFakeOptions } from '../../../connectors/salesforce/fake/server.ts';
+import { takeSalesforceRuleViolations } from '../../../connectors/salesforce/fake/server.ts';
+import type { SeedAccount } from '../../../connectors/shared/fake/crm-seed.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { collect, type Org, queryCalls, startOrg } from './support.ts';
 
 let org: Org | undefined;

@@ -8,10 +8,10 @@ import {
   type SalesforceConfigInput,
   type SalesforceConnector,
 } from '../../../connectors/salesforce/connector.ts';
-import { customizedOrgMapping } from '../../../connectors/salesforce/fake-seed.ts';
-import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../../connectors/salesforce/fake-server.ts';
+import { customizedOrgMapping } from '../../../connectors/salesforce/fake/seed.ts';
+import { type SalesforceFake, type SalesforceFakeOptions, startSalesforceFake } from '../../../connectors/salesforce/fake/server.ts';
 import type { ScoreProperties } from '../../../connectors/shared/crm.ts';
-import type { SeedAccount } from '../../../connectors/shared/crm-seed.ts';
+import type { SeedAccount } from '../../../connectors/shared/fake/crm-seed.ts';
 
 export const fastRetry = { baseDelayMs: 1, maxDelayMs: 4, maxTotalWaitMs: 2_000 };
 

@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { auditSalesforceTrace, salesforceRules } from '../../../connectors/salesforce/fake-rules.ts';
-import { takeSalesforceRuleViolations } from '../../../connectors/salesforce/fake-server.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
+import { auditSalesforceTrace, salesforceRules } from '../../../connectors/salesforce/fake/rules.ts';
+import { takeSalesforceRuleViolations } from '../../../connectors/salesforce/fake/server.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { collect, type Org, plainAccounts, scoreOf, startOrg } from './support.ts';
 
 let org: Org | undefined;

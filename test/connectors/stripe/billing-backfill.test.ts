@@ -2,8 +2,8 @@
 // official client against the fake, so subscription change and the 90-day changes are known on day 1
 // from a handful of portfolio-wide list pages.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
-import type { StripeFake } from '../../../connectors/stripe/fake/stripe-fake.ts';
+import type { StripeFake } from '../../../connectors/stripe/fake/server.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { account, context, day, seatPrice, seatSubscription, sourceFor, startFake } from './stripe-kit.ts';
 
 let fake: StripeFake;

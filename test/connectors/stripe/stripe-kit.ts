@@ -1,11 +1,12 @@
 // Test kit for the Stripe source: a fake on a compressed clock (1 vendor second = 50 ms) and a source
 // whose budget and retry waits are compressed the same way, plus a portfolio builder.
 
-import { type AccountRef, MemoryStateStore, type SourceContext } from '../../../connectors/shared/source.ts';
+import type { AccountRef, SourceContext } from '../../../connectors/shared/source.ts';
 import type { StripeConfigInput } from '../../../connectors/stripe/config.ts';
-import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/stripe-fake.ts';
-import type { SeedStripeSubscription } from '../../../connectors/stripe/fake/stripe-objects.ts';
+import type { SeedStripeSubscription } from '../../../connectors/stripe/fake/seed.ts';
+import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/server.ts';
 import { createStripeSource } from '../../../connectors/stripe/stripe-source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 
 export const SCALE = 20;
 export const WINDOW_MS = 1000 / SCALE;

@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
-import { FakeHttpServer } from '../../../connectors/shared/fake-server.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
-import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/stripe-fake.ts';
+import { FakeHttpServer } from '../../../connectors/shared/fake/server.ts';
+import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/server.ts';
 import { createStripeSource } from '../../../connectors/stripe/stripe-source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { account, context, day, seedPortfolio, sourceFor, startFake } from './stripe-kit.ts';
 
 let fake: StripeFake;

@@ -2,8 +2,8 @@
 // payment status from the latest invoice, days overdue, subscription change (cancellation, booked
 // schedule, history), 90-day MRR and seat changes from our own stored history, renewal, unmatched accounts.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
-import type { StripeFake } from '../../../connectors/stripe/fake/stripe-fake.ts';
+import type { StripeFake } from '../../../connectors/stripe/fake/server.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { account, context, day, seatPrice, seatSubscription, sourceFor, startFake } from './stripe-kit.ts';
 
 let fake: StripeFake;

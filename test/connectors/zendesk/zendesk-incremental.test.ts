@@ -2,8 +2,8 @@
 // time, pages follow after_url, the cursor persists, a second run reads only the delta and ends with
 // the same signals as a full recomputation, versions dated after asOf wait for a later run.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
-import type { ZendeskFake } from '../../../connectors/zendesk/fake/zendesk-fake.ts';
+import type { ZendeskFake } from '../../../connectors/zendesk/fake/server.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { ASOF, account, context, daysAgo, plusDays, sourceFor, startFake } from './zendesk-kit.ts';
 
 let fake: ZendeskFake;

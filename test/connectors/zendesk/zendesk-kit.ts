@@ -1,10 +1,11 @@
 // Test kit for the Zendesk source: a fake on a compressed clock (1 vendor minute = 100 ms), a source
 // whose budgets and retry waits are compressed the same way, and date helpers relative to asOf.
 
-import { type AccountRef, MemoryStateStore, type SourceContext } from '../../../connectors/shared/source.ts';
+import type { AccountRef, SourceContext } from '../../../connectors/shared/source.ts';
 import type { ZendeskConfigInput } from '../../../connectors/zendesk/config.ts';
-import { startZendeskFake, type ZendeskFake, type ZendeskFakeOptions } from '../../../connectors/zendesk/fake/zendesk-fake.ts';
+import { startZendeskFake, type ZendeskFake, type ZendeskFakeOptions } from '../../../connectors/zendesk/fake/server.ts';
 import { createZendeskSource } from '../../../connectors/zendesk/zendesk-source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 
 export const SCALE = 600;
 export const WINDOW_MS = 60_000 / SCALE;

@@ -7,9 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
-import { MemoryStateStore } from '../../../connectors/shared/source.ts';
-import type { ZendeskFake } from '../../../connectors/zendesk/fake/zendesk-fake.ts';
+import { WaitOnlyClock } from '../../../connectors/shared/fake/server.ts';
+import type { ZendeskFake } from '../../../connectors/zendesk/fake/server.ts';
 import { createZendeskSource } from '../../../connectors/zendesk/zendesk-source.ts';
+import { MemoryStateStore } from '../../support/memory-state-store.ts';
 import { account, context, daysAgo, sourceFor, startFake } from './zendesk-kit.ts';
 
 let fake: ZendeskFake;
@@ -69,9 +70,10 @@ describe('rate limits and faults', () => {
   });
 
   it("given a client budget above the fake's 10 exports a minute, when synced, then the fake's 429s are waited out and nothing is lost", async () => {
-    // a vendor minute of one real second, so more than 10 exports surely fall in one window
+    // vendor time moves only by the waits the fake asks for, so the 11th export falls in the first
+    // minute however fast or slow this machine is
     await fake.close();
-    fake = await startFake({ clockScale: 60 });
+    fake = await startFake({ clock: new WaitOnlyClock() });
     const orgs = seed();
     const { report, result } = await syncAndRead(orgs, { limits: { planPerMinute: 200, incrementalPerMinute: 100, windowMs: 1000 } });
     expect(fake.server.log.some((c) => c.status === 429)).toBe(true);

@@ -2,7 +2,7 @@
 // (urgent priority and/or tags), CSAT from the last five rated tickets, ticket volume ratio, aged open
 // tickets, sentiment from ratings and tags, and accounts Zendesk does not know.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ZendeskFake } from '../../../connectors/zendesk/fake/zendesk-fake.ts';
+import type { ZendeskFake } from '../../../connectors/zendesk/fake/server.ts';
 import { account, context, daysAgo, signalsOf, sourceFor, startFake } from './zendesk-kit.ts';
 
 let fake: ZendeskFake;

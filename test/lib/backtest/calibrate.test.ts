@@ -2,14 +2,14 @@
 // preset on held-out outcomes, keep post-decision signals out, and refuse to fit on too little data.
 import { describe, expect, it } from 'vitest';
 import { type CalibrationOptions, calibrate, type FittedCalibration } from '../../../lib/backtest/calibrate.ts';
-import { parseInstant } from '../../../lib/backtest/dates.ts';
-import { DEFAULT_PLANTED, type PlantedFixtureOptions, plantedFixture } from '../../../lib/backtest/fixture.ts';
 import type { OutcomeRecord } from '../../../lib/backtest/outcomes.ts';
 import { selectFromHistory } from '../../../lib/backtest/run.ts';
 import { chooseTiers } from '../../../lib/backtest/thresholds.ts';
 import { apportion, weightsFromCoefficients } from '../../../lib/backtest/weights.ts';
+import { parseInstant } from '../../../lib/days.ts';
 import type { CompiledModel } from '../../../lib/model/compile.ts';
 import { parseModelFile } from '../../../lib/model/validate.ts';
+import { DEFAULT_PLANTED, type PlantedFixtureOptions, plantedFixture } from '../../support/backtest-fixture.ts';
 import { preset } from '../../support/models.ts';
 
 async function calibrated(model: CompiledModel, fixture: PlantedFixtureOptions, options: CalibrationOptions = {}) {

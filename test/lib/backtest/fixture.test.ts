@@ -1,7 +1,7 @@
 // The planted-churn fixture: deterministic per seed, and churn depends on the planted signals only.
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLANTED, plantedFixture } from '../../../lib/backtest/fixture.ts';
 import { parseSnapshot } from '../../../lib/signals/snapshot.ts';
+import { DEFAULT_PLANTED, plantedFixture } from '../../support/backtest-fixture.ts';
 
 const numeric = (v: unknown) =>
   typeof v === 'number' ? v : typeof v === 'boolean' ? Number(v) : v === 'active' ? 1 : v === undefined ? undefined : 0;

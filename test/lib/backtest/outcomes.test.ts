@@ -1,7 +1,7 @@
 // Outcome files: JSONL or CSV, and every bad line reported with its number and reason.
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from '../../../lib/backtest/dates.ts';
 import { readOutcomes, splitCsvLine } from '../../../lib/backtest/outcomes.ts';
+import { parseInstant } from '../../../lib/days.ts';
 
 describe('outcome files', () => {
   it('given JSONL outcomes, when read, then each becomes a record with its line number and instant', async () => {

@@ -1,12 +1,12 @@
 // Point-in-time selection: only the latest snapshot dated on or before (outcome date − H) counts,
 // and nothing dated later can change a result.
 import { describe, expect, it } from 'vitest';
-import { DAY_MS, isoDay, parseInstant } from '../../../lib/backtest/dates.ts';
-import { plantedFixture } from '../../../lib/backtest/fixture.ts';
 import type { OutcomeRecord } from '../../../lib/backtest/outcomes.ts';
 import { PointInTimeSelector } from '../../../lib/backtest/point-in-time.ts';
 import { runBacktest } from '../../../lib/backtest/run.ts';
+import { DAY_MS, isoDay, parseInstant } from '../../../lib/days.ts';
 import type { AccountSnapshot } from '../../../lib/signals/snapshot.ts';
+import { plantedFixture } from '../../support/backtest-fixture.ts';
 import { preset } from '../../support/models.ts';
 
 const outcome = (accountId: string, date: string, kind: OutcomeRecord['outcome'] = 'churned', line = 1): OutcomeRecord => ({

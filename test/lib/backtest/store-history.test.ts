@@ -1,9 +1,9 @@
 // The run's stored days as backtest history: only what point-in-time selection can use is asked for.
 import { describe, expect, it } from 'vitest';
-import { parseInstant } from '../../../lib/backtest/dates.ts';
 import type { OutcomeRecord } from '../../../lib/backtest/outcomes.ts';
 import { selectFromHistory } from '../../../lib/backtest/run.ts';
 import { type DayHistoryReader, historyFromStore, type StoredDay } from '../../../lib/backtest/store-history.ts';
+import { parseInstant } from '../../../lib/days.ts';
 import { healthyLayered } from '../../support/models.ts';
 
 const outcome = (accountId: string, date: string, kind: OutcomeRecord['outcome'], line: number): OutcomeRecord => ({

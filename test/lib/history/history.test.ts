@@ -1,8 +1,8 @@
 // History maths (scoring-method.md §4): trend windows, the urgent drop, tier confirmation after two
 // consecutive runs, playbook alerts exactly once, and manual overrides until their expiry.
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../../lib/days.ts';
 import { confirmTier, type TierState } from '../../../lib/history/confirmation.ts';
-import { addDays } from '../../../lib/history/day-math.ts';
 import { applyOverride } from '../../../lib/history/override.ts';
 import { alertsFor, type PlaybookInput, streakStart } from '../../../lib/history/playbooks.ts';
 import { trendOf } from '../../../lib/history/trend.ts';

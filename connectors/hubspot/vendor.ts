@@ -1,0 +1,38 @@
+// HubSpot's registry entry: the CRM, its private app token and the signals its mapping reads.
+
+import { CRM_SIGNALS } from '../shared/crm-signals.ts';
+import type { CrmVendor } from '../shared/vendor.ts';
+import { hubspotBundling } from './bundle.ts';
+import { hubSpotConfigSchema } from './config.ts';
+import { createHubSpotConnector } from './connector.ts';
+
+export const hubspotVendor: CrmVendor<'hubspot'> = {
+  id: 'hubspot',
+  kind: 'crm',
+  configSchema: hubSpotConfigSchema,
+  secret: {
+    path: ['accessToken'],
+    env: 'HUBSPOT_ACCESS_TOKEN',
+    holds: 'the private app access token',
+    defaultSecretName: 'healthscore/hubspot',
+    placeholder: 'placeholder',
+  },
+  signals: CRM_SIGNALS,
+  bundling: hubspotBundling,
+  workerBudgets: (section) => {
+    const { rateLimit } = hubSpotConfigSchema.parse(section);
+    return [{ path: ['rateLimit', 'limit'], limit: rateLimit.limit, windowMs: rateLimit.windowMs, crmRequests: true }];
+  },
+  // Reads 100 records and 1,000 association inputs per call, writes 100 per call.
+  // Records with property history 50 a call; the engagement window searched 200 a page; association inputs 1,000 a call.
+  callsPerBatch: (b, { contactsPerAccount: c, engagementsPerTypePerAccount: e, taskShare }) =>
+    Math.ceil(b / 50) + // companies batch read, with history
+    Math.ceil(b / 1000) + // company → contacts (v4 associations)
+    Math.ceil((b * c) / 50) + // contacts, with history
+    3 * Math.ceil((b * e) / 200) + // emails, meetings, calls: search pages within the window
+    3 * Math.ceil((b * e) / 1000) + // email / meeting / call → companies
+    2 * Math.ceil((b * e) / 1000) + // meeting / call → contacts
+    Math.ceil(b / 100) + // score write-back
+    Math.ceil(b * taskShare),
+  createCrm: async (section) => createHubSpotConnector(section as never),
+};

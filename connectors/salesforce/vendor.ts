@@ -1,0 +1,48 @@
+// Salesforce's registry entry: the CRM, its JSON secret (the keys salesforce.auth.flow needs) and the
+// signals its mapping reads.
+
+import { CRM_SIGNALS } from '../shared/crm-signals.ts';
+import { type CrmVendor, stubPath } from '../shared/vendor.ts';
+import { salesforceConfigSchema } from './config.ts';
+import { createSalesforceConnector } from './connector.ts';
+
+export const salesforceVendor: CrmVendor<'salesforce'> = {
+  id: 'salesforce',
+  kind: 'crm',
+  configSchema: salesforceConfigSchema,
+  secret: {
+    path: ['secret'],
+    env: 'SALESFORCE_SECRET',
+    legacyEnv: 'SALESFORCE_ACCESS_TOKEN',
+    holds: 'a JSON object with the keys salesforce.auth.flow needs (privateKey, clientSecret, refreshToken or accessToken)',
+    defaultSecretName: 'healthscore/salesforce',
+    placeholder: 'placeholder',
+  },
+  signals: CRM_SIGNALS,
+  // jsforce and its HTTP stack (about 1.5 MB minified) stay out of a deployment with another CRM.
+  bundling: { whenUnused: { aliases: () => ({ jsforce: stubPath(import.meta.url, './bundle-stubs/not-bundled.ts') }) } },
+  workerBudgets: (section) => {
+    const { budget } = salesforceConfigSchema.parse(section);
+    return [
+      { path: ['budget', 'limit'], limit: budget.limit, windowMs: budget.windowMs, crmRequests: true },
+      { path: ['budget', 'concurrency'], limit: budget.concurrency, windowMs: undefined, crmRequests: false },
+    ];
+  },
+  // 5 SOQL queries per 200 ids (2,000 rows a page), writes 200 per call.
+  // Per 200 ids: seven queries on the accounts (2,000 rows a page) and three by the ids found (about
+  // 600 literal ids a query under the URI limit); the org's schema (six describes) once per worker.
+  callsPerBatch: (b, { contactsPerAccount: c, engagementsPerTypePerAccount: e, taskShare }) => {
+    const pages = (rows: number, per: number) => Math.ceil(rows / per);
+    let reads = 6;
+    for (let done = 0; done < b; done += 200) {
+      const n = Math.min(200, b - done);
+      // Account, Contact, Opportunity (≈2 an account), Contract, AccountContactRelation, Task (e-mails and calls), Event
+      reads +=
+        1 + pages(n * c, 2000) + pages(n * 2, 2000) + pages(n, 2000) + pages(n * c, 2000) + pages(n * 2 * e, 2000) + pages(n * e, 2000);
+      // then by id: contact roles of the opportunities, EmailMessage of the email Tasks, EventWhoRelation of the events
+      reads += pages(n * 2, 600) + pages(n * e, 600) + pages(n * e, 600);
+    }
+    return reads + Math.ceil(b / 200) + Math.ceil(b * taskShare);
+  },
+  createCrm: async (section) => createSalesforceConnector(section as never),
+};

@@ -1,0 +1,212 @@
+// The Stripe fake's store with its typed seeding API (customers, subscriptions with items, prices and
+// schedules, invoices) and read API (the raw JSON objects the fake serves). Ids are deterministic
+// (`cus_…`, `sub_…`, `in_…`), so a seeded portfolio reads the same on every run.
+import { DAY_S } from '../../../lib/days.ts';
+import { buildInvoiceLine } from './invoice-lines.ts';
+import {
+  buildCustomer,
+  buildInvoice,
+  buildPrice,
+  buildSchedule,
+  buildSubscription,
+  buildSubscriptionItem,
+  type SeedStripeCustomer,
+  type SeedStripeInvoice,
+  type SeedStripeInvoiceLine,
+  type SeedStripeItem,
+  type SeedStripeSubscription,
+  type StripeJson,
+  toUnix,
+} from './seed.ts';
+
+export interface StripeFakeSeed {
+  customers?: SeedStripeCustomer[];
+  subscriptions?: SeedStripeSubscription[];
+  invoices?: SeedStripeInvoice[];
+}
+
+/** What may change on a subscription later (the demo moves subscriptions through simulated days). */
+export interface StripeSubscriptionPatch {
+  status?: SeedStripeSubscription['status'];
+  items?: SeedStripeItem[];
+  currentPeriodStart?: SeedStripeSubscription['currentPeriodStart'];
+  currentPeriodEnd?: SeedStripeSubscription['currentPeriodEnd'];
+  cancelAtPeriodEnd?: boolean;
+  cancelAt?: SeedStripeSubscription['cancelAt'];
+  canceledAt?: SeedStripeSubscription['canceledAt'];
+  schedule?: SeedStripeSubscription['schedule'] | null;
+}
+
+export type StripeInvoicePatch = Partial<Omit<SeedStripeInvoice, 'id' | 'customer' | 'subscription' | 'lines'>>;
+
+export class StripeFakeData {
+  readonly collections = {
+    customers: new Map<string, StripeJson>(),
+    subscriptions: new Map<string, StripeJson>(),
+    invoices: new Map<string, StripeJson>(),
+    schedules: new Map<string, StripeJson>(),
+    prices: new Map<string, StripeJson>(),
+  };
+  private readonly seeds = new Map<string, SeedStripeSubscription>();
+  private readonly invoiceSeeds = new Map<string, SeedStripeInvoice>();
+  /** Every line of each invoice (the invoice object embeds the first ten). */
+  readonly invoiceLines = new Map<string, StripeJson[]>();
+  private counter = 0;
+
+  private nextId(prefix: string): string {
+    this.counter++;
+    return `${prefix}_${this.counter.toString(36).padStart(14, '0')}`;
+  }
+
+  seed(seed: StripeFakeSeed): void {
+    for (const c of seed.customers ?? []) this.addCustomer(c);
+    for (const s of seed.subscriptions ?? []) this.addSubscription(s);
+    for (const i of seed.invoices ?? []) this.addInvoice(i);
+  }
+
+  addCustomer(c: SeedStripeCustomer): string {
+    const id = c.id ?? this.nextId('cus');
+    this.collections.customers.set(id, buildCustomer(id, c, Math.floor(Date.now() / 1000)));
+    return id;
+  }
+
+  /** Registers a price (or returns the id of an existing one). */
+  addPrice(p: SeedStripeItem['price'], created = Math.floor(Date.now() / 1000)): string {
+    if (typeof p === 'string') {
+      if (!this.collections.prices.has(p)) throw new Error(`stripe fake: unknown price ${p}`);
+      return p;
+    }
+    const id = p.id ?? this.nextId('price');
+    if (!this.collections.prices.has(id)) this.collections.prices.set(id, buildPrice(id, p, created));
+    return id;
+  }
+
+  /** Adds a subscription (and its customer if unknown); returns its id. */
+  addSubscription(s: SeedStripeSubscription): string {
+    const id = s.id ?? this.nextId('sub');
+    if (this.collections.subscriptions.has(id)) throw new Error(`stripe fake: subscription ${id} exists`);
+    if (!this.collections.customers.has(s.customer)) this.addCustomer({ id: s.customer });
+    this.seeds.set(id, { ...s, id });
+    this.rebuild(id);
+    return id;
+  }
+
+  updateSubscription(id: string, patch: StripeSubscriptionPatch): void {
+    const s = this.seeds.get(id);
+    if (!s) throw new Error(`stripe fake: no subscription ${id}`);
+    const next: SeedStripeSubscription = { ...s };
+    for (const [k, v] of Object.entries(patch)) {
+      if (v === null && k === 'schedule') delete next.schedule;
+      else (next as unknown as Record<string, unknown>)[k] = v;
+    }
+    this.seeds.set(id, next);
+    this.rebuild(id);
+  }
+
+  private rebuild(id: string): void {
+    const s = this.seeds.get(id) as SeedStripeSubscription;
+    const previous = this.collections.subscriptions.get(id);
+    const created = s.created === undefined ? ((previous?.created as number) ?? Math.floor(Date.now() / 1000)) : toUnix(s.created);
+    const start = s.currentPeriodStart === undefined ? created : toUnix(s.currentPeriodStart);
+    const period = { start, end: s.currentPeriodEnd === undefined ? start + 30 * DAY_S : toUnix(s.currentPeriodEnd) };
+    const oldItems = ((previous?.items as { data: StripeJson[] } | undefined)?.data ?? []) as StripeJson[];
+    const items = s.items.map((item, n) => {
+      const priceId = this.addPrice(item.price, created);
+      const old = oldItems[n];
+      const itemId = old && (old.price as StripeJson).id === priceId ? String(old.id) : this.nextId('si');
+      const itemCreated = item.created === undefined ? ((old?.created as number) ?? created) : toUnix(item.created);
+      const price = this.collections.prices.get(priceId) as StripeJson;
+      return buildSubscriptionItem(itemId, id, price, item.quantity ?? 1, itemCreated, period);
+    });
+    let scheduleId: string | null = (previous?.schedule as string | null | undefined) ?? null;
+    if (s.schedule) {
+      scheduleId ??= this.nextId('sub_sched');
+      const phases = s.schedule.map((ph) => ({
+        start_date: toUnix(ph.start),
+        end_date: ph.end === undefined ? null : toUnix(ph.end),
+        items: ph.items.map((it) => ({ price: this.addPrice(it.price, created), quantity: it.quantity ?? 1, metadata: {}, tax_rates: [] })),
+        proration_behavior: 'create_prorations',
+        metadata: {},
+      }));
+      this.collections.schedules.set(scheduleId, buildSchedule(scheduleId, id, s.customer, phases, created));
+    } else if (scheduleId) {
+      this.collections.schedules.delete(scheduleId);
+      scheduleId = null;
+    }
+    const json = buildSubscription(id, s, items, created, period, scheduleId);
+    json.latest_invoice = previous?.latest_invoice ?? null;
+    this.collections.subscriptions.set(id, json);
+  }
+
+  /** Adds an invoice; if it belongs to a subscription and is its newest, it becomes `latest_invoice`. */
+  addInvoice(i: SeedStripeInvoice): string {
+    const id = i.id ?? this.nextId('in');
+    if (!this.collections.customers.has(i.customer)) this.addCustomer({ id: i.customer });
+    const sub = i.subscription ? this.collections.subscriptions.get(i.subscription) : undefined;
+    if (i.subscription && !sub) throw new Error(`stripe fake: no subscription ${i.subscription}`);
+    this.invoiceSeeds.set(id, { ...i, id });
+    this.invoiceLines.set(id, this.buildLines(id, i, sub));
+    const json = buildInvoice(id, i, this.invoiceLines.get(id));
+    this.collections.invoices.set(id, json);
+    if (sub) {
+      const latest = typeof sub.latest_invoice === 'string' ? this.collections.invoices.get(sub.latest_invoice) : undefined;
+      if (!latest || (latest.created as number) <= (json.created as number)) sub.latest_invoice = id;
+    }
+    return id;
+  }
+
+  /** The seed's lines, or for a subscription invoice one line per item of the subscription as it is now. */
+  private buildLines(invoice: string, i: SeedStripeInvoice, sub: StripeJson | undefined): StripeJson[] {
+    const created = toUnix(i.created);
+    const subscription = i.subscription ?? null;
+    const items = ((sub?.items as { data: StripeJson[] } | undefined)?.data ?? []) as StripeJson[];
+    const seeded: [SeedStripeInvoiceLine, string | null][] =
+      i.lines?.map((l) => [l, null]) ??
+      items.map((it) => [{ price: String((it.price as StripeJson).id), quantity: it.quantity as number }, String(it.id)]);
+    return seeded.map(([line, item]) => {
+      const price = this.collections.prices.get(this.addPrice(line.price, created)) as StripeJson;
+      const subscriptionItem = item ?? (items.find((it) => (it.price as StripeJson).id === price.id)?.id as string | undefined) ?? null;
+      return buildInvoiceLine(this.nextId('il'), line, price, { invoice, subscription, subscriptionItem, created });
+    });
+  }
+
+  updateInvoice(id: string, patch: StripeInvoicePatch): void {
+    const i = this.invoiceSeeds.get(id);
+    if (!i) throw new Error(`stripe fake: no invoice ${id}`);
+    const next = { ...i, ...patch } as SeedStripeInvoice;
+    this.invoiceSeeds.set(id, next);
+    this.collections.invoices.set(id, buildInvoice(id, next, this.invoiceLines.get(id)));
+  }
+
+  /** Merges raw JSON into a stored object, e.g. to make a record malformed. */
+  patchRaw(kind: 'customer' | 'subscription' | 'invoice', id: string, patch: Record<string, unknown>): void {
+    const map =
+      kind === 'customer'
+        ? this.collections.customers
+        : kind === 'subscription'
+          ? this.collections.subscriptions
+          : this.collections.invoices;
+    const obj = map.get(id);
+    if (!obj) throw new Error(`stripe fake: no ${kind} ${id}`);
+    Object.assign(obj, patch);
+  }
+
+  customer(id: string): StripeJson | undefined {
+    return this.collections.customers.get(id);
+  }
+  subscription(id: string): StripeJson | undefined {
+    return this.collections.subscriptions.get(id);
+  }
+  invoice(id: string): StripeJson | undefined {
+    return this.collections.invoices.get(id);
+  }
+  customers(): StripeJson[] {
+    return [...this.collections.customers.values()];
+  }
+  subscriptions(): StripeJson[] {
+    return [...this.collections.subscriptions.values()];
+  }
+  invoices(): StripeJson[] {
+    return [...this.collections.invoices.values()];
+  }
+}

@@ -1,0 +1,227 @@
+// A Zendesk Support API fake on 127.0.0.1 for `node-zendesk` (endpointUri `<url>/api/v2`): the
+// cursor-based incremental ticket export (`after_cursor`, `after_url`, `end_of_stream`), the
+// time-based incremental organization export, satisfaction ratings with cursor or offset pagination,
+// basic token auth (401 `{"error": ...}`), the plan's per-minute limit plus 10/min on incremental
+// exports (429 with Retry-After), on a compressible clock. Faults go through `server.inject`.
+import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import type { ZendeskJson } from './seed.ts';
+import { ZendeskFakeData, type ZendeskFakeSeed } from './store.ts';
+
+export interface ZendeskFakeOptions {
+  /** The agent's email (the API user); `agent@example.com` unless given. */
+  username?: string;
+  token?: string;
+  /** The plan's limit on all requests per minute (Team 200, Professional 400, Enterprise 700). */
+  planLimitPerMinute?: number;
+  /** Incremental export requests per minute (10). */
+  incrementalPerMinute?: number;
+  /** Vendor time runs this many times faster than real time (Retry-After is given in real seconds). */
+  clockScale?: number;
+  /** The fake's clock, instead of one built from `clockScale` (e.g. a WaitOnlyClock). */
+  clock?: FakeClock;
+  seed?: ZendeskFakeSeed;
+}
+
+export interface ZendeskFake extends ZendeskFakeData {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  /** What node-zendesk takes as `endpointUri`: `<url>/api/v2`. */
+  endpointUri: string;
+  port: number;
+  username: string;
+  token: string;
+  server: FakeHttpServer;
+  clock: FakeClock;
+  limits: { plan: WindowLimit; incremental: WindowLimit };
+  close(): Promise<void>;
+}
+
+const MINUTE = 60_000;
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): FakeResponse => ({ status, body, headers });
+const bad = (error: string, description: string) => json(400, { error, description });
+const tsOf = (o: ZendeskJson, field = 'updated_at') => Math.floor(Date.parse(String(o[field])) / 1000);
+const encode = (t: number, id: number) => Buffer.from(`${t}.${id}`).toString('base64url');
+function decode(cursor: string): { t: number; id: number } | undefined {
+  const m = /^(\d+)\.(-?\d+)$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  return m ? { t: Number(m[1]), id: Number(m[2]) } : undefined;
+}
+const after = (o: { t: number; id: number }, pos: { t: number; id: number }) => o.t > pos.t || (o.t === pos.t && o.id > pos.id);
+
+function perPage(q: URLSearchParams, max: number, fallback: number): number | undefined {
+  if (!q.has('per_page')) return fallback;
+  const n = Number(q.get('per_page'));
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, max) : undefined;
+}
+
+export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promise<ZendeskFake> {
+  const username = options.username ?? 'agent@example.com';
+  const token = options.token ?? 'zdTokenHealthscoreFake000000000000000001';
+  const clock = options.clock ?? new FakeClock(options.clockScale ?? 1);
+  const limits = {
+    plan: new WindowLimit(options.planLimitPerMinute ?? 200, MINUTE, clock),
+    incremental: new WindowLimit(options.incrementalPerMinute ?? 10, MINUTE, clock),
+  };
+  const server = new FakeHttpServer();
+  const url = await server.start();
+  const api = `${url}/api/v2`;
+  const data = new ZendeskFakeData(url);
+  if (options.seed) data.seed(options.seed);
+  const expected = `Basic ${Buffer.from(`${username}/token:${token}`).toString('base64')}`;
+
+  const retryAfter = (ms: number) => (clock.scale === 1 ? String(Math.ceil(ms / 1000)) : (clock.real(ms) / 1000).toFixed(3));
+  server.guard = (req) => {
+    if (req.headers.authorization !== expected) return json(401, { error: "Couldn't authenticate you" });
+    const plan = limits.plan.take();
+    if (!plan.ok)
+      return {
+        status: 429,
+        body: 'Number of allowed API requests per minute exceeded',
+        headers: { 'retry-after': retryAfter(plan.retryAfterMs), 'x-rate-limit': String(limits.plan.limit), 'x-rate-limit-remaining': '0' },
+      };
+    if (req.path.startsWith('/api/v2/incremental/')) {
+      const inc = limits.incremental.take();
+      if (!inc.ok)
+        return {
+          status: 429,
+          body: 'Number of allowed incremental export API requests per minute exceeded',
+          headers: { 'retry-after': retryAfter(inc.retryAfterMs) },
+        };
+    }
+    return undefined;
+  };
+
+  /** Items visible to an export: with a `now`, changes from the last minute are not exported yet. */
+  const visible = (o: ZendeskJson) => data.nowUnix === undefined || tsOf(o) <= data.nowUnix - 60;
+
+  // https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-ticket-export-cursor-based
+  const ticketExport = (req: FakeRequest): FakeResponse => {
+    const q = req.query;
+    const size = perPage(q, 1000, 1000);
+    if (size === undefined) return bad('InvalidValue', 'per_page must be a positive integer');
+    let pos: { t: number; id: number } | undefined;
+    if (q.has('cursor')) pos = decode(q.get('cursor') ?? '');
+    else if (q.has('start_time')) pos = { t: Number(q.get('start_time')), id: -1 };
+    else return bad('InvalidValue', 'start_time or cursor is required');
+    if (!pos || !Number.isFinite(pos.t)) return bad('InvalidPaginationParameter', 'cursor or start_time is invalid');
+    const excludeDeleted = q.get('exclude_deleted') === 'true';
+    const start = pos;
+    const rows = data
+      .tickets()
+      .filter((t) => visible(t) && !(excludeDeleted && t.status === 'deleted'))
+      .map((t) => ({ t: tsOf(t), id: t.id as number, ticket: t }))
+      .filter((r) => after(r, start))
+      .sort((a, b) => a.t - b.t || a.id - b.id);
+    const page = rows.slice(0, size);
+    const last = page.at(-1);
+    const cursor = last ? encode(last.t, last.id) : encode(start.t, start.id);
+    const extra = q.has('per_page') ? `&per_page=${size}` : '';
+    return json(200, {
+      tickets: page.map((r) => structuredClone(r.ticket)),
+      after_url: `${api}/incremental/tickets/cursor.json?cursor=${cursor}${extra}`,
+      after_cursor: cursor,
+      before_url: null,
+      before_cursor: null,
+      end_of_stream: rows.length <= size,
+    });
+  };
+  server.route('GET', '/api/v2/incremental/tickets/cursor.json', ticketExport);
+  server.route('GET', '/api/v2/incremental/tickets/cursor', ticketExport);
+
+  // https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-organization-export
+  const organizationExport = (req: FakeRequest): FakeResponse => {
+    const q = req.query;
+    const startTime = Number(q.get('start_time'));
+    if (!q.has('start_time') || !Number.isInteger(startTime)) return bad('InvalidValue', 'start_time is required');
+    const size = perPage(q, 1000, 1000);
+    if (size === undefined) return bad('InvalidValue', 'per_page must be a positive integer');
+    const rows = data
+      .organizations()
+      .filter((o) => visible(o) && tsOf(o) >= startTime)
+      .sort((a, b) => tsOf(a) - tsOf(b) || (a.id as number) - (b.id as number));
+    // Records sharing the page's last second all come in it (a page may exceed per_page), and a page
+    // that would not move past start_time takes the next second too, so start_time=end_time progresses.
+    let endTime = rows.length > 0 ? tsOf(rows[Math.min(size, rows.length) - 1] as ZendeskJson) : startTime;
+    const next = rows.find((o) => tsOf(o) > startTime);
+    if (endTime === startTime && rows.length > size && next) endTime = tsOf(next);
+    const page = rows.filter((o) => tsOf(o) <= endTime);
+    const extra = q.has('per_page') ? `&per_page=${size}` : '';
+    return json(200, {
+      organizations: page.map((o) => structuredClone(o)),
+      next_page: `${api}/incremental/organizations.json?start_time=${endTime}${extra}`,
+      count: page.length,
+      end_of_stream: page.length === rows.length,
+      end_time: endTime,
+    });
+  };
+  server.route('GET', '/api/v2/incremental/organizations.json', organizationExport);
+  server.route('GET', '/api/v2/incremental/organizations', organizationExport);
+
+  // https://developer.zendesk.com/api-reference/ticketing/ticket-management/satisfaction_ratings/#list-satisfaction-ratings
+  const RECEIVED = new Set(['good', 'bad']);
+  const ratingsList = (req: FakeRequest): FakeResponse => {
+    const q = req.query;
+    const score = q.get('score');
+    const start = q.has('start_time') ? Number(q.get('start_time')) : undefined;
+    const end = q.has('end_time') ? Number(q.get('end_time')) : undefined;
+    const rows = data
+      .ratings()
+      .filter((r) => {
+        const s = String(r.score);
+        if (score && !(score.startsWith('received') ? RECEIVED.has(s) : s === score.replace(/_with(out)?_comment$/, ''))) return false;
+        const created = tsOf(r, 'created_at');
+        return (start === undefined || created >= start) && (end === undefined || created <= end);
+      })
+      .sort((a, b) => tsOf(a, 'created_at') - tsOf(b, 'created_at') || (a.id as number) - (b.id as number));
+    const filters = new URLSearchParams([...q.entries()].filter(([k]) => ['score', 'start_time', 'end_time'].includes(k)));
+    if (q.has('page[size]')) {
+      const size = Math.min(100, Number(q.get('page[size]')));
+      if (!Number.isInteger(size) || size < 1) return bad('InvalidPaginationParameter', 'page[size] must be between 1 and 100');
+      const afterCursor = q.get('page[after]');
+      const pos = afterCursor ? decode(afterCursor) : undefined;
+      if (afterCursor && !pos) return bad('InvalidPaginationParameter', 'page[after] is invalid');
+      const rest = pos ? rows.filter((r) => after({ t: tsOf(r, 'created_at'), id: r.id as number }, pos)) : rows;
+      const page = rest.slice(0, size);
+      const last = page.at(-1);
+      const hasMore = rest.length > size;
+      const next = last ? encode(tsOf(last, 'created_at'), last.id as number) : null;
+      filters.set('page[size]', String(size));
+      if (next) filters.set('page[after]', next);
+      return json(200, {
+        satisfaction_ratings: page.map((r) => structuredClone(r)),
+        meta: { has_more: hasMore, after_cursor: next, before_cursor: null },
+        links: { next: hasMore ? `${api}/satisfaction_ratings.json?${filters.toString()}` : null, prev: null },
+      });
+    }
+    const pageNo = Math.max(1, Number(q.get('page') ?? '1'));
+    const size = perPage(q, 100, 100) ?? 100;
+    const page = rows.slice((pageNo - 1) * size, pageNo * size);
+    filters.set('page', String(pageNo + 1));
+    return json(200, {
+      satisfaction_ratings: page.map((r) => structuredClone(r)),
+      next_page: rows.length > pageNo * size ? `${api}/satisfaction_ratings.json?${filters.toString()}` : null,
+      previous_page: null,
+      count: rows.length,
+    });
+  };
+  server.route('GET', '/api/v2/satisfaction_ratings.json', ratingsList);
+  server.route('GET', '/api/v2/satisfaction_ratings', ratingsList);
+
+  const show = (map: Map<number, ZendeskJson>, key: string) => (req: FakeRequest) => {
+    const found = map.get(Number((req.params.id ?? '').replace(/\.json$/, '')));
+    return found ? json(200, { [key]: structuredClone(found) }) : json(404, { error: 'RecordNotFound', description: 'Not found' });
+  };
+  server.route('GET', '/api/v2/tickets/:id', show(data.ticketsById, 'ticket'));
+  server.route('GET', '/api/v2/organizations/:id', show(data.organizationsById, 'organization'));
+
+  return Object.assign(data, {
+    url,
+    endpointUri: api,
+    port: server.port,
+    username,
+    token,
+    server,
+    clock,
+    limits,
+    close: () => server.stop(),
+  });
+}

@@ -1,0 +1,31 @@
+// Zendesk's registry entry: support signals from the incremental exports, read with an API token,
+// joined to the CRM by the organization id the CRM holds.
+
+import { type SourceVendor, stubPath } from '../shared/vendor.ts';
+import { zendeskConfigSchema } from './config.ts';
+import { createZendeskSource } from './zendesk-source.ts';
+
+export const zendeskVendor: SourceVendor<'zendesk'> = {
+  id: 'zendesk',
+  kind: 'source',
+  configSchema: zendeskConfigSchema,
+  secret: {
+    path: ['apiToken'],
+    env: 'ZENDESK_API_TOKEN',
+    holds: 'the API token',
+    defaultSecretName: 'healthscore/zendesk',
+    placeholder: 'placeholder',
+  },
+  signals: [
+    'support.ticketVolumeRatio',
+    'support.csat',
+    'support.escalations90d',
+    'support.activeEscalation',
+    'support.openTicketsAged',
+    'support.sentiment',
+  ],
+  identityField: 'zendeskOrganizationId',
+  // node-zendesk's default transport (cross-fetch → node-fetch) is replaced by the platform's fetch.
+  bundling: { always: { aliases: () => ({ 'cross-fetch': stubPath(import.meta.url, './bundle-stubs/native-fetch.ts') }) } },
+  createSource: async (section) => createZendeskSource(section as never),
+};
