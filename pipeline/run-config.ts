@@ -14,6 +14,7 @@ import type { SlackNotifier } from '../connectors/slack/webhook.ts';
 import { createSlackNotifier } from '../connectors/slack/webhook.ts';
 import { createStripeSource } from '../connectors/stripe/stripe-source.ts';
 import { createZendeskSource } from '../connectors/zendesk/zendesk-source.ts';
+import type { Cadence } from './run/deps.ts';
 
 const section = z.record(z.string(), z.unknown()).optional();
 
@@ -23,6 +24,18 @@ const section = z.record(z.string(), z.unknown()).optional();
  */
 export const RUN_MODES = ['live', 'shadow', 'paused'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
+
+/** Events that may alert on the first run that sees them (pipeline/run/urgent-events.ts). */
+export const URGENT_EVENTS = ['payment_failed', 'champion_departed', 'escalation_opened'] as const;
+
+/** How runs follow one another; every field has a default, so the section is optional. */
+const cadenceSchema = z.strictObject({
+  /** A tier change (or a flag, an urgent drop) must hold across runs at least this many hours before it alerts. */
+  confirmHours: z.number().positive().max(168).default(20),
+  /** An unfinished run blocks the next for this long after its instant (the deploy sets it from the schedule). */
+  runTimeoutMinutes: z.number().int().min(1).max(10_080).optional(),
+  urgentEvents: z.array(z.enum(URGENT_EVENTS)).default([]),
+});
 
 export const runConfigSchema = z.strictObject({
   crm: z.enum(['hubspot', 'salesforce']),
@@ -35,6 +48,7 @@ export const runConfigSchema = z.strictObject({
     .strictObject({ name: z.string().min(3).default('healthscore'), region: z.string().optional(), endpoint: z.url().optional() })
     .prefault({}),
   retentionDays: z.number().int().min(400).default(400),
+  cadence: cadenceSchema.prefault({}),
   hubspot: section,
   salesforce: section,
   stripe: section,
@@ -149,4 +163,13 @@ export async function buildConnectors(config: RunConfig, secrets: SecretSource):
   if (config.mixpanel) sources.push(createMixpanelSource(withSecret(config.mixpanel, 'mixpanel', await need('mixpanel')) as never));
   const slackUrl = config.slack?.enabled === false ? undefined : await secrets('slack');
   return { crm, sources, slack: slackUrl ? createSlackNotifier({ webhookUrl: slackUrl }) : undefined };
+}
+
+/** The run config's cadence as the pipeline takes it. */
+export function cadenceOf(config: RunConfig): Cadence {
+  return {
+    confirmHours: config.cadence.confirmHours,
+    urgentEvents: config.cadence.urgentEvents,
+    ...(config.cadence.runTimeoutMinutes !== undefined ? { runTimeoutMinutes: config.cadence.runTimeoutMinutes } : {}),
+  };
 }

@@ -118,13 +118,15 @@ async function deliver(deps: RunDeps, accountId: string, p: PendingAlert): Promi
 }
 
 /** The playbook alerts a day's result triggers (before de-duplication against the alerts already claimed). */
-export function alertsDue(r: DayRecord, previous: RecentDay | undefined, accountName: string): Alert[] {
+export function alertsDue(r: DayRecord, previous: RecentDay | undefined, accountName: string, confirmHours?: number): Alert[] {
   const change =
     previous && previous.tierState.confirmed !== r.tierState.confirmed
       ? { from: previous.tierState.confirmed, to: r.tierState.confirmed }
       : null;
   return alertsFor({
     day: r.day,
+    ...(r.asOf ? { at: r.asOf } : {}),
+    ...(confirmHours !== undefined ? { confirmHours } : {}),
     accountName,
     score: r.score,
     change,
@@ -167,7 +169,7 @@ export async function deliverAlerts(
   for (const r of records) {
     const account = accounts.get(r.accountId);
     const name = account?.name ?? r.accountId;
-    const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), name);
+    const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), name, deps.cadence?.confirmHours);
     const state = states.get(r.accountId);
     const pending: PendingAlert[] = [...(state?.pendingAlerts ?? [])];
     for (const alert of await claimAlerts(deps.store, r, alerts)) pending.push(newPendingAlert(r, alert, account, name, deps));

@@ -6,6 +6,7 @@ import { confirmTier } from '../../lib/history/confirmation.ts';
 import { addDays, isoDay } from '../../lib/history/day-math.ts';
 import { applyOverride } from '../../lib/history/override.ts';
 import { streakStart } from '../../lib/history/playbooks.ts';
+import { before, latestPerDay } from '../../lib/history/run-days.ts';
 import { trendOf } from '../../lib/history/trend.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import { scoreSnapshot, selectModel } from '../../lib/scoring/engine.ts';
@@ -17,11 +18,19 @@ function pickModel(models: CompiledModel | CompiledModelSet, snap: AccountSnapsh
   return 'fallback' in models ? selectModel(models, snap) : models;
 }
 
-/** Each account's days before `day` that trend and confirmation read, from its stored state. */
-export function recentHistories(states: Map<string, AccountState>, ids: readonly string[], day: string): Map<string, RecentDay[]> {
+/**
+ * Each account's runs before run `runId` that trend and confirmation read, from its stored state:
+ * one per earlier day, plus an earlier run of the same day when there was one (the previous run is last).
+ */
+export function recentHistories(
+  states: Map<string, AccountState>,
+  ids: readonly string[],
+  day: string,
+  runId: string,
+): Map<string, RecentDay[]> {
   // 36 days: the 30-day change may look up to 5 days further back for a missing day.
   const windowStart = addDays(day, -36);
-  return new Map(ids.map((id) => [id, (states.get(id)?.recent ?? []).filter((r) => r.day < day && r.day >= windowStart)]));
+  return new Map(ids.map((id) => [id, before(states.get(id)?.recent ?? [], runId).filter((r) => r.day <= day && r.day >= windowStart)]));
 }
 
 /** Scores `accounts` from their gathered signals and recent history; counts into `summary`. */
@@ -30,10 +39,11 @@ export function scoreAccounts(
   accounts: PlannedBatch['accounts'],
   gathered: Map<string, GatheredAccount>,
   histories: Map<string, RecentDay[]>,
-  at: { asOf: Date; runId: string },
+  at: { asOf: Date; runId: string; confirmHours?: number | undefined },
   summary: BatchSummary,
 ): DayRecord[] {
   const day = isoDay(at.asOf);
+  const instant = at.asOf.toISOString();
   const records: DayRecord[] = [];
   for (const account of accounts) {
     const g = gathered.get(account.accountId);
@@ -61,10 +71,13 @@ export function scoreAccounts(
     // Trends follow the model, not a CSM's override: setting or ending one is not a "drop".
     const trend = trendOf(
       { day, score: overridden.modelScore },
-      past.map((p) => ({ day: p.day, score: p.modelScore === undefined ? p.score : p.modelScore })),
+      latestPerDay(past.filter((p) => p.day < day)).map((p) => ({
+        day: p.day,
+        score: p.modelScore === undefined ? p.score : p.modelScore,
+      })),
     );
     const outage = g.staleSources.length > 0 || g.failedSources.length > 0;
-    const confirmation = confirmTier(previous?.tierState, result.tier, day, outage);
+    const confirmation = confirmTier(previous?.tierState, result.tier, instant, outage, at.confirmHours);
     if (confirmation.change) {
       const key = `${confirmation.change.from}>${confirmation.change.to}`;
       summary.movements[key] = (summary.movements[key] ?? 0) + 1;
@@ -77,6 +90,7 @@ export function scoreAccounts(
       accountId: account.accountId,
       day,
       runId: at.runId,
+      asOf: instant,
       score: result.score,
       tier: result.tier,
       completeness: result.completeness,
@@ -95,8 +109,8 @@ export function scoreAccounts(
       change7d: trend.change7d,
       change30d: trend.change30d,
       urgentDrop: trend.urgentDrop,
-      urgentSince: streakStart(trend.urgentDrop !== null, previous?.urgentSince, day),
-      renewalRiskSince: streakStart(result.flags.includes('renewal_risk'), previous?.renewalRiskSince, day),
+      urgentSince: streakStart(trend.urgentDrop !== null, previous?.urgentSince, instant),
+      renewalRiskSince: streakStart(result.flags.includes('renewal_risk'), previous?.renewalRiskSince, instant),
     });
   }
   return records;

@@ -5,6 +5,7 @@
 
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
 import { isoDay } from '../../lib/history/day-math.ts';
+import { withRun } from '../../lib/history/run-days.ts';
 import type { AccountState, BatchSummary, PlannedBatch } from '../store/records.ts';
 import { deliverAlerts, writeBack } from './deliver.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
@@ -65,26 +66,26 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   summary.unmatched = gathered.unmatched;
   summary.rejected = gathered.rejected;
 
-  const histories = recentHistories(states, ids, day);
-  const records = scoreAccounts(deps.models, batch.accounts, gathered.accounts, histories, { asOf: options.asOf, runId }, summary);
+  const histories = recentHistories(states, ids, day, runId);
+  const at = { asOf: options.asOf, runId, confirmHours: deps.cadence?.confirmHours };
+  const records = scoreAccounts(deps.models, batch.accounts, gathered.accounts, histories, at, summary);
   await deps.store.putDays(records);
   for (const r of records) {
     const state = states.get(r.accountId);
     if (!state) continue;
     const past = histories.get(r.accountId) ?? [];
-    state.recent = [
-      ...past,
-      {
-        day: r.day,
-        score: r.score,
-        modelScore: r.modelScore,
-        flags: r.flags,
-        urgentDrop: r.urgentDrop,
-        urgentSince: r.urgentSince,
-        renewalRiskSince: r.renewalRiskSince,
-        tierState: r.tierState,
-      },
-    ];
+    state.recent = withRun(past, {
+      day: r.day,
+      runId,
+      asOf: options.asOf.toISOString(),
+      score: r.score,
+      modelScore: r.modelScore,
+      flags: r.flags,
+      urgentDrop: r.urgentDrop,
+      urgentSince: r.urgentSince,
+      renewalRiskSince: r.renewalRiskSince,
+      tierState: r.tierState,
+    });
   }
 
   const byId = new Map(batch.accounts.map((a) => [a.accountId, a]));

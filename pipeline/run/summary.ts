@@ -30,6 +30,8 @@ export interface RunSummary {
   rateLimited: Record<string, number>;
   dataErrors: BatchSummary['dataErrors'];
   stoppedBy?: string;
+  /** Set when the run did nothing because the previous run was still in progress (until its timeout). */
+  skipped?: { inProgress: string; until: string };
   mode: 'live' | 'shadow';
   /** In shadow mode: the CRM writes and alerts a live run would have made (none were). */
   shadow?: { writes: number; properties: number; alerts: Record<string, number>; alertSamples: ShadowCounts['alerts'] };
@@ -115,6 +117,42 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
   };
 }
 
+/** The summary of a run skipped because another was in progress: it planned, read and wrote nothing. */
+export function skippedSummary(
+  runId: string,
+  asOf: Date,
+  skipped: NonNullable<RunSummary['skipped']>,
+  mode?: 'live' | 'shadow',
+): RunSummary {
+  const empty = emptySummary();
+  return {
+    runId,
+    day: asOf.toISOString().slice(0, 10),
+    accounts: 0,
+    batches: { total: 0, done: 0 },
+    complete: false,
+    scored: 0,
+    unknown: 0,
+    tiers: empty.tiers,
+    movements: {},
+    unmatched: {},
+    rejected: 0,
+    rejectedSamples: [],
+    failedSources: {},
+    warnings: {},
+    staleAccounts: 0,
+    writes: empty.writes,
+    writeProblems: [],
+    alerts: {},
+    overrides: { applied: 0, expired: 0, rate: 0 },
+    calls: {},
+    rateLimited: {},
+    dataErrors: [],
+    skipped,
+    mode: mode ?? 'live',
+  };
+}
+
 const countBy = (keys: string[]) => {
   const out: Record<string, number> = {};
   for (const k of keys) out[k] = (out[k] ?? 0) + 1;
@@ -123,6 +161,8 @@ const countBy = (keys: string[]) => {
 
 /** The summary as a few readable lines for a terminal or a log. */
 export function formatSummary(s: RunSummary): string {
+  if (s.skipped)
+    return `run ${s.runId}: SKIPPED — run ${s.skipped.inProgress} is still in progress (until ${s.skipped.until} at the latest); runs never overlap`;
   const moves =
     Object.entries(s.movements)
       .map(([k, v]) => `${k.replace('>', '→')} ${v}`)

@@ -13,7 +13,10 @@ import type { SignalValue } from '../../lib/signals/catalog.ts';
 export interface DayRecord {
   accountId: string;
   day: string;
+  /** The run that wrote the row: the day's latest run. */
   runId: string;
+  /** That run's instant (absent on rows written when runs were days). */
+  asOf?: string;
   score: number | null;
   tier: Tier;
   completeness: number;
@@ -36,7 +39,7 @@ export interface DayRecord {
   change7d: number | null;
   change30d: number | null;
   urgentDrop: number | null;
-  /** First day of the current streak of an urgent drop / a renewal_risk flag (alerts need two runs). */
+  /** Start (instant, or day on older rows) of the current streak of an urgent drop / a renewal_risk flag (alerts need it held). */
   urgentSince: string | null;
   renewalRiskSince: string | null;
 }
@@ -49,6 +52,9 @@ export interface CarriedSignals {
 /** The part of a day's result later days need (trend, confirmation, alert edges). */
 export interface RecentDay {
   day: string;
+  /** The run that produced it and its instant (absent on entries written when runs were days). */
+  runId?: string;
+  asOf?: string;
   score: number | null;
   /** The model's own score (before a CSM override): trends and urgent drops are measured on it. */
   modelScore?: number | null;
@@ -77,7 +83,7 @@ export interface PendingAlert {
 /** State kept between runs (pk ACCOUNT#id, sk STATE). */
 export interface AccountState {
   accountId: string;
-  /** The last 31 days' results, oldest first: trend and confirmation without a history query per account. */
+  /** The last 36 days' results, one per day (the day's latest run) plus the run before the latest, oldest first: trend and confirmation without a history query per account. */
   recent?: RecentDay[];
   /** The values last written to the CRM successfully. */
   crm?: ScoreProperties;

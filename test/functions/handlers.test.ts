@@ -68,11 +68,12 @@ describe('Lambda handlers', () => {
     expect(created.created).toContain('healthscore_score');
 
     const planned = await plan({ time: `${world.firstDay}T23:30:00Z`, source: 'aws.scheduler' }, context());
-    expect(planned).toMatchObject({ runId: world.firstDay });
+    // The run id is the scheduled instant: an hourly schedule's runs are each their own run.
+    expect(planned).toMatchObject({ runId: `${world.firstDay}T23:30:00Z`, skipped: false });
     expect(planned.batches).toHaveLength(3);
     for (const item of planned.batches) {
       const done = await scoreBatch(item, context());
-      expect(done).toMatchObject({ runId: world.firstDay, index: item.index, skipped: false });
+      expect(done).toMatchObject({ runId: `${world.firstDay}T23:30:00Z`, index: item.index, skipped: false });
     }
     // The Map may deliver an item twice: a batch already done is skipped, not redone.
     expect(await scoreBatch(planned.batches[0], context())).toMatchObject({ skipped: true });
@@ -100,8 +101,8 @@ describe('Lambda handlers', () => {
       const before = requests();
       const secretReads = secrets.reads.length;
       const day = `${world.firstDay}T23:45:00Z`;
-      expect(await plan({ time: day }, context())).toEqual({ runId: world.firstDay, asOf: day, paused: true, batches: [] });
-      expect(await scoreBatch({ runId: world.firstDay, asOf: day, index: 0 }, context())).toMatchObject({ paused: true, scored: 0 });
+      expect(await plan({ time: day }, context())).toEqual({ runId: day, asOf: day, paused: true, skipped: false, batches: [] });
+      expect(await scoreBatch({ runId: day, asOf: day, index: 0 }, context())).toMatchObject({ paused: true, scored: 0 });
       expect(requests()).toBe(before);
       expect(secrets.reads.length).toBe(secretReads);
     } finally {
