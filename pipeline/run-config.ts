@@ -14,6 +14,7 @@ import type { SlackNotifier } from '../connectors/slack/webhook.ts';
 import { createSlackNotifier } from '../connectors/slack/webhook.ts';
 import { createStripeSource } from '../connectors/stripe/stripe-source.ts';
 import { createZendeskSource } from '../connectors/zendesk/zendesk-source.ts';
+import { URGENT_EVENTS } from '../lib/history/urgent-events.ts';
 import type { Cadence } from './run/deps.ts';
 
 const section = z.record(z.string(), z.unknown()).optional();
@@ -25,8 +26,7 @@ const section = z.record(z.string(), z.unknown()).optional();
 export const RUN_MODES = ['live', 'shadow', 'paused'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
 
-/** Events that may alert on the first run that sees them (pipeline/run/urgent-events.ts). */
-export const URGENT_EVENTS = ['payment_failed', 'champion_departed', 'escalation_opened'] as const;
+export { URGENT_EVENTS } from '../lib/history/urgent-events.ts';
 
 /** How runs follow one another; every field has a default, so the section is optional. */
 const cadenceSchema = z.strictObject({

@@ -11,7 +11,8 @@ export type PlaybookId =
   | 'expansion'
   | 'exec_escalation'
   | 'renewal_risk'
-  | 'urgent_drop';
+  | 'urgent_drop'
+  | 'urgent_event';
 
 export interface Alert {
   playbook: PlaybookId;

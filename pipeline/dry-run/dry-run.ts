@@ -197,7 +197,7 @@ async function previewBatch(
     batch,
     gathered.accounts,
     histories,
-    { asOf: options.asOf, runId, confirmHours: deps.cadence?.confirmHours },
+    { asOf: options.asOf, runId, confirmHours: deps.cadence?.confirmHours, urgentEvents: deps.cadence?.urgentEvents },
     summary,
   );
   result.dataErrors.push(...summary.dataErrors);

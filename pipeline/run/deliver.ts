@@ -4,6 +4,7 @@
 
 import type { CrmAccount, ScoreProperties, ScoreWrite } from '../../connectors/shared/crm.ts';
 import { type Alert, alertsFor } from '../../lib/history/playbooks.ts';
+import { urgentEventAlerts } from '../../lib/history/urgent-events.ts';
 import type { Driver } from '../../lib/scoring/engine.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { AccountState, BatchSummary, DayRecord, PendingAlert, RecentDay } from '../store/records.ts';
@@ -123,7 +124,7 @@ export function alertsDue(r: DayRecord, previous: RecentDay | undefined, account
     previous && previous.tierState.confirmed !== r.tierState.confirmed
       ? { from: previous.tierState.confirmed, to: r.tierState.confirmed }
       : null;
-  return alertsFor({
+  const tierAndStreaks = alertsFor({
     day: r.day,
     ...(r.asOf ? { at: r.asOf } : {}),
     ...(confirmHours !== undefined ? { confirmHours } : {}),
@@ -135,6 +136,7 @@ export function alertsDue(r: DayRecord, previous: RecentDay | undefined, account
     urgentDrop: r.urgentDrop,
     urgentSince: r.urgentSince,
   });
+  return [...urgentEventAlerts(accountName, r.day, r.eventsSince ?? {}), ...tierAndStreaks];
 }
 
 /**

@@ -4,6 +4,7 @@
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
 import type { SlackNotifier } from '../../connectors/slack/webhook.ts';
+import type { UrgentEvent } from '../../lib/history/urgent-events.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 
@@ -26,7 +27,7 @@ export interface Cadence {
   /** A run still unfinished this long after its instant no longer blocks the next one (default 20 h). */
   runTimeoutMinutes?: number;
   /** Events that alert on the first run that sees them, once (default none). */
-  urgentEvents?: readonly string[];
+  urgentEvents?: readonly UrgentEvent[];
 }
 
 export type RunLog = (event: string, detail: Record<string, unknown>) => void;

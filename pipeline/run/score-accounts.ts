@@ -8,6 +8,7 @@ import { applyOverride } from '../../lib/history/override.ts';
 import { streakStart } from '../../lib/history/playbooks.ts';
 import { before, latestPerDay } from '../../lib/history/run-days.ts';
 import { trendOf } from '../../lib/history/trend.ts';
+import { eventStreaks, type UrgentEvent } from '../../lib/history/urgent-events.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import { scoreSnapshot, selectModel } from '../../lib/scoring/engine.ts';
 import type { AccountSnapshot } from '../../lib/signals/snapshot.ts';
@@ -39,7 +40,7 @@ export function scoreAccounts(
   accounts: PlannedBatch['accounts'],
   gathered: Map<string, GatheredAccount>,
   histories: Map<string, RecentDay[]>,
-  at: { asOf: Date; runId: string; confirmHours?: number | undefined },
+  at: { asOf: Date; runId: string; confirmHours?: number | undefined; urgentEvents?: readonly UrgentEvent[] | undefined },
   summary: BatchSummary,
 ): DayRecord[] {
   const day = isoDay(at.asOf);
@@ -86,6 +87,7 @@ export function scoreAccounts(
     summary.scored++;
     if (result.score === null) summary.unknown++;
     summary.tiers[confirmation.state.confirmed]++;
+    const events = at.urgentEvents?.length ? eventStreaks(at.urgentEvents, g.signals, previous?.eventsSince, instant) : {};
     records.push({
       accountId: account.accountId,
       day,
@@ -111,6 +113,7 @@ export function scoreAccounts(
       urgentDrop: trend.urgentDrop,
       urgentSince: streakStart(trend.urgentDrop !== null, previous?.urgentSince, instant),
       renewalRiskSince: streakStart(result.flags.includes('renewal_risk'), previous?.renewalRiskSince, instant),
+      ...(Object.keys(events).length > 0 ? { eventsSince: events } : {}),
     });
   }
   return records;

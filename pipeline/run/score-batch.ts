@@ -67,7 +67,7 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   summary.rejected = gathered.rejected;
 
   const histories = recentHistories(states, ids, day, runId);
-  const at = { asOf: options.asOf, runId, confirmHours: deps.cadence?.confirmHours };
+  const at = { asOf: options.asOf, runId, confirmHours: deps.cadence?.confirmHours, urgentEvents: deps.cadence?.urgentEvents };
   const records = scoreAccounts(deps.models, batch.accounts, gathered.accounts, histories, at, summary);
   await deps.store.putDays(records);
   for (const r of records) {
@@ -84,6 +84,7 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
       urgentDrop: r.urgentDrop,
       urgentSince: r.urgentSince,
       renewalRiskSince: r.renewalRiskSince,
+      ...(r.eventsSince ? { eventsSince: r.eventsSince } : {}),
       tierState: r.tierState,
     });
   }

@@ -42,6 +42,8 @@ export interface DayRecord {
   /** Start (instant, or day on older rows) of the current streak of an urgent drop / a renewal_risk flag (alerts need it held). */
   urgentSince: string | null;
   renewalRiskSince: string | null;
+  /** Configured urgent events holding on this run, each with the start of its streak. */
+  eventsSince?: Record<string, string>;
 }
 
 export interface CarriedSignals {
@@ -62,6 +64,7 @@ export interface RecentDay {
   urgentDrop: number | null;
   urgentSince: string | null;
   renewalRiskSince: string | null;
+  eventsSince?: Record<string, string>;
   tierState: TierState;
 }
 
