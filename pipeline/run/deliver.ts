@@ -29,6 +29,7 @@ export function toScoreProperties(r: DayRecord, asOf: Date): ScoreProperties {
     completeness: r.completeness,
     flags: r.flags.join(','),
     modelId: `${r.model}@${r.modelVersion}`,
+    lastChange: r.lastChange?.text ?? '',
     updatedAt: asOf.toISOString(),
   };
 }
@@ -62,8 +63,14 @@ export async function writeBack(
 /** Delivery attempts (one per run) before an undeliverable alert is dropped and reported. */
 export const MAX_ALERT_ATTEMPTS = 5;
 
+/** The 7-day view every alert carries: what changed against the score 7 days ago. */
+export function weekView(r: DayRecord): string {
+  return r.changes?.week?.text ?? 'no score 7 days ago to compare with';
+}
+
 function newPendingAlert(r: DayRecord, alert: Alert, account: CrmAccount | undefined, name: string, deps: RunDeps): PendingAlert {
   const drivers = topDriverTexts(r.drivers);
+  const week = weekView(r);
   return {
     key: alert.key,
     playbook: alert.playbook,
@@ -73,6 +80,7 @@ function newPendingAlert(r: DayRecord, alert: Alert, account: CrmAccount | undef
       `Health score ${r.score ?? '–'} (${r.tierState.confirmed}).`,
       'Why:',
       ...drivers.map((d) => `- ${d}`),
+      `Last 7 days: ${week}`,
       `Playbook: ${alert.playbook} (${alert.audience.join(', ')})`,
     ].join('\n'),
     due: alert.due,
@@ -84,6 +92,7 @@ function newPendingAlert(r: DayRecord, alert: Alert, account: CrmAccount | undef
       score: r.score,
       tier: r.tierState.confirmed,
       drivers,
+      change: week,
       recordUrl: deps.crm.recordUrl(r.accountId),
       due: alert.due,
     },

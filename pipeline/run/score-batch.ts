@@ -7,6 +7,7 @@ import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
 import { isoDay } from '../../lib/history/day-math.ts';
 import { withRun } from '../../lib/history/run-days.ts';
 import type { AccountState, BatchSummary, PlannedBatch } from '../store/records.ts';
+import { attachChanges, comparisonRows } from './change-log.ts';
 import { deliverAlerts, writeBack } from './deliver.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
 import { gatherSignals } from './gather-signals.ts';
@@ -69,6 +70,8 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   const histories = recentHistories(states, ids, day, runId);
   const at = { asOf: options.asOf, runId, confirmHours: deps.cadence?.confirmHours, urgentEvents: deps.cadence?.urgentEvents };
   const records = scoreAccounts(deps.models, batch.accounts, gathered.accounts, histories, at, summary);
+  const compared = await comparisonRows(deps.store, states, ids, day, runId);
+  attachChanges(records, compared.rows, compared.previousRunDay);
   await deps.store.putDays(records);
   for (const r of records) {
     const state = states.get(r.accountId);

@@ -6,6 +6,7 @@ import type { AccountRef } from '../../connectors/shared/source.ts';
 import type { SlackAlert } from '../../connectors/slack/webhook.ts';
 import type { TierState } from '../../lib/history/confirmation.ts';
 import type { OverrideStatus } from '../../lib/history/override.ts';
+import type { WhatChanged } from '../../lib/history/what-changed.ts';
 import type { Driver, Tier } from '../../lib/scoring/engine.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 
@@ -42,6 +43,10 @@ export interface DayRecord {
   /** Start (instant, or day on older rows) of the current streak of an urgent drop / a renewal_risk flag (alerts need it held). */
   urgentSince: string | null;
   renewalRiskSince: string | null;
+  /** The last change of the score (vs the run before the one that changed it), carried while the score holds. */
+  lastChange?: WhatChanged;
+  /** What changed against the previous day's and 7 days ago's rows (absent when there was none). */
+  changes?: { previousDay?: WhatChanged; week?: WhatChanged };
   /** Configured urgent events holding on this run, each with the start of its streak. */
   eventsSince?: Record<string, string>;
 }
