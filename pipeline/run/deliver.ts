@@ -130,7 +130,7 @@ async function deliver(deps: RunDeps, accountId: string, p: PendingAlert): Promi
 /** The playbook alerts a day's result triggers (before de-duplication against the alerts already claimed). */
 export function alertsDue(r: DayRecord, previous: RecentDay | undefined, accountName: string, confirmHours?: number): Alert[] {
   const change =
-    previous && previous.tierState.confirmed !== r.tierState.confirmed
+    previous && !r.rebaseline && previous.tierState.confirmed !== r.tierState.confirmed
       ? { from: previous.tierState.confirmed, to: r.tierState.confirmed }
       : null;
   const tierAndStreaks = alertsFor({

@@ -70,15 +70,33 @@ export function scoreAccounts(
     const past = histories.get(account.accountId) ?? [];
     const previous = past.at(-1);
     // Trends follow the model, not a CSM's override: setting or ending one is not a "drop".
+    const modelId = `${result.model}@${result.modelVersion}`;
+    const sameModel = past.filter((p) => p.day < day && (p.model === undefined || p.model === modelId));
     const trend = trendOf(
       { day, score: overridden.modelScore },
-      latestPerDay(past.filter((p) => p.day < day)).map((p) => ({
-        day: p.day,
-        score: p.modelScore === undefined ? p.score : p.modelScore,
-      })),
+      latestPerDay(sameModel).map((p) => ({ day: p.day, score: p.modelScore === undefined ? p.score : p.modelScore })),
     );
     const outage = g.staleSources.length > 0 || g.failedSources.length > 0;
-    const confirmation = confirmTier(previous?.tierState, result.tier, instant, outage, at.confirmHours);
+    let confirmation = confirmTier(previous?.tierState, result.tier, instant, outage, at.confirmHours);
+    // A new model (id or version) re-baselines: the tier it reads is the tier, recorded but not a change to alert on.
+    let rebaseline: DayRecord['rebaseline'];
+    if (previous?.model !== undefined && previous.model !== modelId) {
+      const from = previous.tierState.confirmed;
+      const settled = result.tier === 'unknown' ? from : result.tier;
+      confirmation = {
+        state: {
+          confirmed: settled,
+          confirmedSince: settled === from ? previous.tierState.confirmedSince : day,
+          pending: null,
+          pendingRuns: 0,
+        },
+        change: null,
+      };
+      if (settled !== from) {
+        rebaseline = { fromModel: previous.model, toModel: modelId, fromTier: from, toTier: settled };
+        summary.rebaselined = (summary.rebaselined ?? 0) + 1;
+      }
+    }
     if (confirmation.change) {
       const key = `${confirmation.change.from}>${confirmation.change.to}`;
       summary.movements[key] = (summary.movements[key] ?? 0) + 1;
@@ -113,6 +131,7 @@ export function scoreAccounts(
       urgentDrop: trend.urgentDrop,
       urgentSince: streakStart(trend.urgentDrop !== null, previous?.urgentSince, instant),
       renewalRiskSince: streakStart(result.flags.includes('renewal_risk'), previous?.renewalRiskSince, instant),
+      ...(rebaseline ? { rebaseline } : {}),
       ...(Object.keys(events).length > 0 ? { eventsSince: events } : {}),
     });
   }

@@ -81,6 +81,7 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
       day: r.day,
       runId,
       asOf: options.asOf.toISOString(),
+      model: `${r.model}@${r.modelVersion}`,
       score: r.score,
       modelScore: r.modelScore,
       flags: r.flags,

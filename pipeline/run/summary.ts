@@ -26,6 +26,8 @@ export interface RunSummary {
   writeProblems: BatchSummary['writeProblems'];
   alerts: Record<string, number>;
   overrides: { applied: number; expired: number; rate: number };
+  /** Accounts whose tier moved only because the model changed: recorded, not alerted. */
+  rebaselined: number;
   calls: Record<string, number>;
   rateLimited: Record<string, number>;
   dataErrors: BatchSummary['dataErrors'];
@@ -66,6 +68,7 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     for (const a of s.alerts) alerts[a.playbook] = (alerts[a.playbook] ?? 0) + 1;
     total.overrides.applied += s.overrides.applied;
     total.overrides.expired += s.overrides.expired;
+    total.rebaselined = (total.rebaselined ?? 0) + (s.rebaselined ?? 0);
     add(total.calls, s.calls ?? {});
     add(total.rateLimited, s.rateLimited ?? {});
     total.dataErrors.push(...s.dataErrors);
@@ -99,6 +102,7 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     writeProblems: total.writeProblems.slice(0, 50),
     alerts,
     overrides: { ...total.overrides, rate: total.scored ? Math.round((total.overrides.applied / total.scored) * 1000) / 1000 : 0 },
+    rebaselined: total.rebaselined ?? 0,
     calls: total.calls,
     rateLimited: total.rateLimited,
     dataErrors: total.dataErrors.slice(0, 50),
@@ -145,6 +149,7 @@ export function skippedSummary(
     writeProblems: [],
     alerts: {},
     overrides: { applied: 0, expired: 0, rate: 0 },
+    rebaselined: 0,
     calls: {},
     rateLimited: {},
     dataErrors: [],
@@ -190,6 +195,10 @@ export function formatSummary(s: RunSummary): string {
   for (const [source, why] of Object.entries(s.failedSources))
     lines.push(`SOURCE FAILED ${source}: ${why} (last good signals carried forward, marked stale, for ${s.staleAccounts} accounts)`);
   for (const [source, list] of Object.entries(s.warnings)) for (const w of list) lines.push(`WARNING ${source}: ${w}`);
+  if (s.rebaselined > 0)
+    lines.push(
+      `model changed: ${s.rebaselined} account${s.rebaselined === 1 ? '' : 's'} re-baselined — tier moves caused by the switch are recorded, not alerted`,
+    );
   if (s.overrides.rate > 0.1)
     lines.push(`note: ${(s.overrides.rate * 100).toFixed(0)}% of accounts are overridden by hand — above 10% the model needs work`);
   if (s.shadow) {

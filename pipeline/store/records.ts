@@ -43,6 +43,8 @@ export interface DayRecord {
   /** Start (instant, or day on older rows) of the current streak of an urgent drop / a renewal_risk flag (alerts need it held). */
   urgentSince: string | null;
   renewalRiskSince: string | null;
+  /** Set when this run's model (id or version) differs from the previous run's and the tier moved with it: recorded, not alerted. */
+  rebaseline?: { fromModel: string; toModel: string; fromTier: Tier; toTier: Tier };
   /** The last change of the score (vs the run before the one that changed it), carried while the score holds. */
   lastChange?: WhatChanged;
   /** What changed against the previous day's and 7 days ago's rows (absent when there was none). */
@@ -62,6 +64,8 @@ export interface RecentDay {
   /** The run that produced it and its instant (absent on entries written when runs were days). */
   runId?: string;
   asOf?: string;
+  /** The model that scored it (`id@version`): trends compare only scores of the same model. */
+  model?: string;
   score: number | null;
   /** The model's own score (before a CSM override): trends and urgent drops are measured on it. */
   modelScore?: number | null;
@@ -117,6 +121,8 @@ export interface BatchSummary {
   writeProblems: { accountId: string; status: string; reason: string }[];
   alerts: { accountId: string; playbook: string; key: string; task: boolean; slack: boolean }[];
   overrides: { applied: number; expired: number };
+  /** Accounts whose tier moved only because the model changed (re-baselined: recorded, not alerted). */
+  rebaselined?: number;
   dataErrors: { accountId: string; error: string }[];
   /** Vendor HTTP calls made while this batch ran, per vendor. */
   calls: Record<string, number>;
