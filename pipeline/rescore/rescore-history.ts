@@ -12,6 +12,7 @@ import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts
 import { scoreSnapshot, selectModel, tierOf } from '../../lib/scoring/engine.ts';
 import type { AccountSnapshot } from '../../lib/signals/snapshot.ts';
 import { attachChanges } from '../run/change-log.ts';
+import { recentDayOf } from '../run/score-accounts.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { DayRecord, RecentDay } from '../store/records.ts';
 
@@ -81,22 +82,7 @@ function recentOf(rows: readonly DayRecord[]): RecentDay[] {
   const last = rows.at(-1);
   if (!last) return [];
   const from = addDays(last.day, -RECENT_DAYS);
-  return rows
-    .filter((r) => r.day >= from)
-    .map((r) => ({
-      day: r.day,
-      runId: r.runId,
-      ...(r.asOf ? { asOf: r.asOf } : {}),
-      score: r.score,
-      modelScore: r.modelScore,
-      model: `${r.model}@${r.modelVersion}`,
-      flags: r.flags,
-      urgentDrop: r.urgentDrop,
-      urgentSince: r.urgentSince,
-      renewalRiskSince: r.renewalRiskSince,
-      ...(r.eventsSince ? { eventsSince: r.eventsSince } : {}),
-      tierState: r.tierState,
-    }));
+  return rows.filter((r) => r.day >= from).map(recentDayOf);
 }
 
 /** Rescores every stored row with `models`, writes the rows back and rebuilds each account's recent history. */

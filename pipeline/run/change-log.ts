@@ -5,7 +5,9 @@
 
 import { addDays } from '../../lib/history/day-math.ts';
 import { before } from '../../lib/history/run-days.ts';
+import { lastYearDay } from '../../lib/history/seasonal.ts';
 import { type ChangeSide, whatChanged } from '../../lib/history/what-changed.ts';
+import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { AccountState, DayRecord } from '../store/records.ts';
 
@@ -37,6 +39,18 @@ export async function comparisonRows(
     keys.push({ accountId: id, day: addDays(day, -1) }, { accountId: id, day: addDays(day, -7) });
   }
   return { rows: await store.getDays(keys), previousRunDay };
+}
+
+/** Each account's stored usage trend 52 weeks before `day` (for models with a seasonal baseline). */
+export async function lastYearTrends(store: DynamoStore, ids: readonly string[], day: string): Promise<Map<string, SignalValue>> {
+  const then = lastYearDay(day);
+  const rows = await store.getDays(ids.map((accountId) => ({ accountId, day: then })));
+  const out = new Map<string, SignalValue>();
+  for (const r of rows.values()) {
+    const v = r.signals['usage.trend14d'];
+    if (v !== undefined && v !== null) out.set(r.accountId, v);
+  }
+  return out;
 }
 
 /** Adds `changes` and `lastChange` to each record (pure, given the comparison rows). */

@@ -7,10 +7,13 @@ import { addDays, isoDay } from '../../lib/history/day-math.ts';
 import { applyOverride } from '../../lib/history/override.ts';
 import { streakStart } from '../../lib/history/playbooks.ts';
 import { before, latestPerDay } from '../../lib/history/run-days.ts';
+import { seasonalSentence, seasonalSignals } from '../../lib/history/seasonal.ts';
 import { trendOf } from '../../lib/history/trend.ts';
 import { eventStreaks, type UrgentEvent } from '../../lib/history/urgent-events.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
+import { points } from '../../lib/scoring/driver-text.ts';
 import { scoreSnapshot, selectModel } from '../../lib/scoring/engine.ts';
+import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { AccountSnapshot } from '../../lib/signals/snapshot.ts';
 import type { AccountState, BatchSummary, DayRecord, PlannedBatch, RecentDay } from '../store/records.ts';
 import type { GatheredAccount } from './gather-signals.ts';
@@ -40,7 +43,14 @@ export function scoreAccounts(
   accounts: PlannedBatch['accounts'],
   gathered: Map<string, GatheredAccount>,
   histories: Map<string, RecentDay[]>,
-  at: { asOf: Date; runId: string; confirmHours?: number | undefined; urgentEvents?: readonly UrgentEvent[] | undefined },
+  at: {
+    asOf: Date;
+    runId: string;
+    confirmHours?: number | undefined;
+    urgentEvents?: readonly UrgentEvent[] | undefined;
+    /** Each account's usage trend 52 weeks ago, for models with a seasonal baseline. */
+    lastYearTrend?: Map<string, SignalValue> | undefined;
+  },
   summary: BatchSummary,
 ): DayRecord[] {
   const day = isoDay(at.asOf);
@@ -56,13 +66,25 @@ export function scoreAccounts(
       ...(account.segment ? { segment: account.segment } : {}),
     };
     const model = pickModel(models, snap);
+    const season = model.config.seasonalBaseline
+      ? seasonalSignals(g.signals, at.lastYearTrend?.get(account.accountId), day)
+      : { signals: g.signals };
     let scored: ReturnType<typeof scoreSnapshot>;
     try {
-      scored = scoreSnapshot(model, snap);
+      scored = scoreSnapshot(model, season.seasonal ? { ...snap, signals: season.signals } : snap);
     } catch (err) {
       summary.dataErrors.push({ accountId: account.accountId, error: (err as Error).message });
       continue;
     }
+    const reading = season.seasonal;
+    // The trend driver says it was read against last year ("…, in line with last January").
+    if (reading)
+      scored = {
+        ...scored,
+        drivers: scored.drivers.map((d) =>
+          d.kind === 'signal' && d.key === 'usage.trend14d' ? { ...d, text: `${seasonalSentence(reading)} (${points(d.impact)})` } : d,
+        ),
+      };
     const overridden = applyOverride(scored, account.override, day, model.tiers);
     if (overridden.status === 'applied') summary.overrides.applied++;
     if (overridden.status === 'expired') summary.overrides.expired++;
@@ -132,8 +154,27 @@ export function scoreAccounts(
       urgentSince: streakStart(trend.urgentDrop !== null, previous?.urgentSince, instant),
       renewalRiskSince: streakStart(result.flags.includes('renewal_risk'), previous?.renewalRiskSince, instant),
       ...(rebaseline ? { rebaseline } : {}),
+      ...(reading ? { seasonal: reading } : {}),
       ...(Object.keys(events).length > 0 ? { eventsSince: events } : {}),
     });
   }
   return records;
+}
+
+/** The part of a day's result the account's state keeps for later runs (trend, confirmation, alert edges). */
+export function recentDayOf(r: DayRecord): RecentDay & { runId: string } {
+  return {
+    day: r.day,
+    runId: r.runId,
+    ...(r.asOf ? { asOf: r.asOf } : {}),
+    model: `${r.model}@${r.modelVersion}`,
+    score: r.score,
+    modelScore: r.modelScore,
+    flags: r.flags,
+    urgentDrop: r.urgentDrop,
+    urgentSince: r.urgentSince,
+    renewalRiskSince: r.renewalRiskSince,
+    ...(r.eventsSince ? { eventsSince: r.eventsSince } : {}),
+    tierState: r.tierState,
+  };
 }

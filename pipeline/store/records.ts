@@ -6,6 +6,7 @@ import type { AccountRef } from '../../connectors/shared/source.ts';
 import type { SlackAlert } from '../../connectors/slack/webhook.ts';
 import type { TierState } from '../../lib/history/confirmation.ts';
 import type { OverrideStatus } from '../../lib/history/override.ts';
+import type { SeasonalReading } from '../../lib/history/seasonal.ts';
 import type { WhatChanged } from '../../lib/history/what-changed.ts';
 import type { Driver, Tier } from '../../lib/scoring/engine.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
@@ -43,6 +44,8 @@ export interface DayRecord {
   /** Start (instant, or day on older rows) of the current streak of an urgent drop / a renewal_risk flag (alerts need it held). */
   urgentSince: string | null;
   renewalRiskSince: string | null;
+  /** Set when the model read the usage trend against the same weeks last year. */
+  seasonal?: SeasonalReading;
   /** Set when this run's model (id or version) differs from the previous run's and the tier moved with it: recorded, not alerted. */
   rebaseline?: { fromModel: string; toModel: string; fromTier: Tier; toTier: Tier };
   /** The last change of the score (vs the run before the one that changed it), carried while the score holds. */
