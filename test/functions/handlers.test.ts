@@ -111,6 +111,31 @@ describe('Lambda handlers', () => {
     }
   });
 
+  it('given a run still in progress, when the schedule starts the next, then plan skips it, logs why and publishes RunsSkipped', async () => {
+    const { handler: plan } = await import('../../functions/plan.ts');
+    // Planned but no batch run yet: in progress until its timeout (20 h by default).
+    const going = await plan({ time: `${world.firstDay}T23:50:00Z` }, context());
+    expect(going).toMatchObject({ skipped: false, runId: `${world.firstDay}T23:50:00Z` });
+    const out = vi.spyOn(process.stdout, 'write');
+    const err = vi.spyOn(process.stderr, 'write');
+    try {
+      const next = await plan({ time: `${world.firstDay}T23:55:00Z` }, context());
+      expect(next).toEqual({
+        runId: `${world.firstDay}T23:55:00Z`,
+        asOf: `${world.firstDay}T23:55:00.000Z`,
+        paused: false,
+        skipped: true,
+        batches: [],
+      });
+      const printed = [...out.mock.calls, ...err.mock.calls].map((c) => String(c[0])).join('');
+      expect(printed).toMatch(/run skipped: the previous run is still in progress/);
+      expect(printed).toMatch(/"RunsSkipped":1/);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  });
+
   it('given a malformed event, then the handler rejects it with the field named', async () => {
     const { handler: scoreBatch } = await import('../../functions/score-batch.ts');
     await expect(scoreBatch({ runId: 'x', index: -1 }, context())).rejects.toThrow(/index|asOf/);
