@@ -11,7 +11,8 @@ import { channelVendors, crmVendors, requireVendor, sourceVendors, vendors } fro
 import { isSensitiveName } from '../connectors/shared/http-trace.ts';
 import { valueAt } from '../connectors/shared/vendor.ts';
 import { issueLines } from '../lib/zod-issues.ts';
-import { RUN_MODES } from '../pipeline/run-config.ts';
+import { RUN_MODES, URGENT_EVENTS } from '../pipeline/run-config.ts';
+import { defaultRunTimeoutMinutes, type ScheduleCadence, scheduleCadence } from './schedule-cadence.ts';
 import { validateVendorSections } from './vendor-sections.ts';
 
 /** A registered CRM's id. */
@@ -94,8 +95,23 @@ const baseSchema = z.strictObject({
     .int()
     .refine((d) => LOG_RETENTION_DAYS.includes(d), `logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(', ')}`)
     .default(90),
-  /** A run still going after this long is stopped (keep it shorter than the schedule's period). */
-  runTimeoutHours: z.int().min(1).max(168).default(20),
+  /** A run still going after this long is stopped; default: a little less than the schedule's period, at most 20 h. */
+  runTimeoutMinutes: z.int().min(1).max(10_080).optional(),
+  /** The former whole-hours setting, still read: give one of the two. */
+  runTimeoutHours: z.int().min(1).max(168).optional(),
+  /** How runs follow one another (the run config's cadence section). */
+  cadence: z
+    .strictObject({
+      /** A tier change (or a flag, an urgent drop) must hold across runs this many hours before it alerts. */
+      confirmHours: z.number().positive().max(168).default(20),
+      /** Events that alert on the first run that sees them, once. */
+      urgentEvents: z.array(z.enum(URGENT_EVENTS)).default([]),
+    })
+    .prefault({}),
+  /** Accounts the portfolio is expected to hold: sizes the synth-time check of calls per day against vendor daily limits. */
+  expectedAccounts: z.int().positive().default(1000),
+  /** Vendor daily API limits, when the account's plan allows more than the documented minimum. */
+  dailyLimits: z.record(z.string(), z.int().positive()).prefault({}),
   alarmEmail: z.union([z.email(), z.array(z.email()).min(1)], { error: 'alarmEmail must be an e-mail address (or a list of them)' }),
   table: z
     .strictObject({
@@ -140,8 +156,12 @@ export interface ModelChoice {
   kind: 'preset' | 'file';
 }
 
-export interface DeployConfig extends Omit<ParsedDeployConfig, 'secrets' | 'model'> {
+export interface DeployConfig extends Omit<ParsedDeployConfig, 'secrets' | 'model' | 'runTimeoutHours' | 'runTimeoutMinutes'> {
   model: ModelChoice;
+  /** The run timeout in minutes: as configured, or derived from the schedule. */
+  runTimeoutMinutes: number;
+  /** Runs a day and the shortest gap between two, read from the schedule expression. */
+  cadenceOfSchedule: ScheduleCadence;
   /** The configured sources, in run order. */
   sources: Source[];
   /** Secret per vendor the functions use (CRM, sources, channels when enabled). */
@@ -215,9 +235,20 @@ export function parseDeployConfig(raw: unknown, source: string, baseDir: string)
   }
   problems.push(...validateVendorSections(c.crm, sources, c.run));
 
-  if (c.runTimeoutHours * 60 >= (ratePeriodMinutes(c.schedule.expression) ?? Number.POSITIVE_INFINITY))
+  // An unreadable cron form (e.g. L or #) is taken as daily: the check below then only catches the obvious.
+  const cadence = scheduleCadence(c.schedule.expression) ?? { runsPerDay: 1, periodMinutes: 1440 };
+  if (c.runTimeoutHours !== undefined && c.runTimeoutMinutes !== undefined)
+    problems.push('runTimeoutHours: give runTimeoutMinutes or runTimeoutHours, not both (runTimeoutMinutes is the current name)');
+  const explicit = c.runTimeoutMinutes ?? (c.runTimeoutHours === undefined ? undefined : c.runTimeoutHours * 60);
+  const runTimeoutMinutes = explicit ?? defaultRunTimeoutMinutes(cadence.periodMinutes);
+  const key = c.runTimeoutMinutes === undefined && c.runTimeoutHours !== undefined ? 'runTimeoutHours' : 'runTimeoutMinutes';
+  if (runTimeoutMinutes < 1)
     problems.push(
-      `runTimeoutHours: ${c.runTimeoutHours} h is not shorter than the schedule's period; two runs would overlap and share one rate budget`,
+      `schedule.expression: runs ${cadence.periodMinutes} minute(s) apart leave no time for a run; schedule them further apart`,
+    );
+  else if (runTimeoutMinutes >= cadence.periodMinutes)
+    problems.push(
+      `${key}: ${key === 'runTimeoutHours' ? `${c.runTimeoutHours} h` : `${runTimeoutMinutes} min`} is not shorter than the schedule's period (${cadence.periodMinutes} min); two runs would overlap and share one rate budget`,
     );
 
   const model: ModelChoice = isPresetName(c.model)
@@ -225,14 +256,8 @@ export function parseDeployConfig(raw: unknown, source: string, baseDir: string)
     : { ref: isAbsolute(c.model) ? c.model : resolve(baseDir, c.model), kind: 'file' };
 
   if (problems.length) throw new DeployConfigError(source, problems);
-  const { secrets: _names, model: _model, ...rest } = c;
-  return { ...rest, model, sources, secrets, source };
-}
-
-function ratePeriodMinutes(expression: string): number | undefined {
-  const m = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
-  if (!m) return undefined;
-  return Number(m[1]) * { minute: 1, hour: 60, day: 1440 }[m[2] as 'minute' | 'hour' | 'day'];
+  const { secrets: _names, model: _model, runTimeoutHours: _hours, runTimeoutMinutes: _minutes, ...rest } = c;
+  return { ...rest, model, sources, secrets, source, runTimeoutMinutes, cadenceOfSchedule: cadence };
 }
 
 /** Reads and validates a deploy config file (YAML). */

@@ -175,7 +175,7 @@ export class HealthscoreStack extends Stack {
       summarize: fns.summarize.fn,
       maxConcurrency: this.concurrency.maxConcurrency,
       toleratedFailurePercent: c.toleratedFailurePercent,
-      timeout: Duration.hours(c.runTimeoutHours),
+      timeout: Duration.minutes(c.runTimeoutMinutes),
       logRetention,
       failures: this.failures,
     });
@@ -185,7 +185,7 @@ export class HealthscoreStack extends Stack {
       schedule: scheduler.ScheduleExpression.expression(c.schedule.expression, TimeZone.of(c.schedule.timezone)),
       enabled: c.schedule.enabled,
       target: new targets.StepFunctionsStartExecution(this.run.stateMachine, {
-        // plan.ts scores "as of" the scheduled time; a retried start keeps the same day and run id.
+        // plan.ts scores "as of" the scheduled time, which is also the run id: a retried start resumes the same run.
         input: scheduler.ScheduleTargetInput.fromObject({ time: scheduler.ContextAttribute.scheduledTime }),
         deadLetterQueue: this.failures,
         retryAttempts: 3,

@@ -43,6 +43,12 @@ export function runConfigFor(role: FunctionRole, c: DeployConfig, concurrency: C
     maxStaleDays: c.maxStaleDays,
     retentionDays: c.retentionDays,
     table: { name: c.table.name },
+    // plan skips a run while the last one is within this timeout (the state machine stops it there).
+    cadence: {
+      runTimeoutMinutes: c.runTimeoutMinutes,
+      ...(c.cadence.confirmHours !== 20 ? { confirmHours: c.cadence.confirmHours } : {}),
+      ...(c.cadence.urgentEvents.length > 0 ? { urgentEvents: c.cadence.urgentEvents } : {}),
+    },
   };
   const channels = new Set(channelVendors().map((v) => v.id));
   for (const vendor of vendorsFor(role, c)) if (!channels.has(vendor)) out[vendor] = structuredClone(c.run[vendor] ?? {});

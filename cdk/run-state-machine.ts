@@ -116,6 +116,10 @@ export class RunStateMachine extends Construct {
     // mode: paused (the kill switch): plan says so at once and the execution ends there, logged by plan.
     const pausedOrRun = new sfn.Choice(this, 'Paused?', { comment: 'mode: paused ends the run after plan, with nothing read or written' })
       .when(sfn.Condition.booleanEquals('$.paused', true), new sfn.Succeed(this, 'Paused', { comment: 'mode: paused' }))
+      .when(
+        sfn.Condition.booleanEquals('$.skipped', true),
+        new sfn.Succeed(this, 'Skipped', { comment: 'the previous run is still in progress: runs never overlap' }),
+      )
       .otherwise(batches.next(summarize));
 
     this.logGroup = new logs.LogGroup(this, 'Logs', {

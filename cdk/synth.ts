@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { buildApp } from './build-app.ts';
 import { bundleSizes, formatBundleSizes } from './bundle-size.ts';
 import { REPO_ROOT } from './bundling.ts';
+import { cadenceWarnings } from './cadence-budget.ts';
 import { DeployConfigError } from './deploy-config.ts';
 
 const configPath = process.argv[2] ?? join(REPO_ROOT, 'cdk', 'deploy.example.yaml');
@@ -22,6 +23,10 @@ try {
     `  MaxConcurrency ${c.maxConcurrency} (limited by ${c.limitedBy}); ~${c.crmCallsPerBatch} ${config.crm} calls per batch of ${config.batchSize}, ` +
       `${c.crmCallsPossible} possible per worker in ${c.workSeconds} s`,
   );
+  console.log(
+    `  schedule ${config.schedule.expression}: ${config.cadenceOfSchedule.runsPerDay} run(s) a day, each stopped after ${config.runTimeoutMinutes} min`,
+  );
+  for (const w of cadenceWarnings(config, c.crmCallsPerBatch)) console.warn(`warning: ${w}`);
   console.log('bundle sizes:');
   console.log(formatBundleSizes(bundleSizes(outdir, artifact.stackName, artifact.template)));
 } catch (err) {

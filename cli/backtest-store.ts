@@ -1,15 +1,15 @@
-// The run's DynamoDB history for `healthscore backtest --from-store`: a directory is a local run's
+// The run's DynamoDB history for `healthscore backtest --from-store` and `healthscore rescore --from-store`: a directory is a local run's
 // store (dynalite on disk), anything else the name of a deployed table, reached with the AWS SDK's
 // usual credentials and region from the environment.
 import { existsSync, statSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DayHistoryReader } from '../lib/backtest/store-history.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 import { startLocalDynamo } from '../pipeline/store/local-dynamo.ts';
 import { UsageError } from './command.ts';
 
 export interface OpenedStore {
-  store: DayHistoryReader;
+  /** The run's store: read by backtests, rewritten by `rescore`. */
+  store: DynamoStore;
   label: string;
   close(): Promise<void>;
 }

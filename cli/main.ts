@@ -4,11 +4,21 @@ import { type Command, EXIT_USAGE, UsageError } from './command.ts';
 import { backtestCommand } from './commands/backtest.ts';
 import { demoCommand } from './commands/demo.ts';
 import { modelsCommand } from './commands/models.ts';
+import { rescoreCommand } from './commands/rescore.ts';
 import { runCommand, setupCommand } from './commands/run.ts';
 import { sandboxCommand } from './commands/sandbox.ts';
 import { scoreCommand } from './commands/score.ts';
 
-const commands: Command[] = [scoreCommand, modelsCommand, demoCommand, sandboxCommand, runCommand, setupCommand, backtestCommand];
+const commands: Command[] = [
+  scoreCommand,
+  modelsCommand,
+  demoCommand,
+  sandboxCommand,
+  runCommand,
+  setupCommand,
+  backtestCommand,
+  rescoreCommand,
+];
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));

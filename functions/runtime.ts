@@ -10,7 +10,7 @@ import { requireVendor } from '../connectors/registry.ts';
 import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
 import { activeMode } from '../pipeline/run/mode.ts';
-import { buildConnectors, parseRunConfig, parseRunSettings, type RunConfig } from '../pipeline/run-config.ts';
+import { buildConnectors, cadenceOf, parseRunConfig, parseRunSettings, type RunConfig } from '../pipeline/run-config.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 
 export const logger = new Logger({ serviceName: 'healthscore' });
@@ -70,6 +70,7 @@ export function runtime(): Promise<{ deps: RunDeps; config: RunConfig }> {
       ...connectors,
       store,
       models: loadModel(config.model),
+      cadence: cadenceOf(config),
       log: (event, detail) => logger.info(event, detail),
     };
     return { deps, config };

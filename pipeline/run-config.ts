@@ -11,7 +11,9 @@ import { ConfigError } from '../connectors/shared/errors.ts';
 import type { SignalSource } from '../connectors/shared/source.ts';
 import { type VendorSection, withValueAt } from '../connectors/shared/vendor.ts';
 import type { SlackNotifier } from '../connectors/slack/webhook.ts';
+import { URGENT_EVENTS } from '../lib/history/urgent-events.ts';
 import { issueLines } from '../lib/zod-issues.ts';
+import type { Cadence } from './run/deps.ts';
 
 const section = z.record(z.string(), z.unknown()).optional();
 
@@ -21,6 +23,17 @@ const section = z.record(z.string(), z.unknown()).optional();
  */
 export const RUN_MODES = ['live', 'shadow', 'paused'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
+
+export { URGENT_EVENTS } from '../lib/history/urgent-events.ts';
+
+/** How runs follow one another; every field has a default, so the section is optional. */
+const cadenceSchema = z.strictObject({
+  /** A tier change (or a flag, an urgent drop) must hold across runs at least this many hours before it alerts. */
+  confirmHours: z.number().positive().max(168).default(20),
+  /** An unfinished run blocks the next for this long after its instant (the deploy sets it from the schedule). */
+  runTimeoutMinutes: z.number().int().min(1).max(10_080).optional(),
+  urgentEvents: z.array(z.enum(URGENT_EVENTS)).default([]),
+});
 
 const baseSchema = z.strictObject({
   crm: z.string(),
@@ -33,6 +46,7 @@ const baseSchema = z.strictObject({
     .strictObject({ name: z.string().min(3).default('healthscore'), region: z.string().optional(), endpoint: z.url().optional() })
     .prefault({}),
   retentionDays: z.number().int().min(400).default(400),
+  cadence: cadenceSchema.prefault({}),
 });
 
 /** The run config: the settings above plus one section per registered vendor (CRM, sources, channels). */
@@ -132,4 +146,13 @@ export async function buildConnectors(config: RunConfig, secrets: SecretSource):
     if (url) slack = await v.createChannel(withValueAt({}, v.secret.path, url));
   }
   return { crm, sources, slack };
+}
+
+/** The run config's cadence as the pipeline takes it. */
+export function cadenceOf(config: RunConfig): Cadence {
+  return {
+    confirmHours: config.cadence.confirmHours,
+    urgentEvents: config.cadence.urgentEvents,
+    ...(config.cadence.runTimeoutMinutes !== undefined ? { runTimeoutMinutes: config.cadence.runTimeoutMinutes } : {}),
+  };
 }

@@ -13,6 +13,7 @@ import { formatSummary } from '../../pipeline/run/summary.ts';
 import {
   buildConnectors,
   ConfigErrorList,
+  cadenceOf,
   configuredSources,
   environmentSecrets,
   loadRunConfig,
@@ -34,12 +35,15 @@ nothing to the CRM and sends no alert (the summary says what would have been); p
 Secrets come from the environment: HUBSPOT_ACCESS_TOKEN or SALESFORCE_SECRET (a JSON object with named
 keys; a bare token in SALESFORCE_ACCESS_TOKEN still works), STRIPE_API_KEY, ZENDESK_API_TOKEN,
 MIXPANEL_SERVICE_ACCOUNT_SECRET, SLACK_WEBHOOK_URL. AWS credentials and region as
-for any AWS SDK program. Re-running the same day resumes it (no duplicate writes or alerts).
+for any AWS SDK program. Each run is its own run (history keeps the day's latest score per account);
+--run-id resumes one that was cut short (no duplicate writes or alerts). While the last run is still
+in progress (until the cadence's runTimeoutMinutes after its instant) a new run is skipped, never overlapped.
 
 Options:
   --config   the run config YAML (see examples/healthscore.config.yaml)      (required)
   --as-of    the instant to score at (default: now)
-  --run-id   resume or name a run (default: the as-of day)
+  --run-id   resume a run (it keeps the instant it was planned with), or name a new one
+             (default: a new run whose id is the as-of instant, e.g. 2026-10-12T05:00:00Z)
   --json     print the run summary (or the dry run's preview) as JSON
   --dry-run  preview: read and score, print per account the signals and their source, score, tier,
              drivers, alerts and each CRM property a run would change (current → new); write nothing
@@ -138,7 +142,7 @@ export const runCommand: Command = {
     try {
       if (values['dry-run']) {
         const preview = await dryRun(
-          { crm: connectors.crm, sources: connectors.sources, models, store, log },
+          { crm: connectors.crm, sources: connectors.sources, models, store, log, cadence: cadenceOf(config) },
           { asOf, batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...scope },
           {
             onSync: (_source, cost) => process.stderr.write(`dry run: syncing first — ${cost}\n`),
@@ -150,7 +154,7 @@ export const runCommand: Command = {
         return troubled ? EXIT_BAD_RECORDS : EXIT_OK;
       }
       const summary = await runAll(
-        { ...connectors, store, models, log },
+        { ...connectors, store, models, log, cadence: cadenceOf(config) },
         {
           asOf,
           batchSize: config.batchSize,
@@ -161,6 +165,7 @@ export const runCommand: Command = {
         { onBatch: (done, total) => process.stderr.write(`batch ${done}/${total} done\n`) },
       );
       process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+      if (summary.skipped) return EXIT_OK;
       const troubled =
         !summary.complete || Object.keys(summary.failedSources).length > 0 || summary.writes.rejected + summary.writes.failed > 0;
       return troubled ? EXIT_BAD_RECORDS : EXIT_OK;

@@ -153,6 +153,7 @@ export const scorePropertyNames = {
   completeness: 'healthscore_completeness',
   flags: 'healthscore_flags',
   modelId: 'healthscore_model',
+  lastChange: 'healthscore_last_change',
   updatedAt: 'healthscore_updated_at',
 } as const;
 

@@ -47,6 +47,13 @@ export const scorePropertyDefinitions: Definition[] = [
   },
   { name: n.flags, label: 'Health flags', description: 'Flags raised, e.g. renewal_risk', type: 'string', fieldType: 'text' },
   { name: n.modelId, label: 'Health model', description: 'The model that computed the score', type: 'string', fieldType: 'text' },
+  {
+    name: n.lastChange,
+    label: 'Last health change',
+    description: 'The last change of the score: when, by how much, and what moved',
+    type: 'string',
+    fieldType: 'text',
+  },
   { name: n.updatedAt, label: 'Health updated at', description: 'When the score last changed', type: 'datetime', fieldType: 'date' },
 ];
 

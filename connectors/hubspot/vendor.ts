@@ -34,5 +34,10 @@ export const hubspotVendor: CrmVendor<'hubspot'> = {
     2 * Math.ceil((b * e) / 1000) + // meeting / call → contacts
     Math.ceil(b / 100) + // score write-back
     Math.ceil(b * taskShare),
+  // Private apps on Free/Starter: 250,000 a day. A run lists companies 100 a page, then its batches.
+  allowance: {
+    perDay: 250_000,
+    callsPerRun: (accounts, batchSize, perBatch) => Math.ceil(accounts / 100) + Math.ceil(accounts / batchSize) * perBatch,
+  },
   createCrm: async (section) => createHubSpotConnector(section as never),
 };

@@ -30,6 +30,7 @@ export const SCORE_FIELD: Record<keyof ScoreProperties, string> = {
   completeness: 'Health_Completeness__c',
   flags: 'Health_Flags__c',
   modelId: 'Health_Model__c',
+  lastChange: 'Health_Last_Change__c',
   updatedAt: 'Health_Updated_At__c',
 };
 
@@ -101,6 +102,14 @@ export const FIELD_SPECS: FieldSpec[] = [
     type: 'Text',
     length: MODEL_LENGTH,
     description: 'Model that computed the score',
+  },
+  {
+    fullName: `Account.${SCORE_FIELD.lastChange}`,
+    label: 'Last Health Change',
+    type: 'Text',
+    // The sentence is built to fit (lib/history/what-changed.ts, MAX_CHANGE_TEXT).
+    length: 255,
+    description: 'The last change of the score: when, by how much, and what moved',
   },
   {
     fullName: `Account.${SCORE_FIELD.updatedAt}`,

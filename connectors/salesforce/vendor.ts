@@ -44,5 +44,10 @@ export const salesforceVendor: CrmVendor<'salesforce'> = {
     }
     return reads + Math.ceil(b / 200) + Math.ceil(b * taskShare);
   },
+  // An Enterprise org's base allocation: 100,000 a day. A run lists accounts 2,000 a page, then its batches.
+  allowance: {
+    perDay: 100_000,
+    callsPerRun: (accounts, batchSize, perBatch) => Math.ceil(accounts / 2000) + Math.ceil(accounts / batchSize) * perBatch,
+  },
   createCrm: async (section) => createSalesforceConnector(section as never),
 };

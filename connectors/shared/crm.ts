@@ -48,6 +48,8 @@ export interface ScoreProperties {
   /** Flag ids, comma-separated (e.g. "renewal_risk"); empty when none. */
   flags: string;
   modelId: string;
+  /** The last change of the score in one sentence ("2026-10-12: −18 — …"); changes only when the score does. */
+  lastChange: string;
   /** ISO date-time of the last change to any of the values above (not of the last run). */
   updatedAt: string;
 }

@@ -80,9 +80,21 @@ export interface AssumedVolumes {
   taskShare: number;
 }
 
+/** What a run spends of a vendor's allowance over a day, for the synth-time check of a schedule. */
+export interface RunAllowance {
+  /** Calls one run makes for `accounts` accounts, given the CRM's calls per batch of `batchSize`. */
+  callsPerRun(accounts: number, batchSize: number, crmCallsPerBatch: number): number;
+  /** The lowest documented allowance per day (e.g. HubSpot Free/Starter, a Salesforce Enterprise org's base). */
+  perDay: number;
+  /** When the allowance is hourly (e.g. Mixpanel's 60 queries an hour): runs closer than an hour share it. */
+  hourly?: boolean;
+}
+
 interface VendorWithBudgets<Id extends string> extends VendorCommon<Id> {
   /** The budgets a score-batch worker spends on this vendor, read from its section (secret placeholder in). */
   workerBudgets?(section: VendorSection): WorkerBudget[];
+  /** A run's share of the vendor's daily allowance; vendors without a tight one leave it out. */
+  allowance?: RunAllowance;
 }
 
 export interface CrmVendor<Id extends string = string> extends VendorWithBudgets<Id> {

@@ -19,6 +19,8 @@ export interface SlackAlert {
   score: number | null;
   tier: string;
   drivers: string[];
+  /** What changed over the last 7 days, in one sentence. */
+  change?: string;
   recordUrl: string;
   due: string;
 }
@@ -45,6 +47,7 @@ export function toSlackMessage(a: SlackAlert): Record<string, unknown> {
         ],
       },
       { type: 'section', text: { type: 'mrkdwn', text: `*Why*\n${a.drivers.map((d) => `• ${d}`).join('\n') || '• (no drivers)'}` } },
+      ...(a.change ? [{ type: 'section', text: { type: 'mrkdwn', text: `*Last 7 days*\n${a.change}` } }] : []),
       { type: 'context', elements: [{ type: 'mrkdwn', text: `Due ${a.due} · sent by healthscore` }] },
     ],
   };

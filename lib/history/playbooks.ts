@@ -3,7 +3,7 @@
 
 import { addDays, daysBetween } from '../days.ts';
 import type { Tier } from '../scoring/engine.ts';
-import type { TierChange, TierState } from './confirmation.ts';
+import { DEFAULT_CONFIRM_HOURS, hoursBetween, type TierChange, type TierState } from './confirmation.ts';
 
 export type PlaybookId =
   | 'tier_down_yellow'
@@ -12,7 +12,8 @@ export type PlaybookId =
   | 'expansion'
   | 'exec_escalation'
   | 'renewal_risk'
-  | 'urgent_drop';
+  | 'urgent_drop'
+  | 'urgent_event';
 
 export interface Alert {
   playbook: PlaybookId;
@@ -30,22 +31,26 @@ export interface Alert {
 
 export interface PlaybookInput {
   day: string;
+  /** The run's instant (default: the day); streaks are measured from it. */
+  at?: string;
+  /** How long a flag or urgent drop must hold before it alerts, like a tier change (default 20 h). */
+  confirmHours?: number;
   accountName: string;
   score: number | null;
   change: TierChange | null;
   state: TierState;
   /**
-   * Like a tier change, a flag or an urgent drop alerts only once it has held for two consecutive
-   * runs (a one-day dip never pages anyone), and once per streak: these are the streaks' first days.
+   * Like a tier change, a flag or an urgent drop alerts only once it has held across runs for
+   * `confirmHours` (a one-day dip never pages anyone), and once per streak: these are the streaks' starts.
    */
   renewalRiskSince: string | null;
   urgentDrop: number | null;
   urgentSince: string | null;
 }
 
-/** The first day of a condition's current streak: carried from the previous run while it holds. */
-export function streakStart(holds: boolean, previousSince: string | null | undefined, day: string): string | null {
-  return holds ? (previousSince ?? day) : null;
+/** The start (the first run's instant or day) of a condition's current streak: carried from the previous run while it holds. */
+export function streakStart(holds: boolean, previousSince: string | null | undefined, at: string): string | null {
+  return holds ? (previousSince ?? at) : null;
 }
 
 export const EXPANSION_GREEN_DAYS = 90;
@@ -56,6 +61,7 @@ const rank: Record<Tier, number> = { green: 3, yellow: 2, red: 1, unknown: 0 };
 export function alertsFor(i: PlaybookInput): Alert[] {
   const out: Alert[] = [];
   const name = i.accountName;
+  const held = (since: string | null) => since !== null && hoursBetween(since, i.at ?? i.day) >= (i.confirmHours ?? DEFAULT_CONFIRM_HOURS);
   if (i.change && i.change.from !== 'unknown') {
     const { from, to } = i.change;
     const at = `${from}>${to}@${i.day}`;
@@ -88,28 +94,28 @@ export function alertsFor(i: PlaybookInput): Alert[] {
       });
     }
   }
-  const held = daysBetween(i.state.confirmedSince, i.day);
-  if (i.state.confirmed === 'green' && held >= EXPANSION_GREEN_DAYS) {
+  const streak = daysBetween(i.state.confirmedSince, i.day);
+  if (i.state.confirmed === 'green' && streak >= EXPANSION_GREEN_DAYS) {
     out.push({
       playbook: 'expansion',
       key: `expansion:${i.state.confirmedSince}`,
-      title: `${name} has been green for ${held} days: expansion opportunity`,
+      title: `${name} has been green for ${streak} days: expansion opportunity`,
       audience: ['csm', 'ae'],
       due: addDays(i.day, 14),
       priority: 'low',
     });
   }
-  if (i.state.confirmed === 'red' && held >= ESCALATION_RED_DAYS) {
+  if (i.state.confirmed === 'red' && streak >= ESCALATION_RED_DAYS) {
     out.push({
       playbook: 'exec_escalation',
       key: `exec:${i.state.confirmedSince}`,
-      title: `${name} has been red for ${held} days: executive escalation`,
+      title: `${name} has been red for ${streak} days: executive escalation`,
       audience: ['executive', 'cs_management'],
       due: addDays(i.day, 3),
       priority: 'high',
     });
   }
-  if (i.renewalRiskSince !== null && i.renewalRiskSince < i.day) {
+  if (held(i.renewalRiskSince)) {
     out.push({
       playbook: 'renewal_risk',
       key: `renewal_risk:${i.renewalRiskSince}`,
@@ -119,7 +125,7 @@ export function alertsFor(i: PlaybookInput): Alert[] {
       priority: 'high',
     });
   }
-  if (i.urgentDrop !== null && i.urgentSince !== null && i.urgentSince < i.day) {
+  if (i.urgentDrop !== null && held(i.urgentSince)) {
     const tierAlert = out.find((a) => a.playbook === 'tier_down_red' || a.playbook === 'tier_down_yellow');
     if (tierAlert) {
       // One event, one alert: the fall to a lower tier already asks for outreach; say how steep it was.

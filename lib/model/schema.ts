@@ -114,6 +114,8 @@ export const modelSchema = z.strictObject({
   tiers: tiersSchema.default({ green: 70, yellow: 40 }),
   layers: z.array(layerSchema).min(1),
   rules: z.array(ruleSchema).default([]),
+  /** Read usage.trend14d against the same weeks last year when a year of history exists (lib/history/seasonal.ts). */
+  seasonalBaseline: z.boolean().default(false),
 });
 export type ModelConfig = z.infer<typeof modelSchema>;
 export type LayerConfig = z.infer<typeof layerSchema>;

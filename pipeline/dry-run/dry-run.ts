@@ -13,8 +13,9 @@ import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts
 import type { Driver, Tier } from '../../lib/scoring/engine.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { alertsDue, toScoreProperties } from '../run/deliver.ts';
-import type { RunLog } from '../run/deps.ts';
+import type { Cadence, RunLog } from '../run/deps.ts';
 import { gatherSignals } from '../run/gather-signals.ts';
+import { lastPlannedRun } from '../run/plan.ts';
 import { recentHistories, scoreAccounts } from '../run/score-accounts.ts';
 import { emptySummary } from '../run/score-batch.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
@@ -29,6 +30,7 @@ export interface DryRunDeps {
   /** The run's table, read (never written) for source cursors, account state and alerts already sent. */
   store?: DynamoStore | undefined;
   log?: RunLog;
+  cadence?: Cadence;
 }
 
 export interface DryRunOptions {
@@ -103,7 +105,7 @@ interface TableProbe {
   reachable: boolean;
   /** Whether a run has kept source state in it; without one, every sync starts from nothing. */
   used: boolean;
-  /** Per source, what the last run's sync cost (its run record, when it ran under the default run id). */
+  /** Per source, what the last planned run's sync cost (from its run record). */
   lastSyncs: Map<string, LastSync>;
 }
 
@@ -111,11 +113,11 @@ async function probeTable(store: DynamoStore | undefined, log: RunLog | undefine
   const lastSyncs = new Map<string, LastSync>();
   if (!store) return { reachable: false, used: false, lastSyncs };
   try {
-    const lastDay = await store.kv.get<string>('run:last-day');
-    const run = lastDay ? await store.getRun(lastDay) : undefined;
+    const last = await lastPlannedRun(store.kv);
+    const run = last ? await store.getRun(last.runId) : undefined;
     for (const [source, sync] of Object.entries(run?.syncs ?? {}))
       lastSyncs.set(source, { day: run?.day ?? '', records: sync.records, requests: run?.calls?.calls[source] ?? 0 });
-    return { reachable: true, used: lastDay !== undefined, lastSyncs };
+    return { reachable: true, used: last !== undefined || (await store.kv.get<string>('run:last-day')) !== undefined, lastSyncs };
   } catch (err) {
     log?.('dry_run.no_table', { table: store.table, error: (err as Error).message });
     return { reachable: false, used: false, lastSyncs };
@@ -188,9 +190,17 @@ async function previewBatch(
   Object.assign(result.failedSources, gathered.failedSources);
   for (const [k, v] of Object.entries(gathered.unmatched)) result.unmatched[k] = (result.unmatched[k] ?? 0) + v;
   result.rejected.push(...gathered.rejected);
-  const histories = recentHistories(states, ids, day);
+  const runId = `dry-run-${options.asOf.toISOString()}`;
+  const histories = recentHistories(states, ids, day, runId);
   const summary = emptySummary();
-  const records = scoreAccounts(deps.models, batch, gathered.accounts, histories, { asOf: options.asOf, runId: `dry-run-${day}` }, summary);
+  const records = scoreAccounts(
+    deps.models,
+    batch,
+    gathered.accounts,
+    histories,
+    { asOf: options.asOf, runId, confirmHours: deps.cadence?.confirmHours, urgentEvents: deps.cadence?.urgentEvents },
+    summary,
+  );
   result.dataErrors.push(...summary.dataErrors);
   const previews = await deps.crm.previewWrites(
     records.map((r) => ({ accountId: r.accountId, values: toScoreProperties(r, options.asOf), previous: states.get(r.accountId)?.crm })),
@@ -202,7 +212,9 @@ async function previewBatch(
     const account = byId.get(r.accountId);
     const g = gathered.accounts.get(r.accountId);
     const claimed = store ? new Set((await store.alerts(r.accountId)).map((a) => String(a.key ?? ''))) : new Set<string>();
-    const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), account?.name ?? r.accountId).filter((a) => !claimed.has(a.key));
+    const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), account?.name ?? r.accountId, deps.cadence?.confirmHours).filter(
+      (a) => !claimed.has(a.key),
+    );
     result.accounts.push({
       accountId: r.accountId,
       name: account?.name,

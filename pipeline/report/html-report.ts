@@ -1,7 +1,7 @@
 // out/report.html: a self-contained page (inline SVG, no network) with the tier distribution over
 // time, the top movers, the alerts fired, and every account's score history with its drivers.
 import type { Tier } from '../../lib/scoring/engine.ts';
-import { topDriverTexts } from '../run/deliver.ts';
+import { topDriverTexts, weekView } from '../run/deliver.ts';
 import { type AlertRow, type Portfolio, topMovers } from './portfolio.ts';
 
 const colors: Record<Tier, string> = { green: '#2e9e5b', yellow: '#e0b000', red: '#d64545', unknown: '#9aa0a6' };
@@ -55,7 +55,7 @@ export function renderReport(p: Portfolio, alerts: readonly AlertRow[], title: s
         r.drivers,
       )
         .map((d) => `<div>${esc(d)}</div>`)
-        .join('')}</td></tr>`;
+        .join('')}</td><td>${esc(weekView(r))}</td></tr>`;
     })
     .join('\n');
   return `<!doctype html>
@@ -81,7 +81,7 @@ ${movers.map((m) => `<tr><td>${esc(m.series.name)}</td><td class="num">${m.from}
 ${alerts.map((a) => `<tr><td>${a.day}</td><td>${esc(a.name)}</td><td>${a.playbook}</td><td>${esc(a.title)}</td></tr>`).join('\n')}
 </table>
 <h2>Every account</h2>
-<table><tr><th>Account</th><th class="num">Score</th><th>Tier</th><th>History</th><th class="num">30 d</th><th>Top drivers</th></tr>
+<table><tr><th>Account</th><th class="num">Score</th><th>Tier</th><th>History</th><th class="num">30 d</th><th>Top drivers</th><th>Last 7 days</th></tr>
 ${rows}
 </table>
 </body></html>

@@ -4,6 +4,7 @@
 
 import type { CrmAccount, ScoreProperties, ScoreWrite } from '../../connectors/shared/crm.ts';
 import { type Alert, alertsFor } from '../../lib/history/playbooks.ts';
+import { urgentEventAlerts } from '../../lib/history/urgent-events.ts';
 import type { Driver } from '../../lib/scoring/engine.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { AccountState, BatchSummary, DayRecord, PendingAlert, RecentDay } from '../store/records.ts';
@@ -28,6 +29,7 @@ export function toScoreProperties(r: DayRecord, asOf: Date): ScoreProperties {
     completeness: r.completeness,
     flags: r.flags.join(','),
     modelId: `${r.model}@${r.modelVersion}`,
+    lastChange: r.lastChange?.text ?? '',
     updatedAt: asOf.toISOString(),
   };
 }
@@ -61,8 +63,14 @@ export async function writeBack(
 /** Delivery attempts (one per run) before an undeliverable alert is dropped and reported. */
 export const MAX_ALERT_ATTEMPTS = 5;
 
+/** The 7-day view every alert carries: what changed against the score 7 days ago. */
+export function weekView(r: DayRecord): string {
+  return r.changes?.week?.text ?? 'no score 7 days ago to compare with';
+}
+
 function newPendingAlert(r: DayRecord, alert: Alert, account: CrmAccount | undefined, name: string, deps: RunDeps): PendingAlert {
   const drivers = topDriverTexts(r.drivers);
+  const week = weekView(r);
   return {
     key: alert.key,
     playbook: alert.playbook,
@@ -72,6 +80,7 @@ function newPendingAlert(r: DayRecord, alert: Alert, account: CrmAccount | undef
       `Health score ${r.score ?? '–'} (${r.tierState.confirmed}).`,
       'Why:',
       ...drivers.map((d) => `- ${d}`),
+      `Last 7 days: ${week}`,
       `Playbook: ${alert.playbook} (${alert.audience.join(', ')})`,
     ].join('\n'),
     due: alert.due,
@@ -83,6 +92,7 @@ function newPendingAlert(r: DayRecord, alert: Alert, account: CrmAccount | undef
       score: r.score,
       tier: r.tierState.confirmed,
       drivers,
+      change: week,
       recordUrl: deps.crm.recordUrl(r.accountId),
       due: alert.due,
     },
@@ -118,13 +128,15 @@ async function deliver(deps: RunDeps, accountId: string, p: PendingAlert): Promi
 }
 
 /** The playbook alerts a day's result triggers (before de-duplication against the alerts already claimed). */
-export function alertsDue(r: DayRecord, previous: RecentDay | undefined, accountName: string): Alert[] {
+export function alertsDue(r: DayRecord, previous: RecentDay | undefined, accountName: string, confirmHours?: number): Alert[] {
   const change =
-    previous && previous.tierState.confirmed !== r.tierState.confirmed
+    previous && !r.rebaseline && previous.tierState.confirmed !== r.tierState.confirmed
       ? { from: previous.tierState.confirmed, to: r.tierState.confirmed }
       : null;
-  return alertsFor({
+  const tierAndStreaks = alertsFor({
     day: r.day,
+    ...(r.asOf ? { at: r.asOf } : {}),
+    ...(confirmHours !== undefined ? { confirmHours } : {}),
     accountName,
     score: r.score,
     change,
@@ -133,6 +145,7 @@ export function alertsDue(r: DayRecord, previous: RecentDay | undefined, account
     urgentDrop: r.urgentDrop,
     urgentSince: r.urgentSince,
   });
+  return [...urgentEventAlerts(accountName, r.day, r.eventsSince ?? {}), ...tierAndStreaks];
 }
 
 /**
@@ -167,7 +180,7 @@ export async function deliverAlerts(
   for (const r of records) {
     const account = accounts.get(r.accountId);
     const name = account?.name ?? r.accountId;
-    const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), name);
+    const alerts = alertsDue(r, histories.get(r.accountId)?.at(-1), name, deps.cadence?.confirmHours);
     const state = states.get(r.accountId);
     const pending: PendingAlert[] = [...(state?.pendingAlerts ?? [])];
     for (const alert of await claimAlerts(deps.store, r, alerts)) pending.push(newPendingAlert(r, alert, account, name, deps));

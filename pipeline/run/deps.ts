@@ -4,19 +4,30 @@
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
 import type { SlackNotifier } from '../../connectors/slack/webhook.ts';
+import type { UrgentEvent } from '../../lib/history/urgent-events.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 
 export interface RunOptions {
   /** The instant the run scores at (a simulated day in the demo, "now" in production). */
   asOf: Date;
-  /** Defaults to the asOf day: one run per day, and a re-run of the day resumes it. */
+  /** Defaults to the asOf instant (runIdAt): each scheduled run is its own run, and a re-run of the same instant resumes it. */
   runId?: string;
   batchSize: number;
   /** How many days a failed source's last signals may stand in for it (marked stale). */
   maxStaleDays: number;
   /** shadow: score and keep history, write nothing to the CRM, send no alert (default live). */
   mode?: 'live' | 'shadow';
+}
+
+/** How runs follow one another (the run config's `cadence` section). */
+export interface Cadence {
+  /** A tier change (or a flag, an urgent drop) must hold across runs this many hours before it alerts (default 20). */
+  confirmHours?: number;
+  /** A run still unfinished this long after its instant no longer blocks the next one (default 20 h). */
+  runTimeoutMinutes?: number;
+  /** Events that alert on the first run that sees them, once (default none). */
+  urgentEvents?: readonly UrgentEvent[];
 }
 
 export type RunLog = (event: string, detail: Record<string, unknown>) => void;
@@ -28,6 +39,7 @@ export interface RunDeps {
   store: DynamoStore;
   models: CompiledModel | CompiledModelSet;
   slack?: SlackNotifier | undefined;
+  cadence?: Cadence;
   log?: RunLog;
 }
 

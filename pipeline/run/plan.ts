@@ -1,5 +1,6 @@
 // Plan a run: list the CRM's accounts, cut them into batches, run each source's portfolio-wide
-// sync once, and save it all as the run's checkpoint. Planning an already planned run returns it.
+// sync once, and save it all as the run's checkpoint. Planning an already planned run returns it;
+// planning a new run while the last one is still in progress skips it (runs never overlap).
 
 import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
@@ -14,6 +15,8 @@ export interface PlanResult {
   asOf: Date;
   batches: number[];
   resumed: boolean;
+  /** Set when the run was not planned because another was still in progress: nothing was read or written. */
+  skipped?: { inProgress: string; until: string };
 }
 
 /** Runs move forward in time: scoring a day before the last one planned would rewrite the present with the past. */
@@ -22,9 +25,35 @@ export class RunOrderError extends Error {
 }
 
 const LAST_DAY_KEY = 'run:last-day';
+const LAST_RUN_KEY = 'run:last';
+/** Without a configured timeout, an unfinished run blocks the next for this long (the deploy default for a daily schedule). */
+export const DEFAULT_RUN_TIMEOUT_MINUTES = 20 * 60;
+
+/** A run's id is its instant to the second: each scheduled run is its own run, and a retried start of the same instant resumes it. */
+export function runIdAt(asOf: Date): string {
+  return asOf.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
 
 export function runIdFor(options: Pick<RunOptions, 'asOf' | 'runId'>): string {
-  return options.runId ?? isoDay(options.asOf);
+  return options.runId ?? runIdAt(options.asOf);
+}
+
+/** The id and instant of the last run planned in this table, if any. */
+export function lastPlannedRun(kv: RunDeps['store']['kv']): Promise<{ runId: string; asOf: string } | undefined> {
+  return kv.get<{ runId: string; asOf: string }>(LAST_RUN_KEY);
+}
+
+/** The last planned run when it is still in progress at `asOf` (unfinished, not stopped, within its timeout). */
+async function runInProgress(deps: RunDeps, asOf: Date, timeoutMinutes: number): Promise<{ runId: string; until: string } | undefined> {
+  const last = await lastPlannedRun(deps.store.kv);
+  if (!last) return undefined;
+  const until = new Date(Date.parse(last.asOf) + timeoutMinutes * 60_000);
+  if (asOf >= until) return undefined;
+  const run = await deps.store.getRun(last.runId);
+  if (!run || run.stoppedBy) return undefined;
+  const batches = await deps.store.batchSummaries(last.runId);
+  const done = batches.filter((b) => b.status === 'done').length;
+  return done < run.batches ? { runId: last.runId, until: until.toISOString() } : undefined;
 }
 
 export async function planRun(deps: RunDeps, options: RunOptions, signal?: AbortSignal): Promise<PlanResult> {
@@ -37,6 +66,16 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     throw new RunOrderError(
       `cannot run ${day}: the store already holds runs up to ${lastDay}, and a run must not score the past over the present`,
     );
+  }
+  const busy = await runInProgress(deps, options.asOf, deps.cadence?.runTimeoutMinutes ?? DEFAULT_RUN_TIMEOUT_MINUTES);
+  if (busy) {
+    deps.log?.('run.skipped', {
+      runId,
+      inProgress: busy.runId,
+      until: busy.until,
+      note: 'the previous run is still in progress; this one is skipped so that runs never overlap',
+    });
+    return { runId, asOf: options.asOf, batches: [], resumed: false, skipped: { inProgress: busy.runId, until: busy.until } };
   }
   const callsBefore = callStats();
 
@@ -102,7 +141,10 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
   };
   // The run record goes last: a plan interrupted before it is simply planned again.
   await deps.store.saveRun(run);
-  await deps.store.kv.put(LAST_DAY_KEY, day);
+  await deps.store.kv.putMany([
+    [LAST_DAY_KEY, day],
+    [LAST_RUN_KEY, { runId, asOf: run.asOf }],
+  ]);
   deps.log?.('run.planned', { runId, accounts, batches: batches.length, failedSources });
   return { runId, asOf: options.asOf, batches: range(batches.length), resumed: false };
 }

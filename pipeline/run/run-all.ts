@@ -4,7 +4,7 @@ import { QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
 import { planRun } from './plan.ts';
 import { scoreBatch } from './score-batch.ts';
-import { type RunSummary, summarizeRun } from './summary.ts';
+import { type RunSummary, skippedSummary, summarizeRun } from './summary.ts';
 
 export interface RunAllHooks {
   onBatch?: (done: number, total: number) => void;
@@ -13,6 +13,7 @@ export interface RunAllHooks {
 
 export async function runAll(deps: RunDeps, options: RunOptions, hooks: RunAllHooks = {}): Promise<RunSummary> {
   const plan = await planRun(deps, options, hooks.signal);
+  if (plan.skipped) return skippedSummary(plan.runId, plan.asOf, plan.skipped, options.mode);
   if (plan.resumed && plan.asOf.getTime() !== options.asOf.getTime()) {
     deps.log?.('run.resumed', { runId: plan.runId, asOf: plan.asOf.toISOString(), note: 'resumed at the instant it was planned with' });
   }

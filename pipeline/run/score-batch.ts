@@ -5,12 +5,14 @@
 
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
 import { isoDay } from '../../lib/days.ts';
+import { withRun } from '../../lib/history/run-days.ts';
 import type { AccountState, BatchSummary, PlannedBatch } from '../store/records.ts';
+import { attachChanges, comparisonRows, lastYearTrends } from './change-log.ts';
 import { deliverAlerts, writeBack } from './deliver.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
 import { gatherSignals } from './gather-signals.ts';
 import { runIdFor } from './plan.ts';
-import { recentHistories, scoreAccounts } from './score-accounts.ts';
+import { recentDayOf, recentHistories, scoreAccounts } from './score-accounts.ts';
 import { claimShadowAlerts, countShadowWrites, emptyShadowCounts } from './shadow.ts';
 
 export function emptySummary(): BatchSummary {
@@ -65,26 +67,26 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   summary.unmatched = gathered.unmatched;
   summary.rejected = gathered.rejected;
 
-  const histories = recentHistories(states, ids, day);
-  const records = scoreAccounts(deps.models, batch.accounts, gathered.accounts, histories, { asOf: options.asOf, runId }, summary);
+  const histories = recentHistories(states, ids, day, runId);
+  const seasonal = ('fallback' in deps.models ? [deps.models.fallback, ...deps.models.select.map((s) => s.model)] : [deps.models]).some(
+    (m) => m.config.seasonalBaseline,
+  );
+  const at = {
+    asOf: options.asOf,
+    runId,
+    confirmHours: deps.cadence?.confirmHours,
+    urgentEvents: deps.cadence?.urgentEvents,
+    lastYearTrend: seasonal ? await lastYearTrends(deps.store, ids, day) : undefined,
+  };
+  const records = scoreAccounts(deps.models, batch.accounts, gathered.accounts, histories, at, summary);
+  const compared = await comparisonRows(deps.store, states, ids, day, runId);
+  attachChanges(records, compared.rows, compared.previousRunDay);
   await deps.store.putDays(records);
   for (const r of records) {
     const state = states.get(r.accountId);
     if (!state) continue;
     const past = histories.get(r.accountId) ?? [];
-    state.recent = [
-      ...past,
-      {
-        day: r.day,
-        score: r.score,
-        modelScore: r.modelScore,
-        flags: r.flags,
-        urgentDrop: r.urgentDrop,
-        urgentSince: r.urgentSince,
-        renewalRiskSince: r.renewalRiskSince,
-        tierState: r.tierState,
-      },
-    ];
+    state.recent = withRun(past, recentDayOf(r));
   }
 
   const byId = new Map(batch.accounts.map((a) => [a.accountId, a]));

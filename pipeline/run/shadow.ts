@@ -32,7 +32,12 @@ export async function claimShadowAlerts(
 ): Promise<void> {
   for (const r of records) {
     const name = accounts.get(r.accountId)?.name ?? r.accountId;
-    for (const a of await claimAlerts(deps.store, r, alertsDue(r, histories.get(r.accountId)?.at(-1), name), true))
+    for (const a of await claimAlerts(
+      deps.store,
+      r,
+      alertsDue(r, histories.get(r.accountId)?.at(-1), name, deps.cadence?.confirmHours),
+      true,
+    ))
       into.alerts.push({ accountId: r.accountId, playbook: a.playbook, key: a.key, title: a.title });
   }
 }

@@ -1,5 +1,6 @@
 // The run summary: what a RevOps lead reads after each run — accounts scored and unknown, tiers
 // and their movement, what each source could not match, writes, alerts, overrides, vendor calls.
+import { isoDay } from '../../lib/days.ts';
 import type { Tier } from '../../lib/scoring/engine.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { BatchSummary, ShadowCounts } from '../store/records.ts';
@@ -26,10 +27,14 @@ export interface RunSummary {
   writeProblems: BatchSummary['writeProblems'];
   alerts: Record<string, number>;
   overrides: { applied: number; expired: number; rate: number };
+  /** Accounts whose tier moved only because the model changed: recorded, not alerted. */
+  rebaselined: number;
   calls: Record<string, number>;
   rateLimited: Record<string, number>;
   dataErrors: BatchSummary['dataErrors'];
   stoppedBy?: string;
+  /** Set when the run did nothing because the previous run was still in progress (until its timeout). */
+  skipped?: { inProgress: string; until: string };
   mode: 'live' | 'shadow';
   /** In shadow mode: the CRM writes and alerts a live run would have made (none were). */
   shadow?: { writes: number; properties: number; alerts: Record<string, number>; alertSamples: ShadowCounts['alerts'] };
@@ -64,6 +69,7 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     for (const a of s.alerts) alerts[a.playbook] = (alerts[a.playbook] ?? 0) + 1;
     total.overrides.applied += s.overrides.applied;
     total.overrides.expired += s.overrides.expired;
+    total.rebaselined = (total.rebaselined ?? 0) + (s.rebaselined ?? 0);
     add(total.calls, s.calls ?? {});
     add(total.rateLimited, s.rateLimited ?? {});
     total.dataErrors.push(...s.dataErrors);
@@ -97,6 +103,7 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     writeProblems: total.writeProblems.slice(0, 50),
     alerts,
     overrides: { ...total.overrides, rate: total.scored ? Math.round((total.overrides.applied / total.scored) * 1000) / 1000 : 0 },
+    rebaselined: total.rebaselined ?? 0,
     calls: total.calls,
     rateLimited: total.rateLimited,
     dataErrors: total.dataErrors.slice(0, 50),
@@ -115,6 +122,43 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
   };
 }
 
+/** The summary of a run skipped because another was in progress: it planned, read and wrote nothing. */
+export function skippedSummary(
+  runId: string,
+  asOf: Date,
+  skipped: NonNullable<RunSummary['skipped']>,
+  mode?: 'live' | 'shadow',
+): RunSummary {
+  const empty = emptySummary();
+  return {
+    runId,
+    day: isoDay(asOf),
+    accounts: 0,
+    batches: { total: 0, done: 0 },
+    complete: false,
+    scored: 0,
+    unknown: 0,
+    tiers: empty.tiers,
+    movements: {},
+    unmatched: {},
+    rejected: 0,
+    rejectedSamples: [],
+    failedSources: {},
+    warnings: {},
+    staleAccounts: 0,
+    writes: empty.writes,
+    writeProblems: [],
+    alerts: {},
+    overrides: { applied: 0, expired: 0, rate: 0 },
+    rebaselined: 0,
+    calls: {},
+    rateLimited: {},
+    dataErrors: [],
+    skipped,
+    mode: mode ?? 'live',
+  };
+}
+
 const countBy = (keys: string[]) => {
   const out: Record<string, number> = {};
   for (const k of keys) out[k] = (out[k] ?? 0) + 1;
@@ -123,6 +167,8 @@ const countBy = (keys: string[]) => {
 
 /** The summary as a few readable lines for a terminal or a log. */
 export function formatSummary(s: RunSummary): string {
+  if (s.skipped)
+    return `run ${s.runId}: SKIPPED — run ${s.skipped.inProgress} is still in progress (until ${s.skipped.until} at the latest); runs never overlap`;
   const moves =
     Object.entries(s.movements)
       .map(([k, v]) => `${k.replace('>', '→')} ${v}`)
@@ -150,6 +196,10 @@ export function formatSummary(s: RunSummary): string {
   for (const [source, why] of Object.entries(s.failedSources))
     lines.push(`SOURCE FAILED ${source}: ${why} (last good signals carried forward, marked stale, for ${s.staleAccounts} accounts)`);
   for (const [source, list] of Object.entries(s.warnings)) for (const w of list) lines.push(`WARNING ${source}: ${w}`);
+  if (s.rebaselined > 0)
+    lines.push(
+      `model changed: ${s.rebaselined} account${s.rebaselined === 1 ? '' : 's'} re-baselined — tier moves caused by the switch are recorded, not alerted`,
+    );
   if (s.overrides.rate > 0.1)
     lines.push(`note: ${(s.overrides.rate * 100).toFixed(0)}% of accounts are overridden by hand — above 10% the model needs work`);
   if (s.shadow) {

@@ -64,6 +64,13 @@ export class DynamoStore {
     );
   }
 
+  /** The stored rows for these (account, day) pairs, keyed `accountId#day` (missing rows are absent). */
+  async getDays(keys: readonly { accountId: string; day: string }[]): Promise<Map<string, DayRecord>> {
+    const unique = [...new Map(keys.map((k) => [`${k.accountId}#${k.day}`, k])).values()];
+    const items = await this.batchGet(unique.map((k) => ({ pk: `ACCOUNT#${k.accountId}`, sk: `SCORE#${k.day}` })));
+    return new Map(items.map((i) => [`${i.accountId as string}#${i.day as string}`, strip(i) as unknown as DayRecord]));
+  }
+
   /** Days in [fromDay, toDay] for one account, oldest first. */
   async history(accountId: string, fromDay: string, toDay: string): Promise<DayRecord[]> {
     const out: DayRecord[] = [];

@@ -6,6 +6,8 @@ import type { AccountRef } from '../../connectors/shared/source.ts';
 import type { SlackAlert } from '../../connectors/slack/webhook.ts';
 import type { TierState } from '../../lib/history/confirmation.ts';
 import type { OverrideStatus } from '../../lib/history/override.ts';
+import type { SeasonalReading } from '../../lib/history/seasonal.ts';
+import type { WhatChanged } from '../../lib/history/what-changed.ts';
 import type { Driver, Tier } from '../../lib/scoring/engine.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 
@@ -13,7 +15,10 @@ import type { SignalValue } from '../../lib/signals/catalog.ts';
 export interface DayRecord {
   accountId: string;
   day: string;
+  /** The run that wrote the row: the day's latest run. */
   runId: string;
+  /** That run's instant (absent on rows written when runs were days). */
+  asOf?: string;
   score: number | null;
   tier: Tier;
   completeness: number;
@@ -36,9 +41,19 @@ export interface DayRecord {
   change7d: number | null;
   change30d: number | null;
   urgentDrop: number | null;
-  /** First day of the current streak of an urgent drop / a renewal_risk flag (alerts need two runs). */
+  /** Start (instant, or day on older rows) of the current streak of an urgent drop / a renewal_risk flag (alerts need it held). */
   urgentSince: string | null;
   renewalRiskSince: string | null;
+  /** Set when the model read the usage trend against the same weeks last year. */
+  seasonal?: SeasonalReading;
+  /** Set when this run's model (id or version) differs from the previous run's and the tier moved with it: recorded, not alerted. */
+  rebaseline?: { fromModel: string; toModel: string; fromTier: Tier; toTier: Tier };
+  /** The last change of the score (vs the run before the one that changed it), carried while the score holds. */
+  lastChange?: WhatChanged;
+  /** What changed against the previous day's and 7 days ago's rows (absent when there was none). */
+  changes?: { previousDay?: WhatChanged; week?: WhatChanged };
+  /** Configured urgent events holding on this run, each with the start of its streak. */
+  eventsSince?: Record<string, string>;
 }
 
 export interface CarriedSignals {
@@ -49,6 +64,11 @@ export interface CarriedSignals {
 /** The part of a day's result later days need (trend, confirmation, alert edges). */
 export interface RecentDay {
   day: string;
+  /** The run that produced it and its instant (absent on entries written when runs were days). */
+  runId?: string;
+  asOf?: string;
+  /** The model that scored it (`id@version`): trends compare only scores of the same model. */
+  model?: string;
   score: number | null;
   /** The model's own score (before a CSM override): trends and urgent drops are measured on it. */
   modelScore?: number | null;
@@ -56,6 +76,7 @@ export interface RecentDay {
   urgentDrop: number | null;
   urgentSince: string | null;
   renewalRiskSince: string | null;
+  eventsSince?: Record<string, string>;
   tierState: TierState;
 }
 
@@ -77,7 +98,7 @@ export interface PendingAlert {
 /** State kept between runs (pk ACCOUNT#id, sk STATE). */
 export interface AccountState {
   accountId: string;
-  /** The last 31 days' results, oldest first: trend and confirmation without a history query per account. */
+  /** The last 36 days' results, one per day (the day's latest run) plus the run before the latest, oldest first: trend and confirmation without a history query per account. */
   recent?: RecentDay[];
   /** The values last written to the CRM successfully. */
   crm?: ScoreProperties;
@@ -103,6 +124,8 @@ export interface BatchSummary {
   writeProblems: { accountId: string; status: string; reason: string }[];
   alerts: { accountId: string; playbook: string; key: string; task: boolean; slack: boolean }[];
   overrides: { applied: number; expired: number };
+  /** Accounts whose tier moved only because the model changed (re-baselined: recorded, not alerted). */
+  rebaselined?: number;
   dataErrors: { accountId: string; error: string }[];
   /** Vendor HTTP calls made while this batch ran, per vendor. */
   calls: Record<string, number>;

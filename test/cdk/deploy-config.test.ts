@@ -150,6 +150,31 @@ describe('deploy config', () => {
     expect(problemsOf(raw)).toContainEqual(expect.stringMatching(/^runTimeoutHours: 12 h is not shorter than the schedule's period/));
   });
 
+  it('given an hourly schedule and no timeout, when parsed, then runs are stopped after 54 minutes and it synthesizes a valid run config', () => {
+    const c = parseDeployConfig({ ...exampleRaw(), schedule: { expression: 'rate(1 hour)' } }, 'test.yaml', '/tmp');
+    expect(c.cadenceOfSchedule).toEqual({ runsPerDay: 24, periodMinutes: 60 });
+    expect(c.runTimeoutMinutes).toBe(54);
+    const run = parseRunConfig(runConfigFor('plan', c, concurrencyOf(c), 'portfolio'), 'plan');
+    expect(run.cadence).toEqual({ runTimeoutMinutes: 54, confirmHours: 20, urgentEvents: [] });
+  });
+
+  it('given cron schedules, when parsed, then the timeout follows the shortest gap between runs (daily keeps 20 hours)', () => {
+    const timeoutOf = (expression: string) =>
+      parseDeployConfig({ ...exampleRaw(), schedule: { expression } }, 'test.yaml', '/tmp').runTimeoutMinutes;
+    expect(timeoutOf('cron(0 5 * * ? *)')).toBe(1200);
+    expect(timeoutOf('cron(0 */6 * * ? *)')).toBe(324);
+    expect(timeoutOf('cron(0,30 8-18 ? * MON-FRI *)')).toBe(27);
+    expect(timeoutOf('cron(15 6,9 * * ? *)')).toBe(162);
+  });
+
+  it('given a timeout in minutes as long as an hourly period, when parsed, then overlapping runs are refused', () => {
+    const raw = { ...exampleRaw(), schedule: { expression: 'cron(0 * * * ? *)' }, runTimeoutMinutes: 60 };
+    expect(problemsOf(raw)).toContainEqual(
+      "runTimeoutMinutes: 60 min is not shorter than the schedule's period (60 min); two runs would overlap and share one rate budget",
+    );
+    expect(problemsOf({ ...raw, runTimeoutHours: 1 })).toContainEqual(expect.stringMatching(/^runTimeoutHours: give runTimeoutMinutes or/));
+  });
+
   it('given broken YAML or no file, when loaded, then the error names the file and what to do', () => {
     const broken = writeConfig('crm: hubspot\nrun: [unclosed\n');
     expect(() => loadDeployConfig(broken)).toThrow(/healthscore\.deploy\.yaml: invalid deploy config:\n {2}- YAML: /);

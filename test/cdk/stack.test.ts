@@ -215,8 +215,13 @@ describe('run', () => {
   });
 
   it('given mode: paused, when plan says so, then the execution ends at once without batches or a summary', () => {
-    expect(definition.States['Paused?'].Choices).toEqual([{ Variable: '$.paused', BooleanEquals: true, Next: 'Paused' }]);
+    expect(definition.States['Paused?'].Choices).toEqual([
+      { Variable: '$.paused', BooleanEquals: true, Next: 'Paused' },
+      { Variable: '$.skipped', BooleanEquals: true, Next: 'Skipped' },
+    ]);
     expect(definition.States.Paused.Type).toBe('Succeed');
+    // The previous run still in progress: plan logs it, counts RunsSkipped, and this execution ends (runs never overlap).
+    expect(definition.States.Skipped.Type).toBe('Succeed');
   });
 
   it('given a worker that is throttled, hits a vendor limit or stops before its deadline, then it is retried with backoff and jitter', () => {

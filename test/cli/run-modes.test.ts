@@ -35,9 +35,9 @@ describe('healthscore run and the config’s mode', () => {
     const marks = requestMarks(w.v);
     const r = await runCli(['run', '--config', configWith('shadow'), '--as-of', asOf], undefined, w.env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`run ${w.world.firstDay}: 6 of 6 accounts scored`);
+    expect(r.stdout).toContain(`run ${asOf}: 6 of 6 accounts scored`);
     expect(r.stdout).toMatch(/^CRM writes: 0 written/m);
-    expect(r.stdout).toMatch(/^SHADOW MODE: .*a live run would have written 54 property changes on 6 accounts/m);
+    expect(r.stdout).toMatch(/^SHADOW MODE: .*a live run would have written 60 property changes on 6 accounts/m);
     expect(writesSince(w.v, marks)).toMatchObject({ hubspot: [], slack: [] });
   });
 });

@@ -26,7 +26,7 @@ describe('healthscore setup and run', () => {
     expect(again.stdout).toMatch(/^created: none/m);
 
     const run = await runCli(['run', '--config', configPath, '--as-of', `${w.world.firstDay}T23:30:00Z`], undefined, w.env);
-    expect(run.stdout).toContain(`run ${w.world.firstDay}: 6 of 6 accounts scored`);
+    expect(run.stdout).toContain(`run ${w.world.firstDay}T23:30:00Z: 6 of 6 accounts scored`);
     expect(run.code).toBe(0);
     for (const id of w.crmIds.values()) {
       const props = w.v.hubspot?.companyProperties(id) ?? {};

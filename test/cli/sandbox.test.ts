@@ -107,7 +107,7 @@ describe('the README sandbox session', () => {
       expect(setup).toMatch(/^created: .*(healthscore_score|Health_Score__c)/m);
       expect(dryRun).toMatch(/^dry run \d{4}-\d\d-\d\d: 20 accounts previewed; a run would write \d+ property changes on 20 accounts/m);
       expect(dryRun).toMatch(/^nothing was written: vendor calls /m);
-      expect(run).toMatch(/^run \d{4}-\d\d-\d\d: 40 of 40 accounts scored/m);
+      expect(run).toMatch(/^run \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ: 40 of 40 accounts scored/m);
       expect(run).toMatch(/^CRM writes: 40 written/m);
       expect(backtest).toMatch(/Outcomes: 40 used/);
       expect(backtest).toMatch(/ROC AUC \d/);

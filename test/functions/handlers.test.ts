@@ -68,11 +68,12 @@ describe('Lambda handlers', () => {
     expect(created.created).toContain('healthscore_score');
 
     const planned = await plan({ time: `${world.firstDay}T23:30:00Z`, source: 'aws.scheduler' }, context());
-    expect(planned).toMatchObject({ runId: world.firstDay });
+    // The run id is the scheduled instant: an hourly schedule's runs are each their own run.
+    expect(planned).toMatchObject({ runId: `${world.firstDay}T23:30:00Z`, skipped: false });
     expect(planned.batches).toHaveLength(3);
     for (const item of planned.batches) {
       const done = await scoreBatch(item, context());
-      expect(done).toMatchObject({ runId: world.firstDay, index: item.index, skipped: false });
+      expect(done).toMatchObject({ runId: `${world.firstDay}T23:30:00Z`, index: item.index, skipped: false });
     }
     // The Map may deliver an item twice: a batch already done is skipped, not redone.
     expect(await scoreBatch(planned.batches[0], context())).toMatchObject({ skipped: true });
@@ -100,13 +101,38 @@ describe('Lambda handlers', () => {
       const before = requests();
       const secretReads = secrets.reads.length;
       const day = `${world.firstDay}T23:45:00Z`;
-      expect(await plan({ time: day }, context())).toEqual({ runId: world.firstDay, asOf: day, paused: true, batches: [] });
-      expect(await scoreBatch({ runId: world.firstDay, asOf: day, index: 0 }, context())).toMatchObject({ paused: true, scored: 0 });
+      expect(await plan({ time: day }, context())).toEqual({ runId: day, asOf: day, paused: true, skipped: false, batches: [] });
+      expect(await scoreBatch({ runId: day, asOf: day, index: 0 }, context())).toMatchObject({ paused: true, scored: 0 });
       expect(requests()).toBe(before);
       expect(secrets.reads.length).toBe(secretReads);
     } finally {
       process.env.HEALTHSCORE_CONFIG = live;
       vi.resetModules();
+    }
+  });
+
+  it('given a run still in progress, when the schedule starts the next, then plan skips it, logs why and publishes RunsSkipped', async () => {
+    const { handler: plan } = await import('../../functions/plan.ts');
+    // Planned but no batch run yet: in progress until its timeout (20 h by default).
+    const going = await plan({ time: `${world.firstDay}T23:50:00Z` }, context());
+    expect(going).toMatchObject({ skipped: false, runId: `${world.firstDay}T23:50:00Z` });
+    const out = vi.spyOn(process.stdout, 'write');
+    const err = vi.spyOn(process.stderr, 'write');
+    try {
+      const next = await plan({ time: `${world.firstDay}T23:55:00Z` }, context());
+      expect(next).toEqual({
+        runId: `${world.firstDay}T23:55:00Z`,
+        asOf: `${world.firstDay}T23:55:00.000Z`,
+        paused: false,
+        skipped: true,
+        batches: [],
+      });
+      const printed = [...out.mock.calls, ...err.mock.calls].map((c) => String(c[0])).join('');
+      expect(printed).toMatch(/run skipped: the previous run is still in progress/);
+      expect(printed).toMatch(/"RunsSkipped":1/);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
     }
   });
 

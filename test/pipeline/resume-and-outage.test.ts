@@ -75,7 +75,9 @@ describe('planning rules', () => {
     const controller = new AbortController();
     await harness.runDay(0, { batchSize: 5 }, { signal: controller.signal, onBatch: () => controller.abort() });
     const nextMorning = new Date(`${harness.dayOf(1)}T07:00:00Z`);
-    const resumed = await harness.runDay(0, { batchSize: 5, runId: harness.dayOf(0), asOf: nextMorning });
+    // --run-id resumes the run cut short (its id is its instant); the next morning's clock does not move it.
+    const runId = harness.options(0).asOf.toISOString().replace('.000Z', 'Z');
+    const resumed = await harness.runDay(0, { batchSize: 5, runId, asOf: nextMorning });
     expect(resumed).toMatchObject({ complete: true, scored: 10, day: harness.dayOf(0) });
     for (const id of harness.ids.values()) {
       expect((await harness.store.history(id, harness.dayOf(0), harness.dayOf(1))).map((r) => r.day)).toEqual([harness.dayOf(0)]);

@@ -46,7 +46,7 @@ describe('given a deployment in shadow mode for a week', () => {
   });
 
   it('then the summaries say what a live run would have written and alerted', () => {
-    expect(shadow[0]?.shadow).toMatchObject({ writes: ACCOUNTS, properties: ACCOUNTS * 9 });
+    expect(shadow[0]?.shadow).toMatchObject({ writes: ACCOUNTS, properties: ACCOUNTS * 10 });
     const wouldAlert = shadow.flatMap((s) => s.shadow?.alertSamples ?? []);
     expect(wouldAlert.map((a) => a.accountId)).toContain(id(1));
     expect(formatSummary(shadow[SHADOW_DAYS - 1] as RunSummary)).toMatch(

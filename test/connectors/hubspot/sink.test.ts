@@ -16,7 +16,7 @@ const writes = (ids: Iterable<string>, score = 72): ScoreWrite[] =>
 const updateCalls = () => f.server.calls('POST', '/crm/v3/objects/companies/batch/update');
 
 describe('setup', () => {
-  it('given a fresh portal, when setup runs twice, then the group and nine properties are created once and the second run changes nothing', async () => {
+  it('given a fresh portal, when setup runs twice, then the group and ten properties are created once and the second run changes nothing', async () => {
     f = await fake();
     const connector = connect(f);
     const first = await connector.setup();
@@ -30,6 +30,7 @@ describe('setup', () => {
       'healthscore_completeness',
       'healthscore_flags',
       'healthscore_model',
+      'healthscore_last_change',
       'healthscore_updated_at',
     ]);
     expect(f.propertyGroup('healthscore')).toMatchObject({ label: 'Health score' });
@@ -44,8 +45,8 @@ describe('setup', () => {
     const second = await connector.setup();
     expect(second.created).toEqual([]);
     expect(second.updated).toEqual([]);
-    // The group, nine score properties, and the three override properties the CSM fills in.
-    expect(second.unchanged).toHaveLength(13);
+    // The group, ten score properties, and the three override properties the CSM fills in.
+    expect(second.unchanged).toHaveLength(14);
     expect(f.server.log.filter((r) => r.method !== 'GET').length).toBe(writesBefore);
   });
 

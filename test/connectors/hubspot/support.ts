@@ -74,6 +74,7 @@ export function scoreValues(score: number | null, overrides: Partial<ScoreProper
     completeness: 0.85,
     flags: '',
     modelId: 'layered@1',
+    lastChange: '',
     updatedAt: '2026-03-01T06:00:00.000Z',
     ...overrides,
   };

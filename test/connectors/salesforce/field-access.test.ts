@@ -19,7 +19,7 @@ const OVERRIDE_FIELDS = ['Account.Health_Override_Score__c', 'Account.Health_Ove
 
 const rowsFor = (ids: string[]): ScoreWrite[] => ids.map((accountId, i) => ({ accountId, values: scoreOf(50 + i), previous: undefined }));
 
-/** The nine fields as an earlier setup (or an admin) made them: through the Metadata API, with no field-level security. */
+/** The ten fields as an earlier setup (or an admin) made them: through the Metadata API, with no field-level security. */
 async function fieldsWithoutAccess(o: Org): Promise<void> {
   const results = await o.connector.client.conn.metadata.create('CustomField', FIELD_SPECS as never[]);
   expect([results].flat().every((r) => r.success)).toBe(true);
@@ -61,7 +61,7 @@ describe('Salesforce field-level security for the integration user', () => {
     expect(org.fake.account(ids[2] as string)).toMatchObject({ Health_Score__c: 52, Health_Tier__c: 'yellow' });
   });
 
-  it('given setup ran, when it runs again, then nothing is saved or assigned and the permission set grants Read and Edit on the nine fields plus Read on the mapped custom fields', async () => {
+  it('given setup ran, when it runs again, then nothing is saved or assigned and the permission set grants Read and Edit on the ten fields plus Read on the mapped custom fields', async () => {
     org = await startOrg();
     await org.connector.setup();
     const saves = () => org?.fake.metadataOperations().filter((o) => o.operation !== 'readMetadata').length;
@@ -133,7 +133,7 @@ describe('Salesforce field-level security for the integration user', () => {
       `create the permission set "Healthscore integration" (API name ${PS}) granting Read and Edit on Account.Health_Score__c`,
     );
     expect(message).toContain(`assign it to ${USER}`);
-    expect(org.fake.customFields().size).toBe(9);
+    expect(org.fake.customFields().size).toBe(10);
     expect(org.fake.permissionSets().size).toBe(0);
 
     org.fake.setUserPermissions({ managePermissionSets: true, assignPermissionSets: true });

@@ -17,6 +17,7 @@ const FIELDS = [
   'Health_Completeness__c',
   'Health_Flags__c',
   'Health_Model__c',
+  'Health_Last_Change__c',
   'Health_Updated_At__c',
 ].map((f) => `Account.${f}`);
 /** The customized org already has the CSM override fields: setup leaves them as they are. */
@@ -24,7 +25,7 @@ const OVERRIDES = ['Health_Override_Score__c', 'Health_Override_Reason__c', 'Hea
 const ACCESS = ['PermissionSet.Healthscore_Integration', 'PermissionSetAssignment.Healthscore_Integration.integration@healthscore.example'];
 
 describe('Salesforce setup of the health-score fields', () => {
-  it('given a fresh org, when setup runs twice, then the first creates the nine Account fields in one call (and their permission set) and the second only reads', async () => {
+  it('given a fresh org, when setup runs twice, then the first creates the ten Account fields in one call (and their permission set) and the second only reads', async () => {
     org = await startOrg();
     const first = await org.connector.setup();
     expect(first.created.sort()).toEqual([...FIELDS, ...ACCESS].sort());
@@ -39,7 +40,7 @@ describe('Salesforce setup of the health-score fields', () => {
     expect(second).toEqual({ created: [], updated: [], unchanged: [...FIELDS, ...OVERRIDES, ...ACCESS] });
     const reads = (n: number) => Array.from({ length: n }, () => 'readMetadata');
     expect(org.fake.metadataOperations().map((o) => o.operation)).toEqual([
-      ...reads(3), // the nine fields and the mapped ones, 10 per call
+      ...reads(3), // the ten fields and the mapped ones, 10 per call
       'createMetadata',
       'readMetadata', // the permission set
       'upsertMetadata',
@@ -59,7 +60,7 @@ describe('Salesforce setup of the health-score fields', () => {
     } as never);
     const report = await org.connector.setup();
     expect(report.updated).toEqual(['Account.Health_Tier__c']);
-    expect(report.unchanged).toHaveLength(8 + OVERRIDES.length + ACCESS.length);
+    expect(report.unchanged).toHaveLength(9 + OVERRIDES.length + ACCESS.length);
   });
 
   it('given a Health_Score__c field of another type, when setup runs, then it fails with a ConfigError naming the field', async () => {

@@ -67,6 +67,7 @@ export function scoreOf(score: number, overrides: Partial<ScoreProperties> = {})
     completeness: 0.85,
     flags: '',
     modelId: 'layered@1',
+    lastChange: '',
     updatedAt: '2026-03-01T06:00:00.000Z',
     ...overrides,
   };
