@@ -38,8 +38,15 @@ const labels: Record<string, (r: LoggedRequest) => string> = {
     if (r.method === 'GET' && r.path === '/crm/v3/objects/companies') return 'list companies';
     let m = /^\/crm\/v3\/objects\/(\w+)\/batch\/(read|update)$/.exec(r.path);
     if (m) return `${m[2]} ${m[1]}`;
-    m = /^\/crm\/v4\/associations\/(\w+)\/\w+\/batch\/read$/.exec(r.path);
-    if (m) return m[1] === 'companies' ? 'associations company→contacts/emails/meetings/calls' : 'associations meeting/call→contacts';
+    m = /^\/crm\/v4\/associations\/(\w+)\/(\w+)\/batch\/read$/.exec(r.path);
+    if (m)
+      return m[1] === 'companies'
+        ? 'associations company→contacts'
+        : m[2] === 'companies'
+          ? 'associations email/meeting/call→companies'
+          : 'associations meeting/call→contacts';
+    if (r.method === 'POST' && /^\/crm\/v3\/objects\/(emails|meetings|calls)\/search$/.test(r.path))
+      return 'search emails, meetings, calls';
     if (r.method === 'POST' && r.path === '/crm/v3/objects/tasks') return 'create tasks';
     if (r.path.startsWith('/crm/v3/properties')) return 'properties (setup)';
     return `${r.method} ${r.path.replace(/\/\d+$/, '/:id')}`;
