@@ -229,3 +229,21 @@ export function demoOutcomes(
     return { accountId: crmIds.get(a.key) ?? a.key, date: addDays(world.lastDay, 30 + (a.index % 16)), outcome };
   });
 }
+
+/**
+ * A paying customer who signed up with a personal address: matching by domain must never join it
+ * (gmail.com says nothing about the company), so the run lists it as unclaimed with that reason.
+ */
+export function addFreeMailCustomer(v: LocalVendors, state: SeedState): void {
+  const created = 1_700_000_000;
+  v.stripe.addCustomer({ id: 'cus_demo_freemail', name: 'Robin Freelance', email: 'robin.freelance@gmail.com', created });
+  const price = state.prices.values().next().value;
+  if (price === undefined) return;
+  v.stripe.addSubscription({
+    customer: 'cus_demo_freemail',
+    items: [{ price, quantity: 1, created }],
+    created,
+    currentPeriodStart: created,
+    currentPeriodEnd: created + 10 * 365 * 86_400,
+  });
+}
