@@ -114,7 +114,11 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
       retry: fastRetry,
       mapping:
         options.salesforceMapping ??
-        (options.salesforceFake?.standard ? {} : options.joinBy === 'domain' ? withoutBillingAndSupportIds.salesforce : customizedOrgMapping),
+        (options.salesforceFake?.standard
+          ? {}
+          : options.joinBy === 'domain'
+            ? withoutBillingAndSupportIds.salesforce
+            : customizedOrgMapping),
     });
   }
   const sources: SignalSource[] = [];

@@ -13,7 +13,14 @@ afterEach(async () => {
 });
 
 const world = { accounts: 6, days: 2 };
-const USAGE_KEYS = ['mixpanel.activeUsers30d', 'usage.daysSinceLastActive', 'usage.featureAdoption', 'usage.licenseUtilization', 'usage.stickiness', 'usage.trend14d'];
+const USAGE_KEYS = [
+  'mixpanel.activeUsers30d',
+  'usage.daysSinceLastActive',
+  'usage.featureAdoption',
+  'usage.licenseUtilization',
+  'usage.stickiness',
+  'usage.trend14d',
+];
 
 describe('a standard Salesforce org', () => {
   it('given the default mapping, when a day runs, then every account is scored with roles, activity and renewal from standard objects and no warning', async () => {
