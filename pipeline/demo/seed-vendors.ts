@@ -2,7 +2,7 @@
 // source sees them as of each run), and day by day what billing, support and product analytics
 // would have recorded. Each simulated day is applied before that day's run.
 import type { SeedAccount, SeedActivity } from '../../connectors/shared/fake/crm-seed.ts';
-import { addDays, daysBetween } from '../../lib/days.ts';
+import { addDays, DAY_S, daysBetween } from '../../lib/days.ts';
 import type { LocalVendors } from './local-vendors.ts';
 import { activeShare, type DemoAccount, type DemoWorld, featuresUsed, seatsOn } from './world.ts';
 
@@ -244,6 +244,6 @@ export function addFreeMailCustomer(v: LocalVendors, state: SeedState): void {
     items: [{ price, quantity: 1, created }],
     created,
     currentPeriodStart: created,
-    currentPeriodEnd: created + 10 * 365 * 86_400,
+    currentPeriodEnd: created + 10 * 365 * DAY_S,
   });
 }
