@@ -20,6 +20,8 @@ export interface ZendeskFakeOptions {
   /** The fake's clock, instead of one built from `clockScale` (e.g. a WaitOnlyClock). */
   clock?: FakeClock;
   seed?: ZendeskFakeSeed;
+  /** The API user's role, as `/api/v2/users/me` reports it (admin unless given). */
+  role?: 'admin' | 'agent' | 'end-user';
 }
 
 export interface ZendeskFake extends ZendeskFakeData {
@@ -69,9 +71,11 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   const expected = `Basic ${Buffer.from(`${username}/token:${token}`).toString('base64')}`;
 
   const retryAfter = (ms: number) => (clock.scale === 1 ? String(Math.ceil(ms / 1000)) : (clock.real(ms) / 1000).toFixed(3));
+  let planRemaining = limits.plan.limit;
   server.guard = (req) => {
     if (req.headers.authorization !== expected) return json(401, { error: "Couldn't authenticate you" });
     const plan = limits.plan.take();
+    if (plan.ok) planRemaining = plan.remaining;
     if (!plan.ok)
       return {
         status: 429,
@@ -212,6 +216,16 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   };
   server.route('GET', '/api/v2/tickets/:id', show(data.ticketsById, 'ticket'));
   server.route('GET', '/api/v2/organizations/:id', show(data.organizationsById, 'organization'));
+  // https://developer.zendesk.com/api-reference/ticketing/users/users/#show-the-currently-authenticated-user
+  // Every response carries X-Rate-Limit / X-Rate-Limit-Remaining; this fake sends them here.
+  const me = (): FakeResponse =>
+    json(
+      200,
+      { user: { id: 9000001, name: 'Healthscore API user', email: username, role: options.role ?? 'admin', active: true } },
+      { 'x-rate-limit': String(limits.plan.limit), 'x-rate-limit-remaining': String(planRemaining) },
+    );
+  server.route('GET', '/api/v2/users/me.json', me);
+  server.route('GET', '/api/v2/users/me', me);
 
   return Object.assign(data, {
     url,
