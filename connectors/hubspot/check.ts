@@ -1,14 +1,81 @@
 // `healthscore check` for HubSpot, read-only: the token opens the portal and may read what a run
 // reads (companies, contacts, their properties and association labels); every mapped property
 // exists; every mapped association label exists; the score properties exist (else `setup` is due).
-import type { CheckContext, InspectResult, VendorCheck } from '../shared/check.ts';
+import type { CheckContext, Finding, InspectResult, QuotaReading, VendorCheck } from '../shared/check.ts';
 import { findingsFor } from '../shared/check.ts';
 import { ConfigError } from '../shared/errors.ts';
+import { observedFetch } from '../shared/http-trace.ts';
 import { createHubSpotCaller } from './client.ts';
-import { parseHubSpotConfig, scorePropertyNames } from './config.ts';
+import { type HubSpotConfig, parseHubSpotConfig, scorePropertyNames } from './config.ts';
 import { checkAssociationLabels, missingMappedProperties } from './portal-check.ts';
 
 const finding = findingsFor('hubspot');
+
+/** The scopes a run and `setup` use, each with what needs it (scope names from HubSpot's API specs). */
+export const REQUIRED_SCOPES: Record<string, string> = {
+  'crm.objects.companies.read': 'listing and reading companies',
+  'crm.objects.companies.write': 'writing the score back',
+  'crm.objects.contacts.read': 'reading contacts and their emails, calls and meetings',
+  'crm.objects.contacts.write': 'creating tasks on a confirmed tier change',
+  'crm.schemas.companies.write': '`setup` creating the score properties',
+};
+
+/** One read of HubSpot's account endpoints, outside the SDK (it has no method for them); undefined when refused. */
+async function accountRead<T>(config: HubSpotConfig, path: string, init: RequestInit = {}): Promise<T | undefined> {
+  const res = await observedFetch('hubspot')(`${config.basePath.replace(/\/+$/, '')}${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${config.accessToken}`, 'content-type': 'application/json', ...init.headers },
+    signal: AbortSignal.timeout(30_000),
+  });
+  if (!res.ok) {
+    await res.body?.cancel();
+    return undefined;
+  }
+  return (await res.json()) as T;
+}
+
+/** Scope findings from the token's own description (private app tokens only). */
+async function scopeFindings(config: HubSpotConfig, ctx: CheckContext): Promise<Finding[]> {
+  // https://developers.hubspot.com/docs/api/private-apps — POST /oauth/v2/private-apps/get/access-token-info
+  const info = await accountRead<{ scopes?: string[] }>(config, '/oauth/v2/private-apps/get/access-token-info', {
+    method: 'POST',
+    body: JSON.stringify({ tokenKey: config.accessToken }),
+  });
+  if (!info?.scopes)
+    return [
+      finding(
+        'access',
+        'note',
+        `the token's scopes could not be read (not a private app token?): a missing scope shows as a 403 naming it`,
+      ),
+    ];
+  const missing = Object.entries(REQUIRED_SCOPES).filter(([scope]) => !info.scopes?.includes(scope));
+  if (missing.length === 0) return [finding('access', 'ok', `the private app in ${ctx.secretName} has every scope a run and setup use`)];
+  return missing.map(([scope, use]) =>
+    finding(
+      'access',
+      'fail',
+      `the private app in ${ctx.secretName} lacks the scope ${scope} (${use}): add it in HubSpot › Settings › Integrations › Private apps and use the new token`,
+    ),
+  );
+}
+
+/** The day's API usage of private apps, as HubSpot reports it. */
+async function dailyUsage(config: HubSpotConfig): Promise<QuotaReading | undefined> {
+  // https://developers.hubspot.com/docs/api-reference/account-account-info-v3/api-usage/get-usage-details
+  const usage = await accountRead<{ results?: { name?: string; usageLimit?: number; currentUsage?: number }[] }>(
+    config,
+    '/account-info/v3/api-usage/daily/private-apps',
+  );
+  const r = usage?.results?.find((x) => x.name === 'private-apps-api-calls-daily');
+  if (typeof r?.usageLimit !== 'number' || typeof r.currentUsage !== 'number') return undefined;
+  return {
+    limit: r.usageLimit,
+    remaining: Math.max(0, r.usageLimit - r.currentUsage),
+    per: 'day',
+    from: "HubSpot's daily API usage of private apps",
+  };
+}
 
 export function createHubSpotCheck(section: unknown): VendorCheck {
   const config = parseHubSpotConfig(section);
@@ -42,6 +109,9 @@ export function createHubSpotCheck(section: unknown): VendorCheck {
       );
       return out;
     }
+    out.findings.push(...(await scopeFindings(config, ctx)));
+    const quota = await dailyUsage(config);
+    if (quota) out.quota = quota;
     for (const problem of await missingMappedProperties(caller, signal)) out.findings.push(finding('mapping', 'warn', problem));
     try {
       await checkAssociationLabels(caller, signal);

@@ -40,11 +40,18 @@ describe('healthscore check', () => {
     expect(stdout).toMatch(/^ok {4}stripe joins: 6 of 6 sample accounts \(100%\) join a record/m);
     expect(stdout).toMatch(/^ok {4}zendesk access: .* is an admin/m);
     expect(stdout).toMatch(/^ok {4}model coverage: model categories: expected completeness/m);
+    expect(stdout).toMatch(
+      /^ok {4}hubspot access: the private app in the environment variable HUBSPOT_ACCESS_TOKEN has every scope a run and setup use/m,
+    );
+    expect(stdout).toMatch(
+      /^ok {4}hubspot quota: \d+ of 500000 requests a day left \(HubSpot's daily API usage of private apps\); 1 run a day of this portfolio spend about \d+/m,
+    );
     const lines = readFileSync(trace, 'utf8')
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as { vendor: string; method: string; url: string });
-    const writes = lines.filter((l) => l.method !== 'GET' && !/\/(search|batch\/read)$/.test(new URL(l.url).pathname));
+    // Reads sent as POST: searches, batch reads, and the token's own description.
+    const writes = lines.filter((l) => l.method !== 'GET' && !/\/(search|batch\/read|access-token-info)$/.test(new URL(l.url).pathname));
     expect(writes).toEqual([]);
     expect(lines.filter((l) => l.vendor === 'mixpanel')).toHaveLength(1);
   });
@@ -122,5 +129,15 @@ describe('healthscore check', () => {
     expect(r.joins.stripe).toEqual({ joined: 3, of: 3, examples: [] });
     expect(Object.keys(r.coverage).sort()).toEqual(['expectedCompleteness', 'model', 'signals', 'unknownShare']);
     expect(r.quota.zendesk).toMatchObject({ per: 'minute', from: 'the X-Rate-Limit header' });
+  });
+
+  // Last: the fake's scopes cannot be given back.
+  it('given a private app without the scope to write companies, then exit 2 naming the scope and where to add it', async () => {
+    w.v.hubspot?.revokeScope('crm.objects.companies.write');
+    const { code, stdout } = await runCli(['check', '--as-of', asOf(), '--config', w.writeConfig('ok.yaml')], undefined, w.env);
+    expect(stdout).toMatch(
+      /^FAIL {2}hubspot access: the private app in the environment variable HUBSPOT_ACCESS_TOKEN lacks the scope crm\.objects\.companies\.write \(writing the score back\): add it in HubSpot › Settings › Integrations › Private apps/m,
+    );
+    expect(code).toBe(2);
   });
 });
