@@ -95,7 +95,7 @@ export const checkCommand: Command = {
       const entry = requireVendor(vendor);
       return from === 'aws'
         ? `the Secrets Manager secret ${process.env[envName(vendor)] ?? entry.secret.defaultSecretName}`
-        : `the environment variable ${entry.secret.env}`;
+        : `the environment variable ${!process.env[entry.secret.env] && entry.secret.legacyEnv && process.env[entry.secret.legacyEnv] ? entry.secret.legacyEnv : entry.secret.env}`;
     };
     const report = await runCheck(
       config,

@@ -54,11 +54,13 @@ export function createSalesforceCheck(section: unknown): VendorCheck {
           ),
     );
     try {
-      // https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/sforce_api_calls_soql_select_count.htm
-      for await (const page of client.queryPages('SELECT COUNT() FROM Account', { signal })) {
-        out.accounts = page.totalSize;
-        break;
-      }
+      // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_record_count.htm (an estimate, refreshed by Salesforce)
+      const counts = (await client.call(
+        () => client.conn.request(`/services/data/v${config.version}/limits/recordCount?sObjects=Account`) as Promise<unknown>,
+        { signal },
+      )) as { sObjects?: { name?: string; count?: number }[] };
+      const accounts = counts.sObjects?.find((o) => o.name === 'Account')?.count;
+      if (accounts !== undefined) out.accounts = accounts;
     } catch {
       // The count only sizes the quota estimate; without it the estimate says so.
     }

@@ -141,3 +141,36 @@ describe('healthscore check', () => {
     expect(code).toBe(2);
   });
 });
+
+describe('healthscore check on Salesforce', () => {
+  let sf: CliWorld;
+  beforeAll(async () => {
+    sf = await startCliWorld({ crm: 'salesforce', accounts: 4 });
+  });
+  afterAll(async () => {
+    await sf?.close();
+  });
+  const at = () => `${sf.world.firstDay}T23:30:00Z`;
+
+  it('given an org before setup and a mapping naming a field it lacks, then both are warnings with their fix, and the API usage is read from Salesforce', async () => {
+    const sections = localRunConfigSections(sf.v);
+    const salesforce = sections.salesforce as { mapping: { account: Record<string, unknown> } };
+    const path = sf.writeConfig('sf.yaml', {
+      salesforce: { ...salesforce, mapping: { ...salesforce.mapping, account: { ...salesforce.mapping.account, nps: 'NPS_Typo__c' } } },
+    });
+    const { code, stdout } = await runCli(['check', '--as-of', at(), '--config', path], undefined, sf.env);
+    expect(stdout).toMatch(
+      /^ok {4}salesforce access: the accessToken sign-in with the environment variable SALESFORCE_ACCESS_TOKEN works/m,
+    );
+    expect(stdout).toMatch(
+      /^WARN {2}salesforce mapping: Account field NPS_Typo__c \(mapping\.account\.nps, for outcome\.nps\) does not exist/m,
+    );
+    expect(stdout).toMatch(
+      /^WARN {2}salesforce mapping: 10 score fields are missing or hidden from the integration user .*run `healthscore setup`/m,
+    );
+    expect(stdout).toMatch(
+      /^ok {4}salesforce quota: \d+ of \d+ requests a day left \(the Sforce-Limit-Info header\); 1 run a day of this portfolio spend about \d+/m,
+    );
+    expect(code).toBe(1);
+  });
+});
