@@ -2,6 +2,7 @@
 // configuration will work — credentials, permissions, the mapped fields, and for sources which
 // sample accounts resolve to a record. Each finding is one sentence saying what to do. A vendor's
 // check lives in its folder (check.ts) and is reached through its registry entry.
+import type { IdentityMatch } from './domain-match.ts';
 import type { AccountRef } from './source.ts';
 
 export type CheckStatus = 'ok' | 'note' | 'warn' | 'fail';
@@ -64,3 +65,25 @@ export const findingsFor =
     status,
     message,
   });
+
+/**
+ * The sample's joins as a run makes them: by the id the CRM holds (`missing` says why an id matches
+ * no record), else by domain (`byDomain`, absent when matching by domain is off).
+ */
+export function sampleJoins(
+  sample: readonly AccountRef[],
+  key: string,
+  missing: (id: string) => string | undefined,
+  byDomain: IdentityMatch | undefined,
+): JoinResult[] {
+  return sample.map((a): JoinResult => {
+    const id = a.identities[key];
+    const no = (reason: string): JoinResult => ({ accountId: a.accountId, joined: false, reason });
+    if (id) {
+      const why = missing(id);
+      return why ? no(why) : { accountId: a.accountId, joined: true };
+    }
+    if (byDomain?.matched.has(a.accountId)) return { accountId: a.accountId, joined: true };
+    return no(byDomain?.notes.get(a.accountId) ?? `no ${key} identity on the account`);
+  });
+}

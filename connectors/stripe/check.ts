@@ -5,7 +5,7 @@
 // the subscriptions, the run's own sync read).
 import Stripe from 'stripe';
 import type { CheckContext, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
-import { findingsFor } from '../shared/check.ts';
+import { findingsFor, sampleJoins } from '../shared/check.ts';
 import { type DomainRecord, emailDomain, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
 import { type AccountRef, IDENTITY } from '../shared/source.ts';
 import { parseStripeConfig } from './config.ts';
@@ -87,19 +87,12 @@ export function createStripeCheck(section: unknown): VendorCheck {
           records: [],
         })
       : undefined;
-    return sample.map((a): JoinResult => {
-      const id = a.identities[IDENTITY.stripeCustomerId];
-      if (id)
-        return customers.has(id)
-          ? { accountId: a.accountId, joined: true }
-          : { accountId: a.accountId, joined: false, reason: `Stripe has no subscription for customer ${id}` };
-      if (byDomain?.matched.has(a.accountId)) return { accountId: a.accountId, joined: true };
-      return {
-        accountId: a.accountId,
-        joined: false,
-        reason: byDomain?.notes.get(a.accountId) ?? 'no stripeCustomerId identity on the account',
-      };
-    });
+    return sampleJoins(
+      sample,
+      IDENTITY.stripeCustomerId,
+      (id) => (customers.has(id) ? undefined : `Stripe has no subscription for customer ${id}`),
+      byDomain,
+    );
   }
 
   return { inspect, joins };

@@ -4,7 +4,7 @@
 // them — by the CRM's zendeskOrganizationId, else by the organizations' domain_names (read through
 // the incremental organization export, as the run's first sync reads them).
 import type { CheckContext, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
-import { findingsFor } from '../shared/check.ts';
+import { findingsFor, sampleJoins } from '../shared/check.ts';
 import { type DomainRecord, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
 import { type AccountRef, IDENTITY } from '../shared/source.ts';
 import { parseZendeskConfig } from './config.ts';
@@ -96,19 +96,12 @@ export function createZendeskCheck(section: unknown): VendorCheck {
           records: [],
         })
       : undefined;
-    return sample.map((a): JoinResult => {
-      const id = a.identities[IDENTITY.zendeskOrganizationId];
-      if (id)
-        return orgs.has(id)
-          ? { accountId: a.accountId, joined: true }
-          : { accountId: a.accountId, joined: false, reason: `Zendesk has no organization ${id}` };
-      if (byDomain?.matched.has(a.accountId)) return { accountId: a.accountId, joined: true };
-      return {
-        accountId: a.accountId,
-        joined: false,
-        reason: byDomain?.notes.get(a.accountId) ?? 'no zendeskOrganizationId identity on the account',
-      };
-    });
+    return sampleJoins(
+      sample,
+      IDENTITY.zendeskOrganizationId,
+      (id) => (orgs.has(id) ? undefined : `Zendesk has no organization ${id}`),
+      byDomain,
+    );
   }
 
   return { inspect, joins };
