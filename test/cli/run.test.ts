@@ -1,6 +1,10 @@
 // `healthscore setup` and `healthscore run --config` against vendors reached over HTTP (the fakes),
 // secrets from the environment and DynamoDB at a configured endpoint: the production path of the CLI.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localRunConfigSections } from '../../pipeline/demo/local-vendors.ts';
 import { runCli } from '../support/cli.ts';
 import { type CliWorld, startCliWorld } from '../support/cli-world.ts';
 
@@ -33,6 +37,39 @@ describe('healthscore setup and run', () => {
       expect(props.healthscore_model).toMatch(/^(categories|onboarding)@1$/);
       expect(['green', 'yellow', 'red', 'unknown']).toContain(props.healthscore_tier);
     }
+  });
+
+  it('given a CRM without the Stripe and Zendesk ids and a free-mail customer, when run with --json and --unmatched-csv, then the joins are by domain and the customer is listed with its reason in both', async () => {
+    w.v.stripe.addCustomer({ id: 'cus_cli_freemail', name: 'Sam Gmail', email: 'sam@gmail.com', created: 1_700_000_000 });
+    w.v.stripe.addSubscription({
+      customer: 'cus_cli_freemail',
+      items: [{ price: w.v.stripe.addPrice({ id: 'price_cli', unitAmount: 1000, interval: 'month' }, 1_700_000_000), quantity: 1 }],
+      created: 1_700_000_000,
+      currentPeriodStart: 1_700_000_000,
+      currentPeriodEnd: 1_900_000_000,
+    });
+    const hubspot = localRunConfigSections(w.v).hubspot as { company: Record<string, unknown> };
+    const byDomain = w.writeConfig('healthscore.config-domain.yaml', {
+      model: 'portfolio',
+      hubspot: { ...hubspot, company: { ...hubspot.company, identities: { mixpanelGroupKey: 'mixpanel_group_key' } } },
+    });
+    const csv = join(mkdtempSync(join(tmpdir(), 'healthscore-unmatched-')), 'unmatched.csv');
+    const r = await runCli(
+      ['run', '--config', byDomain, '--as-of', `${w.world.firstDay}T23:40:00Z`, '--json', '--unmatched-csv', csv],
+      undefined,
+      w.env,
+    );
+    const summary = JSON.parse(r.stdout);
+    expect(summary.matchedByDomain).toEqual({ stripe: 6, zendesk: 6 });
+    const freemail = {
+      side: 'record',
+      source: 'stripe',
+      id: 'cus_cli_freemail',
+      reason:
+        'Stripe customer cus_cli_freemail (Sam Gmail, sam@gmail.com) uses the free-mail domain gmail.com, which never matches; map stripeCustomerId on its CRM account to join it',
+    };
+    expect(summary.unmatchedRows).toContainEqual(freemail);
+    expect(readFileSync(csv, 'utf8').split('\n')).toContain(`record,stripe,cus_cli_freemail,"${freemail.reason}"`);
   });
 
   it('given sources that cannot fill the model, then the run warns before scoring every account unknown', async () => {
