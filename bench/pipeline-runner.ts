@@ -35,7 +35,7 @@ function connect(e: Endpoints, scale: number, store: DynamoStore): RunDeps {
     createStripeSource({
       apiKey: e.stripe.apiKey,
       baseUrl: e.stripe.url,
-      limits: { requests: 20, windowMs: 1000 / scale },
+      rateLimit: { requests: 20, perMs: 1000 / scale, safety: 0, perEndpoint: { perMs: 1000 / scale } },
       retry: fastRetry,
     }),
     createZendeskSource({

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { CatalogKey } from '../../lib/signals/catalog.ts';
 import type { SlackNotifier } from '../slack/webhook.ts';
 import type { CrmConnector } from './crm.ts';
+import type { RenamedKey } from './rate-limit.ts';
 import type { SignalSource } from './source.ts';
 
 /** A vendor section of the run config, secret merged in (still unvalidated: the factory parses it). */
@@ -52,6 +53,8 @@ interface VendorCommon<Id extends string> {
   configSchema: z.ZodType;
   secret: VendorSecret;
   bundling?: VendorBundling;
+  /** Config keys of an earlier release still read, each with a warning naming its new key (rate-limit.ts). */
+  renamedKeys?: readonly RenamedKey[];
 }
 
 /** The absolute path of a stub next to `moduleUrl` (a vendor's bundle-stubs/ folder). */

@@ -106,7 +106,7 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
       createStripeSource({
         apiKey: stripe.apiKey,
         baseUrl: stripe.url,
-        limits: { requests: 20, windowMs: 1000 / scale },
+        rateLimit: { requests: 20, perMs: 1000 / scale, safety: 0, perEndpoint: { perMs: 1000 / scale } },
         retry: fastRetry,
       }),
     );
