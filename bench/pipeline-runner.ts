@@ -42,7 +42,7 @@ function connect(e: Endpoints, scale: number, store: DynamoStore): RunDeps {
       username: e.zendesk.username,
       apiToken: e.zendesk.token,
       baseUrl: e.zendesk.endpointUri,
-      limits: { planPerMinute: 200, incrementalPerMinute: 10, windowMs: 60_000 / scale },
+      rateLimit: { requests: 200, perMs: 60_000 / scale, incremental: { requests: 10, perMs: 60_000 / scale } },
       retry: fastRetry,
     }),
     createMixpanelSource({

@@ -117,7 +117,7 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
         username: zendesk.username,
         apiToken: zendesk.token,
         baseUrl: zendesk.endpointUri,
-        limits: { planPerMinute: 200, incrementalPerMinute: 10, windowMs: 60_000 / scale },
+        rateLimit: { requests: 200, perMs: 60_000 / scale, incremental: { requests: 10, perMs: 60_000 / scale } },
         retry: fastRetry,
       }),
     );
