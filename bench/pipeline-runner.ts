@@ -54,7 +54,7 @@ function connect(e: Endpoints, scale: number, store: DynamoStore): RunDeps {
       groupKeyProperty: e.mixpanel.groupKeyProperty,
       activeEvents: ['Session Start'],
       coreFeatures: [...FEATURES],
-      limits: { queryWindowMs: 3_600_000 / scale, exportWindowMs: 3_600_000 / scale, exportSecondMs: 1000 / scale },
+      rateLimit: { perMs: 3_600_000 / scale, export: { perMs: 3_600_000 / scale }, exportPerSecond: { perMs: 1000 / scale } },
       retry: fastRetry,
     }),
   ];

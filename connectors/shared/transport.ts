@@ -38,15 +38,17 @@ export function policyFetch(options: TransportOptions): typeof fetch {
     const method = (init?.method ?? (input instanceof Request ? input.method : 'GET')).toUpperCase();
     const what = options.describe?.(url, method) ?? `${method} ${url.pathname}`;
     const budgets = options.budgets(url, method);
+    // The run's signal, else the caller's for this request (waits for the budget end with it too).
+    const stop = signal ?? init?.signal ?? undefined;
     const attempt = async (): Promise<Response> => {
-      signal?.throwIfAborted();
+      stop?.throwIfAborted();
       const timer = new AbortController();
       const timeout = setTimeout(() => timer.abort(), options.timeoutMs);
       const signals = [timer.signal, ...(signal ? [signal] : []), ...(init?.signal ? [init.signal] : [])];
       const held: RateBudget[] = [];
       try {
         for (const b of budgets) {
-          await b.acquire(signal);
+          await b.acquire(stop);
           held.push(b);
         }
         let res: Response;
@@ -88,7 +90,7 @@ export function policyFetch(options: TransportOptions): typeof fetch {
     return withRetry(attempt, {
       policy: options.retry,
       ...(budgets[0] ? { budget: budgets[0] } : {}),
-      ...(signal ? { signal } : {}),
+      ...(stop ? { signal: stop } : {}),
       ...(options.clock ? { clock: options.clock } : {}),
     });
   };
