@@ -28,7 +28,7 @@ function connect(e: Endpoints, scale: number, store: DynamoStore): RunDeps {
     accessToken: e.hubspot.token,
     basePath: e.hubspot.url,
     portalId: '4242',
-    rateLimit: { limit: 90, windowMs: 10_000 / scale, searchLimit: 4, searchWindowMs: 1_000 / scale },
+    rateLimit: { requests: 100, perMs: 10_000 / scale, search: { requests: 5, perMs: 1_000 / scale } },
     retry: fastRetry,
   });
   const sources = [
