@@ -13,7 +13,11 @@ import { retryOverridesSchema } from '../shared/retry.ts';
 export const hubSpotRenamedKeys: readonly RenamedKey[] = [
   { from: ['rateLimit', 'limit'], to: ['rateLimit', 'requests'], also: { at: ['rateLimit', 'safety'], value: 0 } },
   { from: ['rateLimit', 'windowMs'], to: ['rateLimit', 'perMs'] },
-  { from: ['rateLimit', 'searchLimit'], to: ['rateLimit', 'search', 'requests'], also: { at: ['rateLimit', 'search', 'safety'], value: 0 } },
+  {
+    from: ['rateLimit', 'searchLimit'],
+    to: ['rateLimit', 'search', 'requests'],
+    also: { at: ['rateLimit', 'search', 'safety'], value: 0 },
+  },
   { from: ['rateLimit', 'searchWindowMs'], to: ['rateLimit', 'search', 'perMs'] },
   { from: ['requestTimeoutMs'], to: ['timeoutMs'] },
 ];

@@ -64,6 +64,8 @@ export interface Verdict {
   message: string;
   retryAfterMs: number | undefined;
   said: VendorSaid;
+  /** The matching rule's sentence alone (undefined when no rule matched). */
+  sentence: string | undefined;
 }
 
 const matchesStatus = (s: ErrorRule['status'], status: number) =>
@@ -109,7 +111,7 @@ export function judge(policy: ErrorPolicy, answer: Answer, what: string, path: s
     const fallback = typeof policy.rateLimitWaitMs === 'function' ? policy.rateLimitWaitMs(ctx) : policy.rateLimitWaitMs;
     retryAfterMs = parseRetryAfter(answer.header('retry-after')) ?? fallback;
   }
-  return { kind, message, retryAfterMs, said };
+  return { kind, message, retryAfterMs, said, sentence: sentence === undefined ? undefined : redact(sentence) };
 }
 
 /** The typed error for a verdict (cause kept, message already redacted). */

@@ -3,7 +3,7 @@
 // and traced (observedFetch), and any answer that is not a readable success becomes the typed error
 // the vendor's error policy names (error-policy.ts). It owns the retries (the SDKs' own are off):
 // rate limits wait for Retry-After or the vendor's window, transient failures back off, capped.
-import { answerOf, errorOf, type ErrorPolicy, judge } from './error-policy.ts';
+import { answerOf, type ErrorPolicy, errorOf, judge } from './error-policy.ts';
 import { TransientError } from './errors.ts';
 import { observedFetch, redact } from './http-trace.ts';
 import type { Clock, RateBudget } from './rate-budget.ts';
@@ -81,7 +81,8 @@ export function policyFetch(options: TransportOptions): typeof fetch {
 
       function networkError(err: unknown): unknown {
         if (signal?.aborted || init?.signal?.aborted) return err;
-        if (timer.signal.aborted) return new TransientError(policy.vendor, `${what}: no answer within ${options.timeoutMs} ms`, { cause: err });
+        if (timer.signal.aborted)
+          return new TransientError(policy.vendor, `${what}: no answer within ${options.timeoutMs} ms`, { cause: err });
         return new TransientError(policy.vendor, `${what}: network error (${redact((err as Error)?.message ?? String(err))})`, {
           cause: err,
         });

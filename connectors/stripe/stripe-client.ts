@@ -21,7 +21,10 @@ export function stripePolicyFetch(config: StripeConfig, signal?: AbortSignal): t
     signal,
     describe: (url, method) => stripeEndpoint(method, url.pathname),
     // The endpoint's budget first: a 429 on one endpoint pauses that endpoint only.
-    budgets: (url, method) => [budgetFor(`stripe:${stripeEndpoint(method, url.pathname)}`, rateLimit.perEndpoint, rateLimit.safety), account],
+    budgets: (url, method) => [
+      budgetFor(`stripe:${stripeEndpoint(method, url.pathname)}`, rateLimit.perEndpoint, rateLimit.safety),
+      account,
+    ],
   });
 }
 
@@ -49,7 +52,8 @@ export function toStripeError(err: unknown): Error {
   if (isTypedError(detail)) return detail;
   const abort = [err, detail].find((e) => ['AbortError', 'TimeoutError'].includes((e as Error | undefined)?.name ?? ''));
   if (abort) return abort as Error;
-  if (err instanceof Stripe.errors.StripeConnectionError) return new TransientError('stripe', 'the connection to the Stripe API failed', { cause: err });
+  if (err instanceof Stripe.errors.StripeConnectionError)
+    return new TransientError('stripe', 'the connection to the Stripe API failed', { cause: err });
   // Anything else is the SDK refusing what it was handed (e.g. a body it cannot read): a record's problem, not the run's.
   const message = err instanceof Error ? err.message : String(err);
   return new DataError('stripe', undefined, `the Stripe client failed: ${message}`, { cause: err });

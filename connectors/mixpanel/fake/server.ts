@@ -192,13 +192,11 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
   server.route('GET', '/api/2.0/export', async (req) => {
     const denied = checkAccess(req, (s, e) => exportError(s, e));
     if (denied) return denied;
-    if (exportsInFlight >= exportConcurrent)
-      return exportError(429, 'too many export requests in progress for this project');
+    if (exportsInFlight >= exportConcurrent) return exportError(429, 'too many export requests in progress for this project');
     const perSecond = exportPerSecond.take();
     if (!perSecond.ok) return exportError(429, 'Export rate limit exceeded: 3 queries per second');
     const hourly = exportHourly.take();
-    if (!hourly.ok)
-      return exportError(429, `Export rate limit exceeded: ${exportHourly.limit} queries per hour`);
+    if (!hourly.ok) return exportError(429, `Export rate limit exceeded: ${exportHourly.limit} queries per hour`);
     exportsInFlight++;
     try {
       const q = req.query;

@@ -206,7 +206,12 @@ const ID = /^(cus|sub_sched|sub|si|in|il|ii|price|prod)_/;
 const endpointOf = (req: FakeRequest) => `${req.method} ${req.path.replace(/[^/]+/g, (seg) => (ID.test(seg) ? '{id}' : seg))}`;
 
 const rateLimited = (reason: string): FakeResponse => ({
-  ...error(429, 'invalid_request_error', 'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.', 'rate_limit'),
+  ...error(
+    429,
+    'invalid_request_error',
+    'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+    'rate_limit',
+  ),
   headers: { 'stripe-rate-limited-reason': reason },
 });
 
