@@ -82,9 +82,13 @@ export function createHubSpotCaller(config: HubSpotConfig): HubSpotCaller {
   async function attempt<T>(what: string, fn: (sdk: Client) => Promise<T>, options: CallOptions): Promise<T> {
     if (latched) throw latched;
     const budgets: RateBudget[] = options.search ? [searchBudget, budget] : [budget];
-    for (const b of budgets) await b.acquire(options.signal);
+    const held: RateBudget[] = [];
     const slot: Observed = { started: performance.now() };
     try {
+      for (const b of budgets) {
+        await b.acquire(options.signal);
+        held.push(b);
+      }
       const out = await withTimeout(
         slots.run(slot, () => fn(sdk)),
         config.timeoutMs,
@@ -99,7 +103,7 @@ export function createHubSpotCaller(config: HubSpotConfig): HubSpotCaller {
       if (options.retryOnlyWhenUnprocessed && slot.url !== undefined && slot.status === undefined) throw new NotRetried(typed);
       throw typed;
     } finally {
-      for (const b of budgets) b.release();
+      for (const b of held) b.release();
     }
   }
 
