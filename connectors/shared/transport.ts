@@ -16,8 +16,8 @@ export interface TransportOptions {
   timeoutMs: number;
   /** The budgets one request takes, in order; the first is the one a 429 pauses for everyone. */
   budgets(url: URL, method: string): RateBudget[];
-  /** `json` (default): a 2xx body must parse as JSON, else it is retried; `stream`: the body is handed on unread. */
-  body?: 'json' | 'stream';
+  /** `json` (default): a 2xx body must parse as JSON, else it is retried; `text`: any body; `stream`: the body is handed on unread. */
+  body?: 'json' | 'text' | 'stream';
   /** What the request is for, in the words of an error message. */
   describe?(url: URL, method: string): string;
   /** The run's signal: when it aborts, the abort is rethrown as is (never retried). */
@@ -65,7 +65,7 @@ export function policyFetch(options: TransportOptions): typeof fetch {
           throw networkError(err);
         }
         if (!res.ok) throw errorOf(policy.vendor, judge(policy, answerOf(res, text), what, url.pathname));
-        if (text !== '') {
+        if (text !== '' && options.body !== 'text') {
           try {
             JSON.parse(text);
           } catch {
