@@ -11,15 +11,11 @@ import { retryOverridesSchema } from '../shared/retry.ts';
 
 /** Keys of earlier releases, still read (with a warning) for one release. The old limits already had the margin taken off. */
 export const hubSpotRenamedKeys: readonly RenamedKey[] = [
-  { from: ['rateLimit', 'limit'], to: ['rateLimit', 'requests'], also: { at: ['rateLimit', 'safety'], value: 0 } },
-  { from: ['rateLimit', 'windowMs'], to: ['rateLimit', 'perMs'] },
-  {
-    from: ['rateLimit', 'searchLimit'],
-    to: ['rateLimit', 'search', 'requests'],
-    also: { at: ['rateLimit', 'search', 'safety'], value: 0 },
-  },
-  { from: ['rateLimit', 'searchWindowMs'], to: ['rateLimit', 'search', 'perMs'] },
-  { from: ['requestTimeoutMs'], to: ['timeoutMs'] },
+  ['rateLimit.limit', 'rateLimit.requests', ['rateLimit.safety', 0]],
+  ['rateLimit.windowMs', 'rateLimit.perMs'],
+  ['rateLimit.searchLimit', 'rateLimit.search.requests', ['rateLimit.search.safety', 0]],
+  ['rateLimit.searchWindowMs', 'rateLimit.search.perMs'],
+  ['requestTimeoutMs', 'timeoutMs'],
 ];
 
 /** How a contact is marked (champion, executive sponsor, left): a contact property or a company↔contact association label. */

@@ -14,14 +14,14 @@ export const MIXPANEL_HOSTS = {
 
 /** Keys of earlier releases, still read (with a warning) for one release. */
 export const mixpanelRenamedKeys: readonly RenamedKey[] = [
-  { from: ['limits', 'queriesPerHour'], to: ['rateLimit', 'requests'] },
-  { from: ['limits', 'queryConcurrency'], to: ['rateLimit', 'concurrency'] },
-  { from: ['limits', 'queryWindowMs'], to: ['rateLimit', 'perMs'] },
-  { from: ['limits', 'exportsPerHour'], to: ['rateLimit', 'export', 'requests'] },
-  { from: ['limits', 'exportWindowMs'], to: ['rateLimit', 'export', 'perMs'] },
-  { from: ['limits', 'exportsPerSecond'], to: ['rateLimit', 'exportPerSecond', 'requests'] },
-  { from: ['limits', 'exportSecondMs'], to: ['rateLimit', 'exportPerSecond', 'perMs'] },
-  { from: ['limits', 'safetyMargin'], to: ['rateLimit', 'safety'] },
+  ['limits.queriesPerHour', 'rateLimit.requests'],
+  ['limits.queryConcurrency', 'rateLimit.concurrency'],
+  ['limits.queryWindowMs', 'rateLimit.perMs'],
+  ['limits.exportsPerHour', 'rateLimit.export.requests'],
+  ['limits.exportWindowMs', 'rateLimit.export.perMs'],
+  ['limits.exportsPerSecond', 'rateLimit.exportPerSecond.requests'],
+  ['limits.exportSecondMs', 'rateLimit.exportPerSecond.perMs'],
+  ['limits.safetyMargin', 'rateLimit.safety'],
 ];
 
 // Docs: https://docs.mixpanel.com/reference/rate-limits (Query API: 5 concurrent, 60 an hour; raw export: 60 an hour, 3 a second)

@@ -63,7 +63,7 @@ const isSoapFault = (body: string) => /<faultcode>/.test(body);
  * into a session renewal when the flow can renew (client.ts). Docs:
  * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
  */
-export const salesforceErrorPolicy: ErrorPolicy = {
+export const salesforceErrorPolicy = (): ErrorPolicy => ({
   vendor: 'salesforce',
   read: (body) => vendorError(body) ?? {},
   rules: [
@@ -83,7 +83,7 @@ export const salesforceErrorPolicy: ErrorPolicy = {
     { status: 500, body: /<faultcode>/, kind: 'data', say: 'Salesforce refused the request' },
     { status: [500, 599], kind: 'transient', say: (c) => `server error ${c.status}` },
   ],
-};
+});
 
 const answer = (res: HttpResponse): Answer => ({ status: res.statusCode, header: (n) => res.headers[n], body: res.body ?? '' });
 
@@ -103,7 +103,7 @@ function typed(v: Verdict, status: number, cause?: unknown): Error {
 export function classifyResponse(res: HttpResponse): Error | undefined {
   const status = res.statusCode;
   if (status >= 400) {
-    const v = judge(salesforceErrorPolicy, answer(res), 'Salesforce', '');
+    const v = judge(salesforceErrorPolicy(), answer(res), 'Salesforce', '');
     const decisive =
       status >= 500 ||
       status === 401 ||
@@ -131,7 +131,7 @@ export function toTypedError(err: unknown): Error {
   const e = err as { errorCode?: unknown; name?: unknown; message?: unknown };
   if (e && typeof e.errorCode === 'string') {
     const body = JSON.stringify([{ errorCode: e.errorCode, message: String(e.message ?? '') }]);
-    return typed(judge(salesforceErrorPolicy, { status: 400, header: () => undefined, body }, 'Salesforce', ''), 400, err);
+    return typed(judge(salesforceErrorPolicy(), { status: 400, header: () => undefined, body }, 'Salesforce', ''), 400, err);
   }
   if (e && e.name === 'AbortError') return err as Error;
   // jsforce refuses to send a JWT-based access token to the SOAP API before v68.0 (the setup's Metadata API calls).

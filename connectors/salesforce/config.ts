@@ -151,9 +151,9 @@ const salesforceConfigObject = z.object({
 
 /** Keys of earlier releases, still read (with a warning) for one release. */
 export const salesforceRenamedKeys: readonly RenamedKey[] = [
-  { from: ['budget', 'limit'], to: ['rateLimit', 'requests'] },
-  { from: ['budget', 'windowMs'], to: ['rateLimit', 'perMs'] },
-  { from: ['budget', 'concurrency'], to: ['rateLimit', 'concurrency'] },
+  ['budget.limit', 'rateLimit.requests'],
+  ['budget.windowMs', 'rateLimit.perMs'],
+  ['budget.concurrency', 'rateLimit.concurrency'],
 ];
 
 const salesforceConfigChecked = salesforceConfigObject.superRefine((c, ctx) => {

@@ -21,7 +21,15 @@ export const salesforceVendor: CrmVendor<'salesforce'> = {
   },
   signals: CRM_SIGNALS,
   // jsforce and its HTTP stack (about 1.5 MB minified) stay out of a deployment with another CRM.
-  bundling: { whenUnused: { aliases: () => ({ jsforce: stubPath(import.meta.url, './bundle-stubs/not-bundled.ts') }) } },
+  // So does jose, which only signs the JWT bearer assertion.
+  bundling: {
+    whenUnused: {
+      aliases: () => ({
+        jsforce: stubPath(import.meta.url, './bundle-stubs/not-bundled.ts'),
+        jose: stubPath(import.meta.url, './bundle-stubs/no-jose.ts'),
+      }),
+    },
+  },
   workerBudgets: (section) => {
     const { rateLimit } = salesforceConfigSchema.parse(section);
     return [

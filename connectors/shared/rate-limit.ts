@@ -55,61 +55,40 @@ export function budgetFor(name: string, limit: Limit, vendorSafety: number): Rat
   });
 }
 
-/** A config key that moved: read at `from`, written to `to` (and `also` set beside it when absent). */
-export interface RenamedKey {
-  from: readonly string[];
-  to: readonly string[];
-  /** Keeps the old meaning, e.g. an old limit that already had the margin taken off gets `safety: 0`. */
-  also?: { at: readonly string[]; value: unknown };
-}
+/**
+ * A config key that moved, as dotted paths: read at `from`, written to `to` (and `also` set beside it
+ * when absent). The old key is left where it was: the vendor's schema drops keys it does not know.
+ */
+export type RenamedKey = readonly [from: string, to: string, also?: readonly [at: string, value: unknown]];
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const read = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((at, k) => (isObj(at) ? at[k] : undefined), o);
 
-function read(o: unknown, path: readonly string[]): unknown {
+function write(o: Obj, path: string, value: unknown): void {
+  const keys = path.split('.');
+  const last = keys.pop() as string;
   let at = o;
-  for (const k of path) at = isObj(at) ? at[k] : undefined;
-  return at;
+  for (const k of keys) at = isObj(at[k]) ? (at[k] as Obj) : (at[k] = {});
+  at[last] = value;
 }
 
-function write(o: Obj, path: readonly string[], value: unknown): void {
-  let at = o;
-  for (const k of path.slice(0, -1)) {
-    if (!isObj(at[k])) at[k] = {};
-    at = at[k] as Obj;
-  }
-  at[path.at(-1) as string] = value;
-}
-
-function remove(o: Obj, path: readonly string[]): void {
-  const parent = read(o, path.slice(0, -1));
-  if (isObj(parent)) delete parent[path.at(-1) as string];
-  if (path.length > 1 && isObj(parent) && Object.keys(parent).length === 0) remove(o, path.slice(0, -1));
-}
-
-/**
- * Moves each renamed key to its new place (the new key wins when both are given) and says so in a
- * warning naming the new key. Pure: the section given is not changed.
- */
+/** Moves each renamed key to its new place (the new key wins when both are given) with a warning naming the new key. Pure. */
 export function renameKeys(section: unknown, renames: readonly RenamedKey[]): { section: unknown; warnings: string[] } {
   if (!isObj(section) || renames.length === 0) return { section, warnings: [] };
   const out = structuredClone(section);
   const warnings = new Set<string>();
-  const moved: (readonly string[])[] = [];
-  for (const r of renames) {
-    const value = read(section, r.from);
+  for (const [from, to, also] of renames) {
+    const value = read(section, from);
     if (value === undefined) continue;
-    const old = r.from.join('.');
-    const now = r.to.join('.');
-    if (read(section, r.to) === undefined) {
-      write(out, r.to, value);
-      if (r.also && read(section, r.also.at) === undefined) write(out, r.also.at, r.also.value);
-      warnings.add(`config key ${old} is deprecated and will be removed in the next release: use ${now}`);
-    } else warnings.add(`config key ${old} is ignored because ${now} is set: remove ${old}`);
-    moved.push(r.from);
+    if (read(section, to) !== undefined) {
+      warnings.add(`config key ${from} is ignored because ${to} is set: remove ${from}`);
+      continue;
+    }
+    write(out, to, value);
+    if (also && read(section, also[0]) === undefined) write(out, also[0], also[1]);
+    warnings.add(`config key ${from} is deprecated and will be removed in the next release: use ${to}`);
   }
-  const targets = new Set(renames.map((r) => r.to.join('.')));
-  for (const from of moved) if (!targets.has(from.join('.'))) remove(out, from);
   return { section: out, warnings: [...warnings] };
 }
 

@@ -11,8 +11,8 @@ import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../
 /** Keys of earlier releases, still read (with a warning) for one release. */
 export const stripeRenamedKeys: readonly RenamedKey[] = [
   // The old figure already had the margin taken off.
-  { from: ['limits', 'requests'], to: ['rateLimit', 'requests'], also: { at: ['rateLimit', 'safety'], value: 0 } },
-  { from: ['limits', 'windowMs'], to: ['rateLimit', 'perMs'] },
+  ['limits.requests', 'rateLimit.requests', ['rateLimit.safety', 0]],
+  ['limits.windowMs', 'rateLimit.perMs'],
 ];
 
 const stripeConfigObject = z.object({

@@ -10,10 +10,10 @@ import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../
 
 /** Keys of earlier releases, still read (with a warning) for one release. */
 export const zendeskRenamedKeys: readonly RenamedKey[] = [
-  { from: ['limits', 'planPerMinute'], to: ['rateLimit', 'requests'] },
-  { from: ['limits', 'incrementalPerMinute'], to: ['rateLimit', 'incremental', 'requests'] },
-  { from: ['limits', 'windowMs'], to: ['rateLimit', 'perMs'] },
-  { from: ['limits', 'windowMs'], to: ['rateLimit', 'incremental', 'perMs'] },
+  ['limits.planPerMinute', 'rateLimit.requests'],
+  ['limits.incrementalPerMinute', 'rateLimit.incremental.requests'],
+  ['limits.windowMs', 'rateLimit.perMs'],
+  ['limits.windowMs', 'rateLimit.incremental.perMs'],
 ];
 
 const tag = z

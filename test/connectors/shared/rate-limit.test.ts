@@ -13,12 +13,11 @@ describe('rate-limit config', () => {
     expect(budgetFor('t:b', { requests: 1, perMs: 1000, safety: 0.5 }, 0.1).options).toEqual({ limit: 1, windowMs: 1000 });
   });
 
-  it('given an old key, when renamed, then the value moves, the companion is set, emptied parents go, and the input is unchanged', () => {
+  it('given an old key, when renamed, then the value is copied to the new key, the companion is set, and the input is unchanged', () => {
     const input = { limits: { requests: 20 }, other: 1 };
-    const out = renameKeys(input, [
-      { from: ['limits', 'requests'], to: ['rateLimit', 'requests'], also: { at: ['rateLimit', 'safety'], value: 0 } },
-    ]);
-    expect(out.section).toEqual({ rateLimit: { requests: 20, safety: 0 }, other: 1 });
+    const out = renameKeys(input, [['limits.requests', 'rateLimit.requests', ['rateLimit.safety', 0]]]);
+    // The old key stays: the vendor's schema drops keys it does not know.
+    expect(out.section).toEqual({ limits: { requests: 20 }, rateLimit: { requests: 20, safety: 0 }, other: 1 });
     expect(out.warnings).toEqual([
       'config key limits.requests is deprecated and will be removed in the next release: use rateLimit.requests',
     ]);
