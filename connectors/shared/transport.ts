@@ -43,14 +43,16 @@ export function policyFetch(options: TransportOptions): typeof fetch {
     const attempt = async (): Promise<Response> => {
       stop?.throwIfAborted();
       const timer = new AbortController();
-      const timeout = setTimeout(() => timer.abort(), options.timeoutMs);
-      const signals = [timer.signal, ...(signal ? [signal] : []), ...(init?.signal ? [init.signal] : [])];
+      let timeout: NodeJS.Timeout | undefined;
       const held: RateBudget[] = [];
       try {
         for (const b of budgets) {
           await b.acquire(stop);
           held.push(b);
         }
+        // The clock starts when the request leaves, not while it waits for the budget.
+        timeout = setTimeout(() => timer.abort(), options.timeoutMs);
+        const signals = [timer.signal, ...(signal ? [signal] : []), ...(init?.signal ? [init.signal] : [])];
         let res: Response;
         try {
           res = await observed(input, { ...init, signal: AbortSignal.any(signals) });
