@@ -69,7 +69,10 @@ function write(o: Obj, path: string, value: unknown): void {
   const keys = path.split('.');
   const last = keys.pop() as string;
   let at = o;
-  for (const k of keys) at = isObj(at[k]) ? (at[k] as Obj) : (at[k] = {});
+  for (const k of keys) {
+    if (!isObj(at[k])) at[k] = {};
+    at = at[k] as Obj;
+  }
   at[last] = value;
 }
 
