@@ -22,7 +22,15 @@ export const hubspotVendor: CrmVendor<'hubspot'> = {
   bundling: hubspotBundling,
   workerBudgets: (section) => {
     const { rateLimit } = hubSpotConfigSchema.parse(section);
-    return [{ path: ['rateLimit', 'requests'], limit: rateLimit.requests, windowMs: rateLimit.perMs, crmRequests: true }];
+    return [
+      {
+        path: ['rateLimit', 'requests'],
+        limit: rateLimit.requests,
+        windowMs: rateLimit.perMs,
+        crmRequests: true,
+        safety: rateLimit.safety,
+      },
+    ];
   },
   // Reads 100 records and 1,000 association inputs per call, writes 100 per call.
   // Records with property history 50 a call; the engagement window searched 200 a page; association inputs 1,000 a call.

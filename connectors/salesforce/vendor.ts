@@ -33,7 +33,13 @@ export const salesforceVendor: CrmVendor<'salesforce'> = {
   workerBudgets: (section) => {
     const { rateLimit } = salesforceConfigSchema.parse(section);
     return [
-      { path: ['rateLimit', 'requests'], limit: rateLimit.requests, windowMs: rateLimit.perMs, crmRequests: true },
+      {
+        path: ['rateLimit', 'requests'],
+        limit: rateLimit.requests,
+        windowMs: rateLimit.perMs,
+        crmRequests: true,
+        safety: rateLimit.safety,
+      },
       { path: ['rateLimit', 'concurrency'], limit: rateLimit.concurrency ?? 25, windowMs: undefined, crmRequests: false },
     ];
   },

@@ -72,6 +72,8 @@ export interface WorkerBudget {
   windowMs: number | undefined;
   /** The CRM's request budget, the one a batch's own calls are measured against. */
   crmRequests: boolean;
+  /** The share of each worker's part the client keeps free (its config's `safety`), so the plan counts only what it uses. */
+  safety?: number;
 }
 
 /** Per-account volumes a CRM call estimate assumes. */
