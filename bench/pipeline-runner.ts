@@ -28,21 +28,21 @@ function connect(e: Endpoints, scale: number, store: DynamoStore): RunDeps {
     accessToken: e.hubspot.token,
     basePath: e.hubspot.url,
     portalId: '4242',
-    rateLimit: { limit: 90, windowMs: 10_000 / scale, searchLimit: 4, searchWindowMs: 1_000 / scale },
+    rateLimit: { requests: 100, perMs: 10_000 / scale, search: { requests: 5, perMs: 1_000 / scale } },
     retry: fastRetry,
   });
   const sources = [
     createStripeSource({
       apiKey: e.stripe.apiKey,
       baseUrl: e.stripe.url,
-      limits: { requests: 20, windowMs: 1000 / scale },
+      rateLimit: { requests: 20, perMs: 1000 / scale, safety: 0, perEndpoint: { perMs: 1000 / scale } },
       retry: fastRetry,
     }),
     createZendeskSource({
       username: e.zendesk.username,
       apiToken: e.zendesk.token,
       baseUrl: e.zendesk.endpointUri,
-      limits: { planPerMinute: 200, incrementalPerMinute: 10, windowMs: 60_000 / scale },
+      rateLimit: { requests: 200, perMs: 60_000 / scale, incremental: { requests: 10, perMs: 60_000 / scale } },
       retry: fastRetry,
     }),
     createMixpanelSource({
@@ -54,7 +54,7 @@ function connect(e: Endpoints, scale: number, store: DynamoStore): RunDeps {
       groupKeyProperty: e.mixpanel.groupKeyProperty,
       activeEvents: ['Session Start'],
       coreFeatures: [...FEATURES],
-      limits: { queryWindowMs: 3_600_000 / scale, exportWindowMs: 3_600_000 / scale, exportSecondMs: 1000 / scale },
+      rateLimit: { perMs: 3_600_000 / scale, export: { perMs: 3_600_000 / scale }, exportPerSecond: { perMs: 1000 / scale } },
       retry: fastRetry,
     }),
   ];

@@ -44,6 +44,8 @@ export const HANDLER_STOP_MARGIN_S = 15;
 
 /** Requests a worker with `share` of a budget can start in `seconds` (a rolling window refills every windowMs). */
 const callsWithin = (share: number, windowMs: number, seconds: number) => share * (1 + Math.floor((seconds * 1000) / windowMs));
+/** What a worker's client uses of its share: the safety part is kept free (connectors/shared/rate-limit.ts). */
+const used = (share: number, safety = 0) => Math.max(1, Math.floor(share * (1 - safety)));
 
 export function planConcurrency(input: {
   crm: string;
@@ -63,7 +65,7 @@ export function planConcurrency(input: {
   const shortfall = (n: number): string | undefined => {
     for (const b of input.budgets)
       if (Math.floor(b.limit / n) < 1) return `${b.vendor} ${b.path.join('.')} (${b.limit}) leaves no budget for ${n} workers`;
-    if (callsWithin(Math.floor(crm.limit / n), crmWindow, workSeconds) < calls)
+    if (callsWithin(used(Math.floor(crm.limit / n), crm.safety), crmWindow, workSeconds) < calls)
       return `${crm.vendor}'s budget: ${n} workers would not finish a batch (${calls} calls) within ${workSeconds} s`;
     return undefined;
   };
@@ -71,7 +73,7 @@ export function planConcurrency(input: {
   let n = input.maxConcurrency;
   while (n >= 1 && shortfall(n) !== undefined) n--;
   if (n < 1) {
-    const possible = callsWithin(crm.limit, crmWindow, workSeconds);
+    const possible = callsWithin(used(crm.limit, crm.safety), crmWindow, workSeconds);
     // With a measured figure, calls are taken as proportional to the batch size.
     let fits = input.batchSize;
     if (input.crmCallsPerBatch) fits = Math.max(1, Math.floor((input.batchSize * possible) / input.crmCallsPerBatch));
@@ -87,7 +89,7 @@ export function planConcurrency(input: {
     limitedBy,
     crmCallsPerBatch: calls,
     workSeconds,
-    crmCallsPossible: callsWithin(Math.floor(crm.limit / n), crmWindow, workSeconds),
+    crmCallsPossible: callsWithin(used(Math.floor(crm.limit / n), crm.safety), crmWindow, workSeconds),
     shares: input.budgets.map((b) => ({
       vendor: b.vendor,
       path: b.path,

@@ -1,7 +1,8 @@
 // The run config each function receives as HEALTHSCORE_CONFIG (JSON, no secrets). Each function gets
 // only the sections it uses — so it reads only the secrets it needs — and score-batch workers get
 // their share of every rate budget they can spend, so N of them together stay within it.
-import { channelVendors } from '../connectors/registry.ts';
+import { channelVendors, vendors } from '../connectors/registry.ts';
+import { renameKeys } from '../connectors/shared/rate-limit.ts';
 import { parseRunConfig } from '../pipeline/run-config.ts';
 import type { ConcurrencyPlan } from './concurrency.ts';
 import { type DeployConfig, DeployConfigError } from './deploy-config.ts';
@@ -52,8 +53,14 @@ export function runConfigFor(role: FunctionRole, c: DeployConfig, concurrency: C
   };
   const channels = new Set(channelVendors().map((v) => v.id));
   for (const vendor of vendorsFor(role, c)) if (!channels.has(vendor)) out[vendor] = structuredClone(c.run[vendor] ?? {});
-  if (role === 'scoreBatch')
+  if (role === 'scoreBatch') {
+    // Keys of an earlier release move first, so a worker's share lands where its vendor reads it (plan still warns of them).
+    for (const vendor of Object.keys(out)) {
+      const renames = vendors().find((v) => v.id === vendor)?.renamedKeys;
+      if (renames) out[vendor] = renameKeys(out[vendor], renames).section;
+    }
     for (const share of concurrency.shares) setPath(out[share.vendor] as Record<string, unknown>, share.path, share.perWorker);
+  }
   for (const channel of channels) out[channel] = { enabled: vendorsFor(role, c).includes(channel) };
   parseRunConfig(out, `HEALTHSCORE_CONFIG of ${role}`);
   return out;

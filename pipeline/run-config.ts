@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { channelVendors, crmVendors, requireVendor, sourceVendors, vendors } from '../connectors/registry.ts';
 import type { CrmConnector } from '../connectors/shared/crm.ts';
 import { ConfigError } from '../connectors/shared/errors.ts';
+import { renameKeys } from '../connectors/shared/rate-limit.ts';
 import type { SignalSource } from '../connectors/shared/source.ts';
 import { type VendorSection, withValueAt } from '../connectors/shared/vendor.ts';
 import type { SlackNotifier } from '../connectors/slack/webhook.ts';
@@ -122,6 +123,20 @@ export interface Connectors {
   crm: CrmConnector;
   sources: SignalSource[];
   slack: SlackNotifier | undefined;
+  /** Keys of an earlier release the config still uses, by vendor: each warning names the new key. */
+  configWarnings: Record<string, string[]>;
+}
+
+/** The renamed keys each vendor section still uses, as warnings naming the new key (by vendor id). */
+export function configWarnings(config: RunConfig): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const v of vendors()) {
+    const section = vendorSection(config, v.id);
+    if (section === undefined || !v.renamedKeys) continue;
+    const { warnings } = renameKeys(section, v.renamedKeys);
+    if (warnings.length > 0) out[v.id] = warnings;
+  }
+  return out;
 }
 
 /** Builds the configured connectors, loading only their code; a configured vendor without its secret is a clear error. */
@@ -145,7 +160,7 @@ export async function buildConnectors(config: RunConfig, secrets: SecretSource):
     const url = await secrets(v.id);
     if (url) slack = await v.createChannel(withValueAt({}, v.secret.path, url));
   }
-  return { crm, sources, slack };
+  return { crm, sources, slack, configWarnings: configWarnings(config) };
 }
 
 /** The run config's cadence as the pipeline takes it. */

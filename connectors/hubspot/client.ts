@@ -1,5 +1,5 @@
 // The one way the connector talks to HubSpot: the official SDK (`@hubspot/api-client`) behind the
-// process-wide rate budget and our retry policy. The SDK cannot take a custom fetch, so a middleware
+// process-wide rate budget, our retry policy, a timeout, and HubSpot's error policy (errors.ts). The SDK cannot take a custom fetch, so a middleware
 // captures each exchange (inside an AsyncLocalStorage slot per call) and we record it through the
 // shared HTTP trace: every call is counted and traceable, with the token registered as a secret.
 // The SDK's own Bottleneck limiter and retry decorator stay off (no `limiterOptions`, no
@@ -8,10 +8,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Client } from '@hubspot/api-client';
 import { ConfigError, QuotaExhaustedError } from '../shared/errors.ts';
 import { recordExchange, registerSecret } from '../shared/http-trace.ts';
-import { type RateBudget, sharedBudget } from '../shared/rate-budget.ts';
+import type { RateBudget } from '../shared/rate-budget.ts';
+import { budgetFor } from '../shared/rate-limit.ts';
 import { type RetryPolicy, withRetry } from '../shared/retry.ts';
 import type { HubSpotConfig } from './config.ts';
-import { type Observed, toHubSpotError } from './errors.ts';
+import { hubSpotErrorPolicy, type Observed, toHubSpotError } from './errors.ts';
 
 interface SdkRequestContext {
   getUrl(): string;
@@ -70,40 +71,46 @@ export interface HubSpotCaller {
 export function createHubSpotCaller(config: HubSpotConfig): HubSpotCaller {
   registerSecret(config.accessToken);
   const sdk = new Client({ accessToken: config.accessToken, basePath: config.basePath, middleware: [observeMiddleware] });
-  const budget = sharedBudget('hubspot', { limit: config.rateLimit.limit, windowMs: config.rateLimit.windowMs });
-  const searchBudget = sharedBudget('hubspot:search', { limit: config.rateLimit.searchLimit, windowMs: config.rateLimit.searchWindowMs });
-  const policy: Partial<RetryPolicy> = Object.fromEntries(Object.entries(config.retry).filter(([, v]) => v !== undefined));
+  const { rateLimit } = config;
+  const budget = budgetFor('hubspot', rateLimit, rateLimit.safety);
+  const searchBudget = budgetFor('hubspot:search', rateLimit.search, rateLimit.safety);
+  const policy = hubSpotErrorPolicy({ windowMs: rateLimit.perMs, searchWindowMs: rateLimit.search.perMs });
+  const retry: Partial<RetryPolicy> = Object.fromEntries(Object.entries(config.retry).filter(([, v]) => v !== undefined));
   /** After a 401 (the token is bad) or the daily limit, every further call fails at once: no retry storm. A 403 concerns one scope only. */
   let latched: Error | undefined;
 
   async function attempt<T>(what: string, fn: (sdk: Client) => Promise<T>, options: CallOptions): Promise<T> {
     if (latched) throw latched;
     const budgets: RateBudget[] = options.search ? [searchBudget, budget] : [budget];
-    for (const b of budgets) await b.acquire(options.signal);
+    const held: RateBudget[] = [];
     const slot: Observed = { started: performance.now() };
     try {
+      for (const b of budgets) {
+        await b.acquire(options.signal);
+        held.push(b);
+      }
       const out = await withTimeout(
         slots.run(slot, () => fn(sdk)),
-        config.requestTimeoutMs,
+        config.timeoutMs,
       );
       record(slot);
       return out;
     } catch (err) {
       record(slot, err);
-      const typed = toHubSpotError(what, slot, err, config.rateLimit);
+      const typed = toHubSpotError(what, slot, err, policy);
       if ((typed instanceof ConfigError && slot.status === 401) || typed instanceof QuotaExhaustedError) latched = typed;
       // A create whose connection dropped may have succeeded: surface it rather than retry it.
       if (options.retryOnlyWhenUnprocessed && slot.url !== undefined && slot.status === undefined) throw new NotRetried(typed);
       throw typed;
     } finally {
-      for (const b of budgets) b.release();
+      for (const b of held) b.release();
     }
   }
 
   return {
     config,
     call(what, fn, options = {}) {
-      const p = options.maxAttempts === undefined ? policy : { ...policy, maxAttempts: options.maxAttempts };
+      const p = options.maxAttempts === undefined ? retry : { ...retry, maxAttempts: options.maxAttempts };
       return withRetry(() => attempt(what, fn, options), {
         policy: p,
         budget,

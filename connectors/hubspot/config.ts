@@ -6,6 +6,17 @@
 import * as z from 'zod';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
+import { limitFields, limitSchema, type RenamedKey, safetyField, withRenamedKeys } from '../shared/rate-limit.ts';
+import { retryOverridesSchema } from '../shared/retry.ts';
+
+/** Keys of earlier releases, still read (with a warning) for one release. The old limits already had the margin taken off. */
+export const hubSpotRenamedKeys: readonly RenamedKey[] = [
+  ['rateLimit.limit', 'rateLimit.requests', ['rateLimit.safety', 0]],
+  ['rateLimit.windowMs', 'rateLimit.perMs'],
+  ['rateLimit.searchLimit', 'rateLimit.search.requests', ['rateLimit.search.safety', 0]],
+  ['rateLimit.searchWindowMs', 'rateLimit.search.perMs'],
+  ['requestTimeoutMs', 'timeoutMs'],
+];
 
 /** How a contact is marked (champion, executive sponsor, left): a contact property or a company↔contact association label. */
 const markerSchema = z.discriminatedUnion('kind', [
@@ -95,7 +106,7 @@ const engagementSchema = z.object({
   emailThreadProperty: propertyName.default('hs_email_thread_id'),
 });
 
-export const hubSpotConfigSchema = z.object({
+const hubSpotConfigObject = z.object({
   /** A private app access token (or OAuth access token). Never logged. */
   accessToken: z.string({ error: 'accessToken is required: a HubSpot private app token' }).min(1, 'accessToken is empty'),
   basePath: z.url().default('https://api.hubapi.com'),
@@ -106,26 +117,19 @@ export const hubSpotConfigSchema = z.object({
     })
     .transform(String),
   appBaseUrl: z.url().default('https://app.hubspot.com'),
+  // Docs: https://developers.hubspot.com/docs/guides/apps/api-usage/usage-details
   rateLimit: z
     .object({
-      /** Requests per window for the whole process: HubSpot allows 100 (Free/Starter) or 190 (Pro/Enterprise) per 10 s; 10% margin. */
-      limit: z.number().int().positive().default(90),
-      windowMs: z.number().int().positive().default(10_000),
+      /** Requests per window for the whole process: HubSpot allows 100 (Free/Starter) or 190 (Pro/Enterprise) per 10 s. */
+      ...limitFields({ requests: 100, perMs: 10_000 }),
+      safety: safetyField(0.1),
       /** The search endpoints allow 5 requests per second per token. */
-      searchLimit: z.number().int().positive().default(4),
-      searchWindowMs: z.number().int().positive().default(1_000),
+      search: limitSchema({ requests: 5, perMs: 1_000 }, 0.1),
     })
     .prefault({}),
-  retry: z
-    .object({
-      maxAttempts: z.number().int().min(1).max(10).optional(),
-      baseDelayMs: z.number().int().min(0).optional(),
-      maxDelayMs: z.number().int().min(0).optional(),
-      maxTotalWaitMs: z.number().int().min(0).optional(),
-    })
-    .prefault({}),
-  /** A request without an answer after this long is abandoned and retried like a dropped connection. */
-  requestTimeoutMs: z.number().int().positive().default(30_000),
+  retry: retryOverridesSchema,
+  /** A request without an answer after this long (milliseconds) is abandoned and retried like a dropped connection. */
+  timeoutMs: z.number().int().positive().default(30_000),
   /** Records per batch update (HubSpot's maximum is 100). */
   writeBatchSize: z.number().int().min(1).max(100).default(100),
   company: companySchema.prefault({}),
@@ -133,8 +137,10 @@ export const hubSpotConfigSchema = z.object({
   engagement: engagementSchema.prefault({}),
 });
 
-export type HubSpotConfig = z.infer<typeof hubSpotConfigSchema>;
-export type HubSpotConfigInput = z.input<typeof hubSpotConfigSchema>;
+export const hubSpotConfigSchema = withRenamedKeys(hubSpotRenamedKeys, hubSpotConfigObject);
+
+export type HubSpotConfig = z.infer<typeof hubSpotConfigObject>;
+export type HubSpotConfigInput = z.input<typeof hubSpotConfigObject>;
 
 /** Validates the config, throwing a ConfigError that names every bad path (never the token's value). */
 export function parseHubSpotConfig(input: unknown): HubSpotConfig {

@@ -1,11 +1,11 @@
-// HubSpot's declarative error policy: which answers are a human's to fix (401, 403 with the missing
-// scope named), which are rate limits (429 TEN_SECONDLY_ROLLING / SECONDLY: wait; DAILY: stop for
-// today), which are transient (5xx, network, a body that does not parse), and which are a bad request
-// the caller must handle (400/404/409: a record, not the run).
+// HubSpot's error policy as data (connectors/shared/error-policy.ts): which answers are a human's to
+// fix (401, 403 with the missing scope named), which are rate limits (429 TEN_SECONDLY_ROLLING /
+// SECONDLY: wait; DAILY: stop for today), which are transient (5xx, network, a body that does not
+// parse), and which are a bad request the caller must handle (400/404/409: a record, not the run).
 // Docs: https://developers.hubspot.com/docs/api/error-handling
-import { ConfigError, DataError, QuotaExhaustedError, RateLimitedError, TransientError } from '../shared/errors.ts';
+import { type ErrorPolicy, errorOf, judge } from '../shared/error-policy.ts';
+import { DataError, TransientError } from '../shared/errors.ts';
 import { redact } from '../shared/http-trace.ts';
-import { parseRetryAfter } from '../shared/retry.ts';
 
 /** What the middleware saw of one exchange. */
 export interface Observed {
@@ -74,52 +74,72 @@ function missingScopes(body: HubSpotErrorBody): string[] {
   return [...out];
 }
 
+const WHERE_TOKEN = 'HUBSPOT_ACCESS_TOKEN for the CLI, the hubspot secret in Secrets Manager for the Lambdas';
+
+/** HubSpot's error policy as data: the first matching rule names the typed error and its sentence. */
+export const hubSpotErrorPolicy = (windows: { windowMs: number; searchWindowMs: number }): ErrorPolicy => ({
+  vendor: 'hubspot',
+  read(text) {
+    const body = parseErrorBody(text);
+    return {
+      code: body.category,
+      message: body.message,
+      details: { scopes: missingScopes(body), policyName: body.policyName, body },
+    };
+  },
+  rateLimitWaitMs: (c) => (c.said.details?.policyName === 'SECONDLY' ? windows.searchWindowMs : windows.windowMs),
+  rules: [
+    {
+      status: 429,
+      body: /"policyName"\s*:\s*"DAILY"/,
+      kind: 'quota',
+      say: "HubSpot's daily API limit is used up (policy DAILY); stop here and resume after the daily reset, or raise the portal's limit",
+    },
+    { status: 429, kind: 'rateLimited', say: (c) => `rate limited (${String(c.said.details?.policyName ?? 'unknown policy')})` },
+    {
+      status: 401,
+      code: 'EXPIRED_AUTHENTICATION',
+      kind: 'config',
+      say: `the access token has expired: refresh the OAuth token or create a new private app token and put it where healthscore reads it (${WHERE_TOKEN})`,
+    },
+    {
+      status: 401,
+      kind: 'config',
+      say: `HubSpot did not accept the access token: check it is a private app token for this portal, not revoked (${WHERE_TOKEN})`,
+    },
+    {
+      status: 403,
+      kind: 'config',
+      say: (c) => {
+        const scopes = (c.said.details?.scopes ?? []) as string[];
+        if (scopes.length === 0) return 'the token may not do this: check the private app scopes and the user permissions';
+        const many = scopes.length > 1;
+        return `the private app lacks the scope${many ? 's' : ''} ${scopes.join(', ')}: add ${many ? 'them' : 'it'} in HubSpot (Settings → Integrations → Private apps → Scopes) and use the updated token`;
+      },
+    },
+    { status: [500, 599], kind: 'transient', say: (c) => `HubSpot answered ${c.status}` },
+    { status: 408, kind: 'transient', say: 'HubSpot timed out' },
+    { status: [400, 499], kind: 'data', say: (c) => `HubSpot refused the request with ${c.status}` },
+  ],
+});
+
 /** Maps a failed SDK call (with what the middleware observed) to the shared typed errors. */
-export function toHubSpotError(what: string, x: Observed, err: unknown, windows: { windowMs: number; searchWindowMs: number }): Error {
+export function toHubSpotError(what: string, x: Observed, err: unknown, policy: ErrorPolicy): Error {
   const cause = { cause: err };
   if (x.url === undefined) return err instanceof Error ? err : new Error(String(err)); // never sent: a programming error
   if (x.status === undefined)
     return new TransientError('hubspot', `${what}: network error: ${redact((err as Error).message ?? String(err))}`, cause);
   const status = x.status;
-  const body = parseErrorBody(x.responseBody);
-  const said = redact([body.category, body.message].filter(Boolean).join(': ') || `HTTP ${status}`);
-  if (status === 429) {
-    if (body.policyName === 'DAILY')
-      return new QuotaExhaustedError(
-        'hubspot',
-        `${what}: HubSpot's daily API limit is used up (policy DAILY); stop here and resume after the daily reset, or raise the portal's limit`,
-        cause,
-      );
-    const header = x.headers?.['retry-after'];
-    const fallback = body.policyName === 'SECONDLY' ? windows.searchWindowMs : windows.windowMs;
-    return new RateLimitedError(
-      'hubspot',
-      `${what}: rate limited (${body.policyName ?? 'unknown policy'})`,
-      parseRetryAfter(header) ?? fallback,
-      cause,
-    );
-  }
-  if (status === 401) {
-    const fix =
-      body.category === 'EXPIRED_AUTHENTICATION'
-        ? 'the access token has expired: refresh the OAuth token or create a new private app token and put it where healthscore reads it (HUBSPOT_ACCESS_TOKEN for the CLI, the hubspot secret in Secrets Manager for the Lambdas)'
-        : 'HubSpot did not accept the access token: check it is a private app token for this portal, not revoked (HUBSPOT_ACCESS_TOKEN for the CLI, the hubspot secret in Secrets Manager for the Lambdas)';
-    return new ConfigError('hubspot', `${what}: ${fix} (HubSpot said ${said})`, cause);
-  }
-  if (status === 403) {
-    const scopes = missingScopes(body);
-    const fix =
-      scopes.length > 0
-        ? `the private app lacks the scope${scopes.length > 1 ? 's' : ''} ${scopes.join(', ')}: add ${scopes.length > 1 ? 'them' : 'it'} in HubSpot (Settings → Integrations → Private apps → Scopes) and use the updated token`
-        : 'the token may not do this: check the private app scopes and the user permissions';
-    return new ConfigError('hubspot', `${what}: ${fix} (HubSpot said ${said})`, cause);
-  }
-  if (status >= 500 || status === 408) return new HubSpotServerError(status, `${what}: HubSpot answered ${status} (${said})`, cause);
   if (status >= 200 && status < 300)
     return new TransientError(
       'hubspot',
       `${what}: HubSpot answered ${status} with a body that could not be read (${redact(String(err))})`,
       cause,
     );
-  return new HubSpotRequestError(status, `${what}: HubSpot refused the request with ${status} (${said})`, body, cause);
+  const headers = x.headers ?? {};
+  const v = judge(policy, { status, header: (n) => headers[n], body: x.responseBody ?? '' }, what, new URL(x.url).pathname);
+  // The writer and the search split need the status and HubSpot's category of a refusal or a 5xx.
+  if (v.kind === 'data') return new HubSpotRequestError(status, v.message, parseErrorBody(x.responseBody), cause);
+  if (v.kind === 'transient') return new HubSpotServerError(status, v.message, cause);
+  return errorOf('hubspot', v, err);
 }

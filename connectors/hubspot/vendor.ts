@@ -3,13 +3,14 @@
 import { CRM_SIGNALS } from '../shared/crm-signals.ts';
 import type { CrmVendor } from '../shared/vendor.ts';
 import { hubspotBundling } from './bundle.ts';
-import { hubSpotConfigSchema } from './config.ts';
+import { hubSpotConfigSchema, hubSpotRenamedKeys } from './config.ts';
 import { createHubSpotConnector } from './connector.ts';
 
 export const hubspotVendor: CrmVendor<'hubspot'> = {
   id: 'hubspot',
   kind: 'crm',
   configSchema: hubSpotConfigSchema,
+  renamedKeys: hubSpotRenamedKeys,
   secret: {
     path: ['accessToken'],
     env: 'HUBSPOT_ACCESS_TOKEN',
@@ -21,7 +22,15 @@ export const hubspotVendor: CrmVendor<'hubspot'> = {
   bundling: hubspotBundling,
   workerBudgets: (section) => {
     const { rateLimit } = hubSpotConfigSchema.parse(section);
-    return [{ path: ['rateLimit', 'limit'], limit: rateLimit.limit, windowMs: rateLimit.windowMs, crmRequests: true }];
+    return [
+      {
+        path: ['rateLimit', 'requests'],
+        limit: rateLimit.requests,
+        windowMs: rateLimit.perMs,
+        crmRequests: true,
+        safety: rateLimit.safety,
+      },
+    ];
   },
   // Reads 100 records and 1,000 association inputs per call, writes 100 per call.
   // Records with property history 50 a call; the engagement window searched 200 a page; association inputs 1,000 a call.

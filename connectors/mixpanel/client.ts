@@ -1,17 +1,21 @@
-// The Mixpanel HTTP client (there is no official query SDK): plain fetch through observedFetch, so
-// every exchange is counted and traceable; service-account basic auth; one process-wide budget for
-// the Query API (60/h, 5 at once) and one for the raw export (60/h, 3/s), each at a safety margin;
-// Retry-After honoured, capped retries on 5xx/network; typed errors that never carry the secret.
+// The Mixpanel HTTP client (there is no official query SDK): the shared transport
+// (connectors/shared/transport.ts) with Mixpanel's error policy (errors.ts), service-account basic
+// auth, one process-wide budget for the Query API (60/h, 5 at once) and two for the raw export
+// (60/h, 3/s), each at a safety margin, a timeout per attempt, and capped retries of the whole
+// exchange (a broken export stream included); typed errors that never carry the secret.
 
 import { dayOfIndex } from '../../lib/days.ts';
 import { firstIssue } from '../../lib/zod-issues.ts';
-import { ConfigError, QuotaExhaustedError, RateLimitedError, TransientError } from '../shared/errors.ts';
-import { observedFetch, redact, registerSecret } from '../shared/http-trace.ts';
-import { type RateBudget, sharedBudget } from '../shared/rate-budget.ts';
-import { parseRetryAfter, withRetry } from '../shared/retry.ts';
+import { QuotaExhaustedError, RateLimitedError, TransientError } from '../shared/errors.ts';
+import { registerSecret } from '../shared/http-trace.ts';
+import type { RateBudget } from '../shared/rate-budget.ts';
+import { budgetFor } from '../shared/rate-limit.ts';
+import { withRetry } from '../shared/retry.ts';
+import { policyFetch } from '../shared/transport.ts';
 import type { MixpanelConfig } from './config.ts';
 import { resolveBaseUrls } from './config.ts';
-import { errorBodySchema, type SegmentationResponse, segmentationResponseSchema } from './raw-schemas.ts';
+import { mixpanelErrorPolicy } from './errors.ts';
+import { type SegmentationResponse, segmentationResponseSchema } from './raw-schemas.ts';
 
 export interface SegmentationParams {
   event: string;
@@ -33,16 +37,15 @@ export interface ExportParams {
   where?: string;
 }
 
-const margin = (n: number, m: number) => Math.max(1, Math.floor(n * (1 - m)));
-
 export class MixpanelClient {
   private readonly config: MixpanelConfig;
   private readonly base: { query: string; export: string };
   private readonly authorization: string;
-  private readonly fetch: typeof fetch;
+  /** One attempt each: the client retries the whole exchange (an export's stream included). */
+  private readonly query: typeof fetch;
+  private readonly export: typeof fetch;
   readonly queryBudget: RateBudget;
   private readonly exportHourly: RateBudget;
-  private readonly exportPerSecond: RateBudget;
 
   constructor(config: MixpanelConfig, baseFetch?: typeof fetch) {
     this.config = config;
@@ -51,18 +54,18 @@ export class MixpanelClient {
     registerSecret(secret);
     this.authorization = `Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}`;
     registerSecret(this.authorization.slice('Basic '.length));
-    this.fetch = observedFetch('mixpanel', baseFetch);
-    const l = config.limits;
-    this.queryBudget = sharedBudget('mixpanel', {
-      limit: margin(l.queriesPerHour, l.safetyMargin),
-      windowMs: l.queryWindowMs,
-      concurrency: margin(l.queryConcurrency, l.safetyMargin),
-    });
-    this.exportHourly = sharedBudget('mixpanel:export', { limit: margin(l.exportsPerHour, l.safetyMargin), windowMs: l.exportWindowMs });
-    this.exportPerSecond = sharedBudget('mixpanel:export-per-second', {
-      limit: margin(l.exportsPerSecond, l.safetyMargin),
-      windowMs: l.exportSecondMs,
-    });
+    const l = config.rateLimit;
+    this.queryBudget = budgetFor('mixpanel', l, l.safety);
+    this.exportHourly = budgetFor('mixpanel:export', l.export, l.safety);
+    const exportPerSecond = budgetFor('mixpanel:export-per-second', l.exportPerSecond, l.safety);
+    const common = {
+      policy: mixpanelErrorPolicy(config.projectId, l.exportPerSecond.perMs),
+      retry: { maxAttempts: 1 },
+      timeoutMs: config.timeoutMs,
+      ...(baseFetch ? { baseFetch } : {}),
+    };
+    this.query = policyFetch({ ...common, budgets: () => [this.queryBudget] });
+    this.export = policyFetch({ ...common, body: 'stream', budgets: () => [this.exportHourly, exportPerSecond] });
   }
 
   /** One segmentation report. Counts as one of the project's 60 Query API queries an hour. */
@@ -78,22 +81,14 @@ export class MixpanelClient {
       ...(p.where === undefined ? {} : { where: p.where }),
       ...(p.limit === undefined ? {} : { limit: String(p.limit) }),
     });
-    return this.retrying(`segmentation of "${p.event}"`, this.queryBudget, signal, () =>
-      this.queryBudget.run(async () => {
-        const res = await this.send(url, `segmentation of "${p.event}"`, signal);
-        let json: unknown;
-        try {
-          json = await res.json();
-        } catch (err) {
-          throw new TransientError('mixpanel', `segmentation of "${p.event}": response body is not JSON`, { cause: err });
-        }
-        const parsed = segmentationResponseSchema.safeParse(json);
-        if (!parsed.success) {
-          throw new TransientError('mixpanel', `segmentation of "${p.event}": unexpected response shape (${firstIssue(parsed.error)})`);
-        }
-        return parsed.data;
-      }, signal),
-    );
+    return this.retrying(`segmentation of "${p.event}"`, this.queryBudget, signal, async () => {
+      const res = await this.query(url, this.init(signal));
+      const parsed = segmentationResponseSchema.safeParse(await res.json());
+      if (!parsed.success) {
+        throw new TransientError('mixpanel', `segmentation of "${p.event}": unexpected response shape (${firstIssue(parsed.error)})`);
+      }
+      return parsed.data;
+    });
   }
 
   /**
@@ -109,16 +104,10 @@ export class MixpanelClient {
       ...(p.where === undefined ? {} : { where: p.where }),
     });
     const what = `export ${dayOfIndex(p.fromDay)}..${dayOfIndex(p.toDay)}`;
-    return this.retrying(what, this.exportHourly, signal, () =>
-      this.exportHourly.run(
-        () =>
-          this.exportPerSecond.run(async () => {
-            const res = await this.send(url, what, signal);
-            return consume(readLines(res, what));
-          }, signal),
-        signal,
-      ),
-    );
+    return this.retrying(what, this.exportHourly, signal, async () => {
+      const res = await this.export(url, this.init(signal));
+      return consume(readLines(res, what));
+    });
   }
 
   private url(base: string, path: string, params: Record<string, string>): string {
@@ -139,39 +128,8 @@ export class MixpanelClient {
     }
   }
 
-  private async send(url: string, what: string, signal: AbortSignal | undefined): Promise<Response> {
-    let res: Response;
-    try {
-      res = await this.fetch(url, {
-        headers: { authorization: this.authorization, accept: 'application/json' },
-        ...(signal ? { signal } : {}),
-      });
-    } catch (err) {
-      if (signal?.aborted) throw err;
-      throw new TransientError('mixpanel', `${what}: network error (${redact((err as Error).message)})`, { cause: err });
-    }
-    if (res.ok) return res;
-    const text = await res.text().catch(() => '');
-    let vendorMessage = text.slice(0, 300);
-    try {
-      vendorMessage = errorBodySchema.parse(JSON.parse(text)).error ?? vendorMessage;
-    } catch {
-      // not JSON: keep the text
-    }
-    const detail = redact(vendorMessage);
-    const s = res.status;
-    if (s === 401 || s === 403) {
-      throw new ConfigError(
-        'mixpanel',
-        `${what}: service account refused (${s}: ${detail}). Check mixpanel.serviceAccount (username and secret) and that it has access to project ${this.config.projectId}.`,
-      );
-    }
-    if (s === 429)
-      throw new RateLimitedError('mixpanel', `${what}: rate limited (${detail})`, parseRetryAfter(res.headers.get('retry-after')));
-    if (s === 404) throw new ConfigError('mixpanel', `${what}: not found (404). Check mixpanel.region or the base URLs.`);
-    if (s >= 400 && s < 500)
-      throw new ConfigError('mixpanel', `${what}: request rejected (${s}: ${detail}). Check the Mixpanel configuration.`);
-    throw new TransientError('mixpanel', `${what}: Mixpanel answered ${s} (${detail})`);
+  private init(signal: AbortSignal | undefined): RequestInit {
+    return { headers: { authorization: this.authorization, accept: 'application/json' }, ...(signal ? { signal } : {}) };
   }
 }
 

@@ -2,6 +2,7 @@
 // URLs), the service account, which events mean "active" and which are core features, the group-key
 // property that joins events to accounts, and the vendor limits the client budgets against.
 import * as z from 'zod';
+import { limitFields, limitSchema, type RenamedKey, safetyField, withRenamedKeys } from '../shared/rate-limit.ts';
 import { retryOverridesSchema } from '../shared/retry.ts';
 
 /** Mixpanel's hosts per data residency: the Query API and the raw export live on different hosts. */
@@ -11,23 +12,33 @@ export const MIXPANEL_HOSTS = {
   in: { query: 'https://in.mixpanel.com/api/query', export: 'https://data-in.mixpanel.com/api/2.0' },
 } as const;
 
-const limitsSchema = z
+/** Keys of earlier releases, still read (with a warning) for one release. */
+export const mixpanelRenamedKeys: readonly RenamedKey[] = [
+  ['limits.queriesPerHour', 'rateLimit.requests'],
+  ['limits.queryConcurrency', 'rateLimit.concurrency'],
+  ['limits.queryWindowMs', 'rateLimit.perMs'],
+  ['limits.exportsPerHour', 'rateLimit.export.requests'],
+  ['limits.exportWindowMs', 'rateLimit.export.perMs'],
+  ['limits.exportsPerSecond', 'rateLimit.exportPerSecond.requests'],
+  ['limits.exportSecondMs', 'rateLimit.exportPerSecond.perMs'],
+  ['limits.safetyMargin', 'rateLimit.safety'],
+];
+
+// Docs: https://docs.mixpanel.com/reference/rate-limits (Query API: 5 concurrent, 60 an hour; raw export: 60 an hour, 3 a second)
+const rateLimitSchema = z
   .object({
-    /** Query API: 60 queries per rolling hour and 5 at once (Mixpanel's documented limits). */
-    queriesPerHour: z.int().positive().default(60),
-    queryConcurrency: z.int().positive().default(5),
-    queryWindowMs: z.int().positive().default(3_600_000),
-    /** Raw export: 60 per hour, 3 per second. */
-    exportsPerHour: z.int().positive().default(60),
-    exportsPerSecond: z.int().positive().default(3),
-    exportWindowMs: z.int().positive().default(3_600_000),
-    exportSecondMs: z.int().positive().default(1000),
+    /** The Query API: 60 queries per rolling hour, 5 at once. */
+    ...limitFields({ requests: 60, perMs: 3_600_000, concurrency: 5 }),
     /** Share of each limit kept free for other users of the project (dashboards, people). */
-    safetyMargin: z.number().min(0).max(0.9).default(0.1),
+    safety: safetyField(0.1),
+    /** The raw export: 60 per hour… */
+    export: limitSchema({ requests: 60, perMs: 3_600_000 }),
+    /** …and 3 per second. */
+    exportPerSecond: limitSchema({ requests: 3, perMs: 1000 }),
   })
   .prefault({});
 
-export const mixpanelConfigSchema = z.object({
+const mixpanelConfigObject = z.object({
   region: z.enum(['us', 'eu', 'in']).default('us'),
   /** Overrides the region's Query API base URL (e.g. a fake server's `/api/query`). */
   queryBaseUrl: z.url().optional(),
@@ -55,12 +66,16 @@ export const mixpanelConfigSchema = z.object({
   exportThreshold: z.int().min(1).max(10_000).default(10_000),
   /** Days of daily activity read per run; bounds how far back usage.daysSinceLastActive can see. */
   lookbackDays: z.int().min(30).max(365).default(90),
-  limits: limitsSchema,
+  rateLimit: rateLimitSchema,
   retry: retryOverridesSchema,
+  /** Per-attempt timeout until Mixpanel answers (a query's whole body; an export's first byte), in milliseconds. */
+  timeoutMs: z.int().positive().default(60_000),
 });
 
-export type MixpanelConfigInput = z.input<typeof mixpanelConfigSchema>;
-export type MixpanelConfig = z.output<typeof mixpanelConfigSchema>;
+export const mixpanelConfigSchema = withRenamedKeys(mixpanelRenamedKeys, mixpanelConfigObject);
+
+export type MixpanelConfigInput = z.input<typeof mixpanelConfigObject>;
+export type MixpanelConfig = z.output<typeof mixpanelConfigObject>;
 
 export function resolveBaseUrls(config: MixpanelConfig): { query: string; export: string } {
   const hosts = MIXPANEL_HOSTS[config.region];

@@ -2,13 +2,14 @@
 // service account, joined to the CRM by the group key the CRM holds.
 
 import type { SourceVendor } from '../shared/vendor.ts';
-import { mixpanelConfigSchema } from './config.ts';
+import { mixpanelConfigSchema, mixpanelRenamedKeys } from './config.ts';
 import { createMixpanelSource } from './source.ts';
 
 export const mixpanelVendor: SourceVendor<'mixpanel'> = {
   id: 'mixpanel',
   kind: 'source',
   configSchema: mixpanelConfigSchema,
+  renamedKeys: mixpanelRenamedKeys,
   secret: {
     path: ['serviceAccount', 'secret'],
     env: 'MIXPANEL_SERVICE_ACCOUNT_SECRET',

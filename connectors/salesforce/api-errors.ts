@@ -1,10 +1,11 @@
-// How Salesforce's answers become the kit's typed errors: REST error arrays and SOAP faults are read
-// for their code, a session refusal (INVALID_SESSION_ID / 401) is marked so the client can renew the
-// session once, and codes where a person must act become a ConfigError that says what to fix.
+// How Salesforce's answers become the kit's typed errors, by one table (salesforceErrorPolicy): REST
+// error arrays and SOAP faults are read for their code, a session refusal (INVALID_SESSION_ID / 401)
+// is marked so the client can renew the session once, and codes where a person must act become a
+// ConfigError that says what to fix.
 import type { HttpResponse } from 'jsforce';
-import { ConfigError, DataError, QuotaExhaustedError, RateLimitedError, TransientError } from '../shared/errors.ts';
+import { type Answer, type ErrorPolicy, errorOf, jsonOf, judge, type Verdict } from '../shared/error-policy.ts';
+import { ConfigError, isTypedError, TransientError } from '../shared/errors.ts';
 import { redact } from '../shared/http-trace.ts';
-import { parseRetryAfter } from '../shared/retry.ts';
 
 /**
  * Salesforce refused the session a request carried (expired, revoked, or for another org). A
@@ -46,65 +47,91 @@ interface ApiError {
 function vendorError(body: string): { code: string; message: string } | undefined {
   const fault = /<faultcode>(?:\w+:)?(\w+)<\/faultcode>\s*<faultstring>([\s\S]*?)<\/faultstring>/.exec(body);
   if (fault) return { code: fault[1] as string, message: fault[2] as string };
-  try {
-    const parsed = JSON.parse(body) as ApiError[] | ApiError;
-    const first = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (first && typeof first.errorCode === 'string') return { code: first.errorCode, message: String(first.message ?? '') };
-  } catch {
-    // not JSON: fall through
-  }
+  const parsed = jsonOf(body) as ApiError[] | ApiError | undefined;
+  const first = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (first && typeof first.errorCode === 'string')
+    return { code: first.errorCode.replace(/^sf:/, ''), message: String(first.message ?? '') };
   return undefined;
 }
 
 /** SOAP faults (always HTTP 500) that a retry can cure; any other fault is an answer, not an outage. */
-const TRANSIENT_FAULTS = new Set(['UNKNOWN_EXCEPTION', 'SERVER_UNAVAILABLE', 'REQUEST_RUNNING_TOO_LONG', 'UNABLE_TO_LOCK_ROW']);
+const TRANSIENT_FAULTS = /^(UNKNOWN_EXCEPTION|SERVER_UNAVAILABLE|REQUEST_RUNNING_TOO_LONG|UNABLE_TO_LOCK_ROW)$/;
+const isSoapFault = (body: string) => /<faultcode>/.test(body);
 
-/** Turns one HTTP response into a typed error when retrying or stopping is the answer; else undefined. */
+/**
+ * Salesforce's error policy as data. INVALID_SESSION_ID / 401 is a ConfigError the client turns
+ * into a session renewal when the flow can renew (client.ts). Docs:
+ * https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/errorcodes.htm
+ */
+export const salesforceErrorPolicy = (): ErrorPolicy => ({
+  vendor: 'salesforce',
+  read: (body) => vendorError(body) ?? {},
+  rules: [
+    { code: 'INVALID_SESSION_ID', kind: 'config', say: STATIC_TOKEN_HINT },
+    { status: 401, kind: 'config', say: STATIC_TOKEN_HINT },
+    { code: 'REQUEST_LIMIT_EXCEEDED', body: /concurrent/i, kind: 'rateLimited', say: 'too many concurrent long-running requests' },
+    {
+      code: 'REQUEST_LIMIT_EXCEEDED',
+      kind: 'quota',
+      say: "the org's daily API request allocation is used up; the run stops and resumes when the rolling 24-hour window frees requests",
+    },
+    { status: 429, kind: 'rateLimited', say: 'rate limited' },
+    { status: 500, code: TRANSIENT_FAULTS, kind: 'transient', say: 'a Salesforce fault worth a retry' },
+    ...Object.entries(CONFIG_HINTS).map(([code, say]) => ({ code, kind: 'config' as const, say })),
+    { code: /^INSUFFICIENT_ACCESS/, kind: 'config', say: CONFIG_HINTS.INSUFFICIENT_ACCESS as string },
+    // Any other SOAP fault (always a 500) is Salesforce's answer about this request, not an outage.
+    { status: 500, body: /<faultcode>/, kind: 'data', say: 'Salesforce refused the request' },
+    { status: [500, 599], kind: 'transient', say: (c) => `server error ${c.status}` },
+  ],
+});
+
+const answer = (res: HttpResponse): Answer => ({ status: res.statusCode, header: (n) => res.headers[n], body: res.body ?? '' });
+
+/** The typed error for a verdict, worded "what to fix [CODE: Salesforce's message]"; a refused session is marked, so the client can renew it once. */
+function typed(v: Verdict, status: number, cause?: unknown): Error {
+  const text = v.said.code ? `${v.said.code}: ${redact(v.said.message ?? '')}` : `HTTP ${status}`;
+  const message = v.sentence ? `${v.sentence} [${text}]` : text;
+  if (v.kind === 'config' && v.sentence === STATIC_TOKEN_HINT) return new SessionRejectedError(message);
+  return errorOf('salesforce', { ...v, message }, cause);
+}
+
+/**
+ * Turns one HTTP response into a typed error when retrying or stopping is the answer; else undefined
+ * (another 4xx reaches jsforce, whose error keeps Salesforce's code for the callers, and toTypedError
+ * then judges it by the same table).
+ */
 export function classifyResponse(res: HttpResponse): Error | undefined {
   const status = res.statusCode;
-  const err = status >= 400 ? vendorError(res.body) : undefined;
-  const text = err ? `${err.code}: ${redact(err.message)}` : `HTTP ${status}`;
-  const soapFault = status === 500 && err !== undefined && /<faultcode>/.test(res.body);
-  if (err?.code === 'INVALID_SESSION_ID' || status === 401) return new SessionRejectedError(`${STATIC_TOKEN_HINT} [${text}]`);
-  if (err?.code === 'REQUEST_LIMIT_EXCEEDED') {
-    if (/concurrent/i.test(err.message)) return new RateLimitedError('salesforce', text, undefined);
-    return new QuotaExhaustedError(
-      'salesforce',
-      `the org's daily API request allocation is used up (${text}); the run stops and resumes when the rolling 24-hour window frees requests`,
-    );
+  if (status >= 400) {
+    const v = judge(salesforceErrorPolicy(), answer(res), 'Salesforce', '');
+    const decisive =
+      status >= 500 ||
+      status === 401 ||
+      status === 429 ||
+      v.kind === 'quota' ||
+      v.kind === 'rateLimited' ||
+      v.said.code === 'INVALID_SESSION_ID';
+    if (decisive || isSoapFault(res.body))
+      return typed(v, status, v.said.code ? { errorCode: v.said.code, message: v.said.message } : undefined);
+    return undefined;
   }
-  if (status === 429) return new RateLimitedError('salesforce', text, parseRetryAfter(res.headers['retry-after']));
-  // e.g. INSUFFICIENT_ACCESS "use of the Metadata API requires ... ModifyMetadata": a person must act.
-  if (soapFault && !TRANSIENT_FAULTS.has(err.code)) return toTypedError({ errorCode: err.code, message: err.message });
-  if (status >= 500) return new TransientError('salesforce', `server error ${status} ${text}`);
   if (status >= 200 && status < 300 && res.body) {
     const type = res.headers['content-type'] ?? '';
-    if (/json/.test(type)) {
-      try {
-        JSON.parse(res.body);
-      } catch {
-        return new TransientError('salesforce', `malformed JSON in a ${status} response`);
-      }
-    } else if (/xml/.test(type) && !/<\/(?:\w+:)?Envelope>\s*$/.test(res.body)) {
+    if (/json/.test(type) && jsonOf(res.body) === undefined)
+      return new TransientError('salesforce', `malformed JSON in a ${status} response`);
+    if (/xml/.test(type) && !/<\/(?:\w+:)?Envelope>\s*$/.test(res.body))
       return new TransientError('salesforce', `truncated SOAP envelope in a ${status} response`);
-    }
   }
   return undefined;
 }
 
 /** Maps whatever jsforce threw into the kit's errors (already-typed errors pass through). */
 export function toTypedError(err: unknown): Error {
-  if (err instanceof ConfigError || err instanceof QuotaExhaustedError || err instanceof RateLimitedError || err instanceof TransientError)
-    return err;
-  if (err instanceof DataError) return err;
+  if (isTypedError(err)) return err;
   const e = err as { errorCode?: unknown; name?: unknown; message?: unknown };
   if (e && typeof e.errorCode === 'string') {
-    const code = e.errorCode.replace(/^sf:/, '');
-    const message = `${code}: ${redact(String(e.message ?? ''))}`;
-    if (code === 'INVALID_SESSION_ID') return new SessionRejectedError(`${STATIC_TOKEN_HINT} [${message}]`);
-    const hint = CONFIG_HINTS[code] ?? (code.startsWith('INSUFFICIENT_ACCESS') ? CONFIG_HINTS.INSUFFICIENT_ACCESS : undefined);
-    if (hint) return new ConfigError('salesforce', `${hint} [${message}]`, { cause: err });
-    return new DataError('salesforce', undefined, message, { cause: err });
+    const body = JSON.stringify([{ errorCode: e.errorCode, message: String(e.message ?? '') }]);
+    return typed(judge(salesforceErrorPolicy(), { status: 400, header: () => undefined, body }, 'Salesforce', ''), 400, err);
   }
   if (e && e.name === 'AbortError') return err as Error;
   // jsforce refuses to send a JWT-based access token to the SOAP API before v68.0 (the setup's Metadata API calls).

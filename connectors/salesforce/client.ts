@@ -5,7 +5,8 @@
 import type { Connection, QueryResult } from 'jsforce';
 import jsforce from 'jsforce';
 import { QuotaExhaustedError } from '../shared/errors.ts';
-import { type RateBudget, sharedBudget } from '../shared/rate-budget.ts';
+import type { RateBudget } from '../shared/rate-budget.ts';
+import { budgetFor } from '../shared/rate-limit.ts';
 import { type RetryPolicy, withRetry } from '../shared/retry.ts';
 import { classifyResponse, SessionRejectedError, toTypedError } from './api-errors.ts';
 import { SalesforceSessions } from './auth.ts';
@@ -40,7 +41,7 @@ export class SalesforceClient {
       version: config.version,
       ...(config.auth.flow === 'accessToken' ? { accessToken: config.auth.accessToken } : {}),
     });
-    this.budget = sharedBudget('salesforce', config.budget);
+    this.budget = budgetFor('salesforce', config.rateLimit, config.rateLimit.safety);
     observeTransport(this.conn._transport, {
       timeoutMs: config.timeoutMs,
       classify: (res) => {

@@ -6,6 +6,8 @@ import { z } from 'zod';
 import { DAY_MS } from '../../lib/days.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
+import { limitFields, type RenamedKey, safetyField, withRenamedKeys } from '../shared/rate-limit.ts';
+import { retryOverridesSchema } from '../shared/retry.ts';
 import { resolveSalesforceAuth, type SalesforceAuth, salesforceAuthSchema } from './auth-config.ts';
 
 const apiName = z
@@ -132,23 +134,14 @@ const salesforceConfigObject = z.object({
   /** Where people open records; derived from instanceUrl (my.salesforce.com → lightning.force.com) when absent. */
   lightningUrl: z.url().optional(),
   mapping: salesforceMappingSchema.prefault({}),
-  /** Process-wide client budget: Salesforce allows 25 concurrent long-running requests and a daily allocation. */
-  budget: z
-    .object({
-      limit: z.number().int().positive().default(100_000),
-      windowMs: z.number().int().positive().default(DAY_MS),
-      concurrency: z.number().int().positive().default(25),
-    })
-    .prefault({}),
-  retry: z
-    .object({
-      maxAttempts: z.number().int().min(1).max(10),
-      baseDelayMs: z.number().int().min(0),
-      maxDelayMs: z.number().int().min(0),
-      maxTotalWaitMs: z.number().int().min(0),
-    })
-    .partial()
-    .default({}),
+  /**
+   * Process-wide client budget: the org's daily request allocation (100,000 and more per licence)
+   * and 25 concurrent long-running requests. No safety share by default: quotaReserve keeps part of
+   * the allocation for other integrations.
+   */
+  rateLimit: z.object({ ...limitFields({ requests: 100_000, perMs: DAY_MS, concurrency: 25 }), safety: safetyField(0) }).prefault({}),
+  retry: retryOverridesSchema,
+  /** Per-request timeout, in milliseconds. */
   timeoutMs: z.number().int().positive().default(120_000),
   /** Share of the org's daily API allocation left for other integrations: we stop before using it. */
   quotaReserve: z.number().min(0).max(0.5).default(0.05),
@@ -156,7 +149,14 @@ const salesforceConfigObject = z.object({
   idsPerQuery: z.number().int().min(1).max(500).default(200),
 });
 
-export const salesforceConfigSchema = salesforceConfigObject.superRefine((c, ctx) => {
+/** Keys of earlier releases, still read (with a warning) for one release. */
+export const salesforceRenamedKeys: readonly RenamedKey[] = [
+  ['budget.limit', 'rateLimit.requests'],
+  ['budget.windowMs', 'rateLimit.perMs'],
+  ['budget.concurrency', 'rateLimit.concurrency'],
+];
+
+const salesforceConfigChecked = salesforceConfigObject.superRefine((c, ctx) => {
   const flow = c.auth?.flow ?? 'accessToken';
   if (flow === 'accessToken' && !c.instanceUrl)
     ctx.addIssue({
@@ -168,7 +168,9 @@ export const salesforceConfigSchema = salesforceConfigObject.superRefine((c, ctx
     ctx.addIssue({ code: 'custom', path: ['accessToken'], message: `remove accessToken: salesforce.auth uses the ${c.auth.flow} flow` });
 });
 
-export type SalesforceConfigInput = z.input<typeof salesforceConfigSchema>;
+export const salesforceConfigSchema = withRenamedKeys(salesforceRenamedKeys, salesforceConfigChecked);
+
+export type SalesforceConfigInput = z.input<typeof salesforceConfigObject>;
 /** The parsed config with the secret merged into `auth` (what the client is built from). */
 export type SalesforceConfig = Omit<z.output<typeof salesforceConfigSchema>, 'auth' | 'secret' | 'accessToken'> & { auth: SalesforceAuth };
 export type SalesforceMapping = z.output<typeof salesforceMappingSchema>;

@@ -3,13 +3,14 @@
 
 import { CRM_SIGNALS } from '../shared/crm-signals.ts';
 import { type CrmVendor, stubPath } from '../shared/vendor.ts';
-import { salesforceConfigSchema } from './config.ts';
+import { salesforceConfigSchema, salesforceRenamedKeys } from './config.ts';
 import { createSalesforceConnector } from './connector.ts';
 
 export const salesforceVendor: CrmVendor<'salesforce'> = {
   id: 'salesforce',
   kind: 'crm',
   configSchema: salesforceConfigSchema,
+  renamedKeys: salesforceRenamedKeys,
   secret: {
     path: ['secret'],
     env: 'SALESFORCE_SECRET',
@@ -20,12 +21,26 @@ export const salesforceVendor: CrmVendor<'salesforce'> = {
   },
   signals: CRM_SIGNALS,
   // jsforce and its HTTP stack (about 1.5 MB minified) stay out of a deployment with another CRM.
-  bundling: { whenUnused: { aliases: () => ({ jsforce: stubPath(import.meta.url, './bundle-stubs/not-bundled.ts') }) } },
+  // So does jose, which only signs the JWT bearer assertion.
+  bundling: {
+    whenUnused: {
+      aliases: () => ({
+        jsforce: stubPath(import.meta.url, './bundle-stubs/not-bundled.ts'),
+        jose: stubPath(import.meta.url, './bundle-stubs/no-jose.ts'),
+      }),
+    },
+  },
   workerBudgets: (section) => {
-    const { budget } = salesforceConfigSchema.parse(section);
+    const { rateLimit } = salesforceConfigSchema.parse(section);
     return [
-      { path: ['budget', 'limit'], limit: budget.limit, windowMs: budget.windowMs, crmRequests: true },
-      { path: ['budget', 'concurrency'], limit: budget.concurrency, windowMs: undefined, crmRequests: false },
+      {
+        path: ['rateLimit', 'requests'],
+        limit: rateLimit.requests,
+        windowMs: rateLimit.perMs,
+        crmRequests: true,
+        safety: rateLimit.safety,
+      },
+      { path: ['rateLimit', 'concurrency'], limit: rateLimit.concurrency ?? 25, windowMs: undefined, crmRequests: false },
     ];
   },
   // 5 SOQL queries per 200 ids (2,000 rows a page), writes 200 per call.

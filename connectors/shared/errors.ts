@@ -49,3 +49,11 @@ export class DataError extends VendorError {
 
 export const isRetryable = (err: unknown): err is RateLimitedError | TransientError =>
   err instanceof RateLimitedError || err instanceof TransientError;
+
+/** Whether `err` is one of the typed errors above (any vendor). */
+export const isTypedError = (err: unknown): err is Error =>
+  err instanceof ConfigError ||
+  err instanceof RateLimitedError ||
+  err instanceof TransientError ||
+  err instanceof QuotaExhaustedError ||
+  err instanceof DataError;

@@ -35,7 +35,8 @@ export class RateBudget {
   readonly name: string;
   readonly options: BudgetOptions;
   private readonly clock: Clock;
-  private readonly starts: number[] = [];
+  /** When each request of the window ended, oldest first (one in flight counts until it ends). */
+  private readonly ended: number[] = [];
   private inFlight = 0;
   private readonly waiters: (() => void)[] = [];
   private pausedUntil = 0;
@@ -48,16 +49,23 @@ export class RateBudget {
     this.clock = clock;
   }
 
-  /** Waits until a request may start, then counts it. Call `release()` when it ends (concurrency). */
+  /**
+   * Waits until a request may start, then counts it. Call `release()` when it ends. A request counts
+   * in the window from its start until a window after its end: the vendor saw it arrive somewhere in
+   * between, so the vendor's own window can never hold more than the limit.
+   */
   async acquire(signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
+    const { limit, windowMs, concurrency } = this.options;
     for (;;) {
       const now = this.clock.now();
-      while (this.starts.length > 0 && (this.starts[0] as number) <= now - this.options.windowMs) this.starts.shift();
+      while (this.ended.length > 0 && (this.ended[0] as number) <= now - windowMs) this.ended.shift();
       let waitMs = 0;
       if (this.pausedUntil > now) waitMs = this.pausedUntil - now;
-      else if (this.starts.length >= this.options.limit) waitMs = (this.starts[0] as number) + this.options.windowMs - now;
-      if (waitMs <= 0 && this.options.concurrency !== undefined && this.inFlight >= this.options.concurrency) {
+      else if (this.ended.length + this.inFlight >= limit && this.ended.length > 0 && this.inFlight < limit)
+        waitMs = (this.ended[0] as number) + windowMs - now;
+      const full = this.inFlight >= limit || (concurrency !== undefined && this.inFlight >= concurrency);
+      if (waitMs <= 0 && full) {
         this.waits++;
         await new Promise<void>((resolve) => this.waiters.push(resolve));
         continue;
@@ -66,12 +74,13 @@ export class RateBudget {
       this.waits++;
       await this.clock.sleep(waitMs, signal);
     }
-    this.starts.push(this.clock.now());
     this.inFlight++;
   }
 
   release(): void {
-    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (this.inFlight === 0) return;
+    this.inFlight--;
+    this.ended.push(this.clock.now());
     this.waiters.shift()?.();
   }
 

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import type { CatalogKey } from '../../lib/signals/catalog.ts';
 import type { SlackNotifier } from '../slack/webhook.ts';
 import type { CrmConnector } from './crm.ts';
+import type { RenamedKey } from './rate-limit.ts';
 import type { SignalSource } from './source.ts';
 
 /** A vendor section of the run config, secret merged in (still unvalidated: the factory parses it). */
@@ -52,6 +53,8 @@ interface VendorCommon<Id extends string> {
   configSchema: z.ZodType;
   secret: VendorSecret;
   bundling?: VendorBundling;
+  /** Config keys of an earlier release still read, each with a warning naming its new key (rate-limit.ts). */
+  renamedKeys?: readonly RenamedKey[];
 }
 
 /** The absolute path of a stub next to `moduleUrl` (a vendor's bundle-stubs/ folder). */
@@ -69,6 +72,8 @@ export interface WorkerBudget {
   windowMs: number | undefined;
   /** The CRM's request budget, the one a batch's own calls are measured against. */
   crmRequests: boolean;
+  /** The share of each worker's part the client keeps free (its config's `safety`), so the plan counts only what it uses. */
+  safety?: number;
 }
 
 /** Per-account volumes a CRM call estimate assumes. */

@@ -1,15 +1,41 @@
 // Slack alerts through an incoming webhook (https://api.slack.com/messaging/webhooks): one Block Kit
 // message per alert with the score, tier, top drivers and a link to the CRM record.
 import * as z from 'zod';
-import { ConfigError, RateLimitedError, TransientError } from '../shared/errors.ts';
-import { observedFetch, registerSecret } from '../shared/http-trace.ts';
+import type { ErrorPolicy } from '../shared/error-policy.ts';
+import { registerSecret } from '../shared/http-trace.ts';
 import { sharedBudget } from '../shared/rate-budget.ts';
-import { parseRetryAfter, withRetry } from '../shared/retry.ts';
+import { retryOverridesSchema } from '../shared/retry.ts';
+import { policyFetch } from '../shared/transport.ts';
 
 export const slackConfigSchema = z.object({
   webhookUrl: z.url({ message: 'must be the incoming-webhook URL Slack gave you (https://hooks.slack.com/services/...)' }),
   /** Slack accepts about one message per second per webhook; the window shrinks when time is compressed. */
   windowMs: z.number().int().positive().default(1000),
+  retry: retryOverridesSchema,
+  /** Per-attempt timeout, in milliseconds. */
+  timeoutMs: z.int().positive().default(10_000),
+});
+
+const REFUSED =
+  'the webhook was refused: create a new incoming webhook and update the Slack secret (SLACK_WEBHOOK_URL for the CLI, the slack secret in Secrets Manager for the Lambdas)';
+
+/** Slack's error policy as data: a webhook answers plain-text codes. Docs: https://api.slack.com/messaging/webhooks#handling_errors */
+const slackErrorPolicy = (windowMs: number): ErrorPolicy => ({
+  vendor: 'slack',
+  read: (body) => ({ code: body.trim().split(/\s/)[0] || undefined }),
+  rateLimitWaitMs: windowMs,
+  rules: [
+    { status: [403, 404], kind: 'config', say: REFUSED },
+    { status: 410, kind: 'config', say: REFUSED },
+    {
+      code: /^(no_service|channel_not_found|channel_is_archived|action_prohibited|no_team|team_disabled|invalid_token)$/,
+      kind: 'config',
+      say: REFUSED,
+    },
+    { status: 429, kind: 'rateLimited', say: 'rate limited' },
+    { status: [500, 599], kind: 'transient', say: 'Slack failed' },
+    { status: [400, 499], kind: 'config', say: 'message rejected: check the alert payload' },
+  ],
 });
 export type SlackConfig = z.infer<typeof slackConfigSchema>;
 
@@ -58,34 +84,24 @@ export interface SlackNotifier {
 }
 
 export function createSlackNotifier(config: z.input<typeof slackConfigSchema>): SlackNotifier {
-  const { webhookUrl, windowMs } = slackConfigSchema.parse(config);
+  const { webhookUrl, windowMs, retry, timeoutMs } = slackConfigSchema.parse(config);
   registerSecret(new URL(webhookUrl).pathname);
-  const fetch = observedFetch('slack');
   const budget = sharedBudget('slack', { limit: 1, windowMs });
+  const post = policyFetch({
+    policy: slackErrorPolicy(windowMs),
+    retry: Object.fromEntries(Object.entries(retry).filter(([, v]) => v !== undefined)),
+    timeoutMs,
+    body: 'text',
+    describe: () => 'post the alert',
+    budgets: () => [budget],
+  });
   return {
     async send(alert) {
-      await withRetry(
-        () =>
-          budget.run(async () => {
-            const res = await fetch(webhookUrl, {
-              method: 'POST',
-              headers: { 'content-type': 'application/json' },
-              body: JSON.stringify(toSlackMessage(alert)),
-            });
-            const body = await res.text();
-            if (res.ok) return;
-            if (res.status === 429) throw new RateLimitedError('slack', 'rate limited', parseRetryAfter(res.headers.get('retry-after')));
-            if (res.status >= 500) throw new TransientError('slack', `HTTP ${res.status}: ${body}`);
-            if (res.status === 404 || res.status === 403 || body === 'no_service' || body === 'channel_not_found') {
-              throw new ConfigError(
-                'slack',
-                `the webhook was refused (${body || res.status}): create a new incoming webhook and update the Slack secret`,
-              );
-            }
-            throw new ConfigError('slack', `message rejected: HTTP ${res.status} ${body}`);
-          }),
-        { budget },
-      );
+      await post(webhookUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(toSlackMessage(alert)),
+      });
     },
   };
 }

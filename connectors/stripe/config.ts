@@ -5,9 +5,17 @@
 import * as z from 'zod';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
+import { limitSchema, type RenamedKey, safetyField, withRenamedKeys } from '../shared/rate-limit.ts';
 import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../shared/retry.ts';
 
-export const stripeConfigSchema = z.object({
+/** Keys of earlier releases, still read (with a warning) for one release. */
+export const stripeRenamedKeys: readonly RenamedKey[] = [
+  // The old figure already had the margin taken off.
+  ['limits.requests', 'rateLimit.requests', ['rateLimit.safety', 0]],
+  ['limits.windowMs', 'rateLimit.perMs'],
+];
+
+const stripeConfigObject = z.object({
   /** A secret (`sk_…`) or restricted (`rk_…`) key with read access to subscriptions and invoices. */
   apiKey: z
     .string()
@@ -17,15 +25,19 @@ export const stripeConfigSchema = z.object({
     .url()
     .refine((u) => ['', '/'].includes(new URL(u).pathname), 'expected scheme, host and port only (the client adds /v1/…)')
     .default('https://api.stripe.com'),
-  limits: z
+  // Docs: https://docs.stripe.com/rate-limits (100 operations/s live, 25/s in a sandbox; 25/s per endpoint unless stated)
+  rateLimit: z
     .object({
-      /** Requests per window for this process; defaults to 20 (test keys, limit 25/s) or 90 (live keys, 100/s). */
-      requests: z.number().int().positive().optional(),
-      windowMs: z.number().int().positive().default(1000),
+      /** Requests per window for the account; 25 (test keys) or 100 (live keys) unless given. */
+      requests: z.int().positive().optional(),
+      perMs: z.int().positive().default(1000),
+      safety: safetyField(0.1),
+      /** Each API operation's own limit (GET /v1/invoices/:id is one endpoint, whatever the id). */
+      perEndpoint: limitSchema({ requests: 25, perMs: 1000 }, 0.1),
     })
-    .default({ windowMs: 1000 }),
+    .prefault({}),
   retry: retryOverridesSchema,
-  /** Per-attempt timeout of one HTTP exchange. */
+  /** Per-attempt timeout of one HTTP exchange, in milliseconds. */
   timeoutMs: z.number().int().positive().default(30_000),
   /** Billing owns the renewal date: `commercial.daysToRenewal` comes from the subscription's current period end. */
   renewalFromBilling: z.boolean().default(false),
@@ -35,9 +47,12 @@ export const stripeConfigSchema = z.object({
   matchByDomain: z.boolean().default(true),
 });
 
-export type StripeConfigInput = z.input<typeof stripeConfigSchema>;
-export type StripeConfig = Omit<z.output<typeof stripeConfigSchema>, 'limits' | 'retry'> & {
-  limits: { requests: number; windowMs: number };
+export const stripeConfigSchema = withRenamedKeys(stripeRenamedKeys, stripeConfigObject);
+
+export type StripeConfigInput = z.input<typeof stripeConfigObject>;
+type Parsed = z.output<typeof stripeConfigObject>;
+export type StripeConfig = Omit<Parsed, 'rateLimit' | 'retry'> & {
+  rateLimit: Parsed['rateLimit'] & { requests: number };
   retry: RetryPolicy;
 };
 
@@ -50,7 +65,7 @@ export function parseStripeConfig(input: unknown): StripeConfig {
   const live = r.data.apiKey.includes('_live_');
   return {
     ...r.data,
-    limits: { windowMs: r.data.limits.windowMs, requests: r.data.limits.requests ?? (live ? 90 : 20) },
+    rateLimit: { ...r.data.rateLimit, requests: r.data.rateLimit.requests ?? (live ? 100 : 25) },
     retry: completeRetryPolicy(r.data.retry),
   };
 }

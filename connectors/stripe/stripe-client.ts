@@ -1,61 +1,31 @@
-// The official `stripe` client, configured for this project: its HTTP goes through a fetch that
-// takes the process-wide Stripe budget, counts and traces every exchange (observedFetch), retries
-// 429s (waiting Retry-After or Stripe's one-second window) and 5xx/network/malformed bodies with the
-// shared capped policy, and surfaces typed errors. The SDK's own retries are off so nothing retries twice.
+// The official `stripe` client, configured for this project: its HTTP goes through the shared
+// transport (connectors/shared/transport.ts) with Stripe's error policy (errors.ts), the account's
+// budget and each endpoint's own (25/s unless Stripe says otherwise), a timeout per attempt, the
+// trace and the capped retries. The SDK's own retries are off, so nothing retries twice.
 import Stripe from 'stripe';
-import { ConfigError, RateLimitedError, TransientError } from '../shared/errors.ts';
-import { observedFetch, registerSecret } from '../shared/http-trace.ts';
-import { sharedBudget } from '../shared/rate-budget.ts';
-import { parseRetryAfter, withRetry } from '../shared/retry.ts';
+import { DataError, isTypedError, TransientError } from '../shared/errors.ts';
+import { registerSecret } from '../shared/http-trace.ts';
+import { budgetFor } from '../shared/rate-limit.ts';
+import { policyFetch } from '../shared/transport.ts';
 import type { StripeConfig } from './config.ts';
+import { stripeEndpoint, stripeErrorPolicy } from './errors.ts';
 
-const isAbort = (err: unknown, signal?: AbortSignal) =>
-  (err as Error | undefined)?.name === 'AbortError' || (err as Error | undefined)?.name === 'TimeoutError' || signal?.aborted === true;
-
-const ours = (err: unknown): err is Error => err instanceof ConfigError || err instanceof RateLimitedError || err instanceof TransientError;
-
-/** A fetch for the Stripe SDK that applies our budget, retry policy and error typing to each exchange. */
+/** A fetch for the Stripe SDK: the shared transport with Stripe's policy and budgets. */
 export function stripePolicyFetch(config: StripeConfig, signal?: AbortSignal): typeof fetch {
-  const budget = sharedBudget('stripe', { limit: config.limits.requests, windowMs: config.limits.windowMs });
-  const observed = observedFetch('stripe');
-  return (input, init) =>
-    withRetry(
-      async () => {
-        const signals = [AbortSignal.timeout(config.timeoutMs), ...(signal ? [signal] : []), ...(init?.signal ? [init.signal] : [])];
-        let res: Response;
-        try {
-          res = await budget.run(() => observed(input, { ...init, signal: AbortSignal.any(signals) }), signal);
-        } catch (err) {
-          if (signal?.aborted) throw err;
-          if (isAbort(err) && init?.signal?.aborted) throw err;
-          throw new TransientError('stripe', `network error: ${(err as Error).message}`);
-        }
-        if (res.status === 429) {
-          await res.body?.cancel();
-          const wait = parseRetryAfter(res.headers.get('retry-after')) ?? config.limits.windowMs;
-          throw new RateLimitedError(
-            'stripe',
-            `rate limited (429, ${res.headers.get('stripe-rate-limited-reason') ?? 'no reason given'})`,
-            wait,
-          );
-        }
-        if (res.status >= 500) {
-          await res.body?.cancel();
-          throw new TransientError('stripe', `server error ${res.status}`);
-        }
-        const text = await res.text();
-        if (res.status === 404 && !text.includes('"error"'))
-          throw new ConfigError('stripe', `${res.status} without a Stripe error body: check baseUrl in the Stripe source config`);
-        if (!res.ok) return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
-        try {
-          JSON.parse(text);
-        } catch {
-          throw new TransientError('stripe', `malformed JSON body (status ${res.status})`);
-        }
-        return new Response(text, { status: res.status, statusText: res.statusText, headers: res.headers });
-      },
-      { policy: config.retry, budget, ...(signal ? { signal } : {}) },
-    );
+  const { rateLimit } = config;
+  const account = budgetFor('stripe', rateLimit, rateLimit.safety);
+  return policyFetch({
+    policy: stripeErrorPolicy(rateLimit.perMs),
+    retry: config.retry,
+    timeoutMs: config.timeoutMs,
+    signal,
+    describe: (url, method) => stripeEndpoint(method, url.pathname),
+    // The endpoint's budget first: a 429 on one endpoint pauses that endpoint only.
+    budgets: (url, method) => [
+      budgetFor(`stripe:${stripeEndpoint(method, url.pathname)}`, rateLimit.perEndpoint, rateLimit.safety),
+      account,
+    ],
+  });
 }
 
 /** The official client pointed at `config.baseUrl`, with our fetch and no retries of its own. */
@@ -75,27 +45,16 @@ export function createStripeClient(config: StripeConfig, signal?: AbortSignal): 
   });
 }
 
-/** Maps whatever the SDK threw to our typed errors, with a message that says what to fix and no secret. */
+/** The typed error behind whatever the SDK threw (our transport's, carried as the SDK error's detail). */
 export function toStripeError(err: unknown): Error {
-  if (ours(err)) return err;
-  if (err instanceof Stripe.errors.StripeConnectionError) {
-    const detail = (err as { detail?: unknown }).detail;
-    if (ours(detail)) return detail;
-    return new TransientError('stripe', 'connection to the Stripe API failed');
-  }
-  if (err instanceof Stripe.errors.StripeAuthenticationError)
-    return new ConfigError(
-      'stripe',
-      'the API key was rejected (401): set a valid secret key (sk_…) or restricted key (rk_…) for this Stripe account (STRIPE_API_KEY for the CLI, the stripe secret in Secrets Manager for the Lambdas)',
-    );
-  if (err instanceof Stripe.errors.StripePermissionError)
-    return new ConfigError(
-      'stripe',
-      'the API key lacks permission (403): give the restricted key read access to Subscriptions, Invoices and Prices',
-    );
-  if (err instanceof Stripe.errors.StripeRateLimitError) return new RateLimitedError('stripe', 'rate limited (429)', undefined);
-  if (err instanceof Stripe.errors.StripeAPIError) return new TransientError('stripe', `API error: ${err.message}`);
-  if (err instanceof Stripe.errors.StripeError)
-    return new Error(`stripe: request failed (${err.type} ${err.statusCode ?? ''}): ${err.message}`);
-  return err instanceof Error ? err : new Error(String(err));
+  if (isTypedError(err)) return err;
+  const detail = (err as { detail?: unknown } | undefined)?.detail;
+  if (isTypedError(detail)) return detail;
+  const abort = [err, detail].find((e) => ['AbortError', 'TimeoutError'].includes((e as Error | undefined)?.name ?? ''));
+  if (abort) return abort as Error;
+  if (err instanceof Stripe.errors.StripeConnectionError)
+    return new TransientError('stripe', 'the connection to the Stripe API failed', { cause: err });
+  // Anything else is the SDK refusing what it was handed (e.g. a body it cannot read): a record's problem, not the run's.
+  const message = err instanceof Error ? err.message : String(err);
+  return new DataError('stripe', undefined, `the Stripe client failed: ${message}`, { cause: err });
 }

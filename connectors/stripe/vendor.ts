@@ -2,13 +2,14 @@
 // by the customer id the CRM holds.
 
 import type { SourceVendor } from '../shared/vendor.ts';
-import { stripeConfigSchema } from './config.ts';
+import { stripeConfigSchema, stripeRenamedKeys } from './config.ts';
 import { createStripeSource } from './stripe-source.ts';
 
 export const stripeVendor: SourceVendor<'stripe'> = {
   id: 'stripe',
   kind: 'source',
   configSchema: stripeConfigSchema,
+  renamedKeys: stripeRenamedKeys,
   secret: {
     path: ['apiKey'],
     env: 'STRIPE_API_KEY',
@@ -27,10 +28,18 @@ export const stripeVendor: SourceVendor<'stripe'> = {
   ],
   identityField: 'stripeCustomerId',
   // Stripe reads per customer only when the day's sync did not run. Its default depends on the key
-  // (20/s test, 90/s live), unknown at deploy time: the test-mode figure is the safe one unless set.
+  // (25/s test, 100/s live), unknown at deploy time: the test-mode figure is the safe one unless set.
   workerBudgets: (section) => {
-    const { limits } = stripeConfigSchema.parse(section);
-    return [{ path: ['limits', 'requests'], limit: limits.requests ?? 20, windowMs: limits.windowMs, crmRequests: false }];
+    const { rateLimit } = stripeConfigSchema.parse(section);
+    return [
+      {
+        path: ['rateLimit', 'requests'],
+        limit: rateLimit.requests ?? 25,
+        windowMs: rateLimit.perMs,
+        crmRequests: false,
+        safety: rateLimit.safety,
+      },
+    ];
   },
   createSource: async (section) => createStripeSource(section as never),
 };

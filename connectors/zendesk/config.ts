@@ -5,14 +5,23 @@
 import * as z from 'zod';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';
+import { limitFields, limitSchema, type RenamedKey, safetyField, withRenamedKeys } from '../shared/rate-limit.ts';
 import { completeRetryPolicy, type RetryPolicy, retryOverridesSchema } from '../shared/retry.ts';
+
+/** Keys of earlier releases, still read (with a warning) for one release. */
+export const zendeskRenamedKeys: readonly RenamedKey[] = [
+  ['limits.planPerMinute', 'rateLimit.requests'],
+  ['limits.incrementalPerMinute', 'rateLimit.incremental.requests'],
+  ['limits.windowMs', 'rateLimit.perMs'],
+  ['limits.windowMs', 'rateLimit.incremental.perMs'],
+];
 
 const tag = z
   .string()
   .min(1)
   .transform((t) => t.toLowerCase());
 
-export const zendeskConfigSchema = z
+const zendeskConfigObject = z
   .object({
     /** The API user's email; requests authenticate as `<username>/token`. */
     username: z.email(),
@@ -24,17 +33,18 @@ export const zendeskConfigSchema = z
       .optional(),
     /** The API root ending in `/api/v2` (the fake: `http://127.0.0.1:<port>/api/v2`). */
     baseUrl: z.url().optional(),
-    limits: z
+    // Docs: https://developer.zendesk.com/api-reference/introduction/rate-limits/
+    rateLimit: z
       .object({
-        /** The plan's requests per minute (Team 200 … Enterprise 700); 90% of it is used. */
-        planPerMinute: z.number().int().positive().default(200),
-        /** Incremental exports allow 10 requests per minute; 9 are used. */
-        incrementalPerMinute: z.number().int().positive().default(10),
-        /** The window the per-minute limits count over (compressed in tests). */
-        windowMs: z.number().int().positive().default(60_000),
+        /** The plan's requests per minute (Team 200 … Enterprise 700). */
+        ...limitFields({ requests: 200, perMs: 60_000 }),
+        safety: safetyField(0.1),
+        /** The incremental exports' own limit: 10 requests per minute. */
+        incremental: limitSchema({ requests: 10, perMs: 60_000 }),
       })
-      .default({ planPerMinute: 200, incrementalPerMinute: 10, windowMs: 60_000 }),
+      .prefault({}),
     retry: retryOverridesSchema,
+    /** Per-attempt timeout of one HTTP exchange, in milliseconds. */
     timeoutMs: z.number().int().positive().default(30_000),
     escalation: z
       .object({
@@ -67,8 +77,10 @@ export const zendeskConfigSchema = z
   })
   .refine((c) => c.subdomain !== undefined || c.baseUrl !== undefined, { message: 'give subdomain or baseUrl', path: ['subdomain'] });
 
-export type ZendeskConfigInput = z.input<typeof zendeskConfigSchema>;
-export type ZendeskConfig = Omit<z.output<typeof zendeskConfigSchema>, 'retry' | 'subdomain' | 'baseUrl'> & {
+export const zendeskConfigSchema = withRenamedKeys(zendeskRenamedKeys, zendeskConfigObject);
+
+export type ZendeskConfigInput = z.input<typeof zendeskConfigObject>;
+export type ZendeskConfig = Omit<z.output<typeof zendeskConfigObject>, 'retry' | 'subdomain' | 'baseUrl'> & {
   endpointUri: string;
   retry: RetryPolicy;
 };

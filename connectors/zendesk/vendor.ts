@@ -2,13 +2,14 @@
 // joined to the CRM by the organization id the CRM holds.
 
 import { type SourceVendor, stubPath } from '../shared/vendor.ts';
-import { zendeskConfigSchema } from './config.ts';
+import { zendeskConfigSchema, zendeskRenamedKeys } from './config.ts';
 import { createZendeskSource } from './zendesk-source.ts';
 
 export const zendeskVendor: SourceVendor<'zendesk'> = {
   id: 'zendesk',
   kind: 'source',
   configSchema: zendeskConfigSchema,
+  renamedKeys: zendeskRenamedKeys,
   secret: {
     path: ['apiToken'],
     env: 'ZENDESK_API_TOKEN',

@@ -104,7 +104,7 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
       accessToken: hubspot.token,
       basePath: hubspot.url,
       portalId: '4242',
-      rateLimit: { limit: 90, windowMs: 10_000 / scale, searchLimit: 4, searchWindowMs: 1_000 / scale },
+      rateLimit: { requests: 100, perMs: 10_000 / scale, search: { requests: 5, perMs: 1_000 / scale } },
       retry: fastRetry,
     });
   } else {
@@ -127,7 +127,7 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
       createStripeSource({
         apiKey: stripe.apiKey,
         baseUrl: stripe.url,
-        limits: { requests: 20, windowMs: 1000 / scale },
+        rateLimit: { requests: 20, perMs: 1000 / scale, safety: 0, perEndpoint: { perMs: 1000 / scale } },
         retry: fastRetry,
       }),
     );
@@ -138,7 +138,7 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
         username: zendesk.username,
         apiToken: zendesk.token,
         baseUrl: zendesk.endpointUri,
-        limits: { planPerMinute: 200, incrementalPerMinute: 10, windowMs: 60_000 / scale },
+        rateLimit: { requests: 200, perMs: 60_000 / scale, incremental: { requests: 10, perMs: 60_000 / scale } },
         retry: fastRetry,
       }),
     );
@@ -154,7 +154,7 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
         groupKeyProperty: mixpanel.groupKeyProperty,
         activeEvents: ['Session Start'],
         coreFeatures: [...FEATURES],
-        limits: { queryWindowMs: 3_600_000 / scale, exportWindowMs: 3_600_000 / scale, exportSecondMs: 1000 / scale },
+        rateLimit: { perMs: 3_600_000 / scale, export: { perMs: 3_600_000 / scale }, exportPerSecond: { perMs: 1000 / scale } },
         retry: fastRetry,
       }),
     );

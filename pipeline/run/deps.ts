@@ -41,6 +41,8 @@ export interface RunDeps {
   slack?: SlackNotifier | undefined;
   cadence?: Cadence;
   log?: RunLog;
+  /** Configuration warnings by vendor (e.g. a renamed key still used), reported with the run's own warnings. */
+  configWarnings?: Record<string, string[]>;
 }
 
 export const defaultRunOptions = { batchSize: 100, maxStaleDays: 3 } as const;

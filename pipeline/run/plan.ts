@@ -101,7 +101,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
   for (const message of deps.crm.configWarnings?.(options.asOf) ?? []) deps.log?.('crm.config_warning', { crm: deps.crm.kind, message });
   const failedSources: Record<string, string> = {};
   const syncs: RunRecord['syncs'] = {};
-  const warnings: Record<string, string[]> = {};
+  const warnings: Record<string, string[]> = structuredClone(deps.configWarnings ?? {});
   // The syncs run side by side: each vendor has its own rate budget, so the plan takes as long as
   // the slowest source rather than the sum of them.
   const outcomes = await Promise.allSettled(
@@ -110,7 +110,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
       try {
         const report = await source.sync(ctx);
         syncs[source.name] = { records: report.records, rejected: report.rejected.length };
-        if (report.warnings?.length) warnings[source.name] = report.warnings;
+        if (report.warnings?.length) warnings[source.name] = [...(warnings[source.name] ?? []), ...report.warnings];
         for (const r of report.rejected) deps.log?.('source.record_rejected', { source: source.name, ...r });
       } catch (err) {
         // Only the CRM stops the run (its quota, or a mapping that would misread every account): another source failing is a failed source like any other.

@@ -8,7 +8,7 @@ import { workerBudgets } from '../../cdk/vendor-sections.ts';
 
 const hubspot = (limit = 90, windowMs = 10_000): VendorBudget => ({
   vendor: 'hubspot',
-  path: ['rateLimit', 'limit'],
+  path: ['rateLimit', 'requests'],
   limit,
   windowMs,
   crmRequests: true,
@@ -30,8 +30,8 @@ describe('concurrency', () => {
     expect(p.limitedBy).toBe('maxConcurrency in the deploy config');
     expect(p.workSeconds).toBe(442);
     expect(p.shares).toEqual([
-      { vendor: 'hubspot', path: ['rateLimit', 'limit'], total: 90, perWorker: 9, windowMs: 10_000 },
-      { vendor: 'stripe', path: ['limits', 'requests'], total: 20, perWorker: 2, windowMs: 1000 },
+      { vendor: 'hubspot', path: ['rateLimit', 'requests'], total: 100, perWorker: 10, windowMs: 10_000 },
+      { vendor: 'stripe', path: ['rateLimit', 'requests'], total: 25, perWorker: 2, windowMs: 1000 },
     ]);
     expect(p.crmCallsPossible).toBeGreaterThanOrEqual(p.crmCallsPerBatch);
   });
@@ -57,7 +57,7 @@ describe('concurrency', () => {
     const budgets = workerBudgets('salesforce', [], { salesforce: { instanceUrl: 'https://acme.my.salesforce.com' } });
     const p = planConcurrency({ ...base, crm: 'salesforce', maxConcurrency: 100, budgets });
     expect(p.maxConcurrency).toBe(25);
-    expect(p.limitedBy).toMatch(/^salesforce budget\.concurrency \(25\) leaves no budget for 26 workers$/);
+    expect(p.limitedBy).toMatch(/^salesforce rateLimit\.concurrency \(25\) leaves no budget for 26 workers$/);
   });
 
   it('given a batch no single worker can finish in time, when planned, then it is refused with a batch size that fits', () => {

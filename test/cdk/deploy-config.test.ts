@@ -230,10 +230,10 @@ describe('run config per function', () => {
   it('given N parallel workers, when score-batch’s config is built, then each budget it can spend is divided by N', () => {
     const rc = parseRunConfig(runConfigFor('scoreBatch', c, plan, 'portfolio'), 'test');
     expect(plan.maxConcurrency).toBe(10);
-    expect((rc.hubspot as { rateLimit: { limit: number } }).rateLimit.limit).toBe(9);
-    expect((rc.stripe as { limits: { requests: number } }).limits.requests).toBe(9);
+    expect((rc.hubspot as { rateLimit: { requests: number } }).rateLimit.requests).toBe(10);
+    expect((rc.stripe as { rateLimit: { requests: number } }).rateLimit.requests).toBe(10);
     const full = parseRunConfig(runConfigFor('plan', c, plan, 'portfolio'), 'test');
-    expect((full.hubspot as { rateLimit: { limit: number } }).rateLimit.limit).toBe(90);
+    expect((full.hubspot as { rateLimit: { requests: number } }).rateLimit.requests).toBe(100);
   });
 
   it('given mode: shadow in the deploy config, then every function runs in shadow; given none, then live; given a typo, then the allowed modes are named', () => {

@@ -101,8 +101,8 @@ describe('functions', () => {
     const n = stack.concurrency.maxConcurrency;
     const plan = JSON.parse(envOf('plan').HEALTHSCORE_CONFIG as string);
     const worker = JSON.parse(envOf('scoreBatch').HEALTHSCORE_CONFIG as string);
-    expect(worker.hubspot.rateLimit.limit).toBe(Math.floor(plan.hubspot.rateLimit.limit / n));
-    expect(worker.stripe.limits.requests).toBe(Math.floor(plan.stripe.limits.requests / n));
+    expect(worker.hubspot.rateLimit.requests).toBe(Math.floor(plan.hubspot.rateLimit.requests / n));
+    expect(worker.stripe.rateLimit.requests).toBe(Math.floor(plan.stripe.rateLimit.requests / n));
   });
 });
 

@@ -2,7 +2,7 @@
 // Query API's segmentation report (`/api/query/segmentation`, 60 queries an hour, 5 at once) and
 // the raw event export (`/api/2.0/export`, JSONL; 60 an hour, 3 a second, 100 at once), each under
 // its own base URL as on Mixpanel's hosts, with service-account basic auth, Mixpanel's error
-// bodies, 429s with Retry-After on a compressible clock, and the shared fault injection.
+// bodies, 429s without Retry-After (Mixpanel sends none) on a compressible clock, and the shared fault injection.
 
 import { dayIndex, dayOfIndex, parseIsoDay } from '../../../lib/days.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
@@ -19,7 +19,7 @@ export interface MixpanelFakeOptions {
   exportPerHour?: number;
   exportPerSecond?: number;
   exportConcurrent?: number;
-  /** Vendor time runs this many times faster than real time (rate-limit windows and Retry-After). */
+  /** Vendor time runs this many times faster than real time (rate-limit windows). */
   clockScale?: number;
   /** Real milliseconds each segmentation query takes, so concurrent queries overlap. */
   queryLatencyMs?: number;
@@ -73,6 +73,8 @@ export interface MixpanelFake {
   exports(): FakeMixpanelRequest[];
   /** The most Query API requests accepted within any rolling vendor hour. */
   peakQueriesPerHour(): number;
+  /** The hour passes: the hourly query and export allowances are whole again (`queriesPerHour` of them, when given). */
+  startNewHour(queriesPerHour?: number): void;
   close(): Promise<void>;
 }
 
@@ -108,7 +110,6 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
     body: { error, status: 'error' },
     ...(headers ? { headers } : {}),
   });
-  const retryAfter = (vendorMs: number) => ({ 'retry-after': Math.max(0.001, clock.real(vendorMs) / 1000).toFixed(3) });
 
   /** Auth and project checks common to both hosts; a response when the request must stop here. */
   const checkAccess = (req: FakeRequest, fail: (status: number, error: string) => FakeResponse): FakeResponse | undefined => {
@@ -135,16 +136,15 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
   server.route('GET', '/api/query/segmentation', async (req) => {
     const denied = checkAccess(req, (s, e) => queryError(req, s, e));
     if (denied) return denied;
-    const limited = (running: number, inHour: number, waitMs: number) =>
+    const limited = (running: number, inHour: number) =>
       queryError(
         req,
         429,
         `Query rate limit exceeded for project_id: ${projectId}. ${running}/${concurrent} queries running concurrently and ${inHour}/${queryLimit.limit} queries running in the last hour. For more information, please consult our documentation at ${RATE_DOC}`,
-        retryAfter(waitMs),
       );
-    if (queriesInFlight >= concurrent) return limited(queriesInFlight + 1, acceptedInHour(), 1000);
+    if (queriesInFlight >= concurrent) return limited(queriesInFlight + 1, acceptedInHour());
     const slot = queryLimit.take();
-    if (!slot.ok) return limited(queriesInFlight, acceptedInHour() + 1, slot.retryAfterMs);
+    if (!slot.ok) return limited(queriesInFlight, acceptedInHour() + 1);
     acceptedQueryTimes.push(clock.now());
     queriesInFlight++;
     try {
@@ -192,13 +192,11 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
   server.route('GET', '/api/2.0/export', async (req) => {
     const denied = checkAccess(req, (s, e) => exportError(s, e));
     if (denied) return denied;
-    if (exportsInFlight >= exportConcurrent)
-      return exportError(429, 'too many export requests in progress for this project', retryAfter(1000));
+    if (exportsInFlight >= exportConcurrent) return exportError(429, 'too many export requests in progress for this project');
     const perSecond = exportPerSecond.take();
-    if (!perSecond.ok) return exportError(429, 'Export rate limit exceeded: 3 queries per second', retryAfter(perSecond.retryAfterMs));
+    if (!perSecond.ok) return exportError(429, 'Export rate limit exceeded: 3 queries per second');
     const hourly = exportHourly.take();
-    if (!hourly.ok)
-      return exportError(429, `Export rate limit exceeded: ${exportHourly.limit} queries per hour`, retryAfter(hourly.retryAfterMs));
+    if (!hourly.ok) return exportError(429, `Export rate limit exceeded: ${exportHourly.limit} queries per hour`);
     exportsInFlight++;
     try {
       const q = req.query;
@@ -265,6 +263,11 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
     eventCount: () => store.size,
     queries: () => requestsTo('/api/query/segmentation'),
     exports: () => requestsTo('/api/2.0/export'),
+    startNewHour: (queriesPerHour) => {
+      if (queriesPerHour !== undefined) queryLimit.limit = queriesPerHour;
+      queryLimit.reset();
+      exportHourly.reset();
+    },
     peakQueriesPerHour: () => {
       let peak = 0;
       for (let i = 0, j = 0; i < acceptedQueryTimes.length; i++) {

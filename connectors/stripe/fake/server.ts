@@ -1,7 +1,8 @@
 // A Stripe API fake on 127.0.0.1 that the official `stripe` client talks to (host/port/protocol):
 // the read endpoints we call with Stripe's paths, list objects, `starting_after`/`ending_before`
 // pagination, `created[gte|lte…]` filters, invoice line items (embedded and /v1/invoices/:id/lines), `expand[]`, error bodies `{error:{type,code,message}}`, a 401 for a bad key and the
-// global rate limit (25 req/s in test mode, 100 live) on a compressible clock. Faults go through
+// global rate limit (25 req/s in test mode, 100 live) and each endpoint's own (25 req/s: one API
+// operation is one endpoint whatever the object id) on a compressible clock. Faults go through
 // `server.inject`. Seeding and read APIs live in StripeFakeData.
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
 import type { StripeJson } from './seed.ts';
@@ -12,6 +13,8 @@ export interface StripeFakeOptions {
   apiKey?: string;
   /** Requests per second; 25 for test keys, 100 for live keys unless given. */
   requestsPerSecond?: number;
+  /** Requests per second to one endpoint (Stripe's default per-endpoint limit: 25). */
+  endpointRequestsPerSecond?: number;
   /** Vendor time runs this many times faster than real time (rate windows shrink accordingly). */
   clockScale?: number;
   /** The fake's clock, instead of one built from `clockScale` (e.g. a WaitOnlyClock). */
@@ -196,6 +199,22 @@ const subscriptionStatus: Filter = (o, q) => {
 const invoiceSubscription = (o: StripeJson) =>
   ((o.parent as { subscription_details?: { subscription?: string } } | null)?.subscription_details?.subscription ?? null) as unknown;
 
+/** Prefixes of the object ids the fake hands out (an id in a path does not make another endpoint). */
+const ID = /^(cus|sub_sched|sub|si|in|il|ii|price|prod)_/;
+
+/** Stripe's endpoint of a request: its method and path with object ids taken out. https://docs.stripe.com/rate-limits */
+const endpointOf = (req: FakeRequest) => `${req.method} ${req.path.replace(/[^/]+/g, (seg) => (ID.test(seg) ? '{id}' : seg))}`;
+
+const rateLimited = (reason: string): FakeResponse => ({
+  ...error(
+    429,
+    'invalid_request_error',
+    'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
+    'rate_limit',
+  ),
+  headers: { 'stripe-rate-limited-reason': reason },
+});
+
 function authorize(req: FakeRequest, apiKey: string): FakeResponse | undefined {
   const h = req.headers.authorization ?? '';
   let given: string | undefined;
@@ -215,6 +234,7 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
   const apiKey = options.apiKey ?? 'sk_test_healthscoreFakeKey0001';
   const clock = options.clock ?? new FakeClock(options.clockScale ?? 1);
   const rateLimit = new WindowLimit(options.requestsPerSecond ?? (apiKey.includes('_live_') ? 100 : 25), 1000, clock);
+  const endpointLimits = new Map<string, WindowLimit>();
   const server = new FakeHttpServer();
   const data = new StripeFakeData();
   if (options.seed) data.seed(options.seed);
@@ -222,17 +242,14 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
   server.guard = (req) => {
     const denied = authorize(req, apiKey);
     if (denied) return denied;
-    const slot = rateLimit.take();
-    if (!slot.ok)
-      return {
-        ...error(
-          429,
-          'invalid_request_error',
-          'Request rate limit exceeded. Learn more about rate limits here https://stripe.com/docs/rate-limits.',
-          'rate_limit',
-        ),
-        headers: { 'stripe-rate-limited-reason': 'global-rate' },
-      };
+    if (!rateLimit.take().ok) return rateLimited('global-rate');
+    const endpoint = endpointOf(req);
+    let limit = endpointLimits.get(endpoint);
+    if (!limit) {
+      limit = new WindowLimit(options.endpointRequestsPerSecond ?? 25, 1000, clock);
+      endpointLimits.set(endpoint, limit);
+    }
+    if (!limit.take().ok) return rateLimited('endpoint-rate');
     return undefined;
   };
 

@@ -113,7 +113,7 @@ describe('failures', () => {
     f = await fake();
     f.seedAccounts(plainAccounts(5));
     f.server.inject({ match: (r) => r.path === '/crm/v3/objects/companies', times: 1, fault: { kind: 'delay', ms: 1_000 } });
-    const { accounts } = await collect(connect(f, { requestTimeoutMs: 100 }).listAccounts());
+    const { accounts } = await collect(connect(f, { timeoutMs: 100 }).listAccounts());
     expect(accounts).toHaveLength(5);
   });
 
@@ -139,7 +139,7 @@ describe('config', () => {
     const c = parseHubSpotConfig({ accessToken: 'pat-na1-abc', portalId: 123 });
     expect(c.basePath).toBe('https://api.hubapi.com');
     expect(c.portalId).toBe('123');
-    expect(c.rateLimit).toEqual({ limit: 90, windowMs: 10_000, searchLimit: 4, searchWindowMs: 1_000 });
+    expect(c.rateLimit).toEqual({ requests: 100, perMs: 10_000, safety: 0.1, search: { requests: 5, perMs: 1_000, safety: 0.1 } });
     expect(c.contact.champion).toEqual({ kind: 'property', property: 'hs_buying_role', value: 'CHAMPION' });
     expect(c.contact.left).toBeUndefined();
     expect(c.company.contractStart).toBe('hs_lifecyclestage_customer_date');

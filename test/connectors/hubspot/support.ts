@@ -32,7 +32,7 @@ export function connectConfig(f: HubSpotFake, overrides: Partial<HubSpotConfigIn
     accessToken: f.token,
     basePath: f.url,
     portalId: '4242',
-    rateLimit: { limit: 90, windowMs: 10_000 / SCALE, searchLimit: 4, searchWindowMs: 1_000 / SCALE },
+    rateLimit: { requests: 100, perMs: 10_000 / SCALE, search: { requests: 5, perMs: 1_000 / SCALE } },
     retry: { baseDelayMs: 5, maxDelayMs: 50, maxTotalWaitMs: 5_000 },
     ...overrides,
   };

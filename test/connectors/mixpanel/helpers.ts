@@ -23,10 +23,10 @@ export function sourceConfig(fake: MixpanelFake, overrides: Partial<MixpanelConf
     groupKeyProperty: 'company_id',
     activeEvents: ['Session Start'],
     coreFeatures: CORE_FEATURES,
-    limits: {
-      queryWindowMs: 3_600_000 / SCALE,
-      exportWindowMs: 3_600_000 / SCALE,
-      exportSecondMs: 1,
+    rateLimit: {
+      perMs: 3_600_000 / SCALE,
+      export: { perMs: 3_600_000 / SCALE },
+      exportPerSecond: { perMs: 1 },
     },
     retry: { baseDelayMs: 5, maxDelayMs: 40 },
     ...overrides,

@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { MixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
 import { createMixpanelSource } from '../../../connectors/mixpanel/index.ts';
 import { ConfigError, QuotaExhaustedError, TransientError } from '../../../connectors/shared/errors.ts';
@@ -31,17 +31,21 @@ async function baseline(config: Parameters<typeof setup>[0] = {}) {
 const isExport = (req: { path: string }) => req.path.endsWith('/export');
 
 describe('mixpanel under pressure', () => {
-  it('given a project whose hourly query limit runs out mid-run, when the run syncs, then it waits out the 429s and the signals equal an undisturbed run', async () => {
+  it('given a project whose hourly query allowance runs out mid-run, when the run syncs, then a 429 without Retry-After stops the source at once, and the next run resumes and equals an undisturbed run', async () => {
     const expected = await baseline();
     // The vendor allows 3 queries an hour; the client believes 60 (someone else used the rest).
-    const s = await setup({ fake: { queriesPerHour: 3, clockScale: 36_000 } });
+    const s = await setup({ fake: { queriesPerHour: 3, clockScale: 1 } });
     fakes.push(s.fake);
     seedPortfolio(s.fake, 60);
-    const meta = (await s.source.sync(s.ctx)).checkpoint;
-    const statuses = s.fake.queries().map((q) => q.status);
-    expect(statuses.filter((st) => st === 429).length).toBeGreaterThan(0);
-    expect(statuses.filter((st) => st === 200).length).toBe(5);
-    expect(meta.queries).toBe(5);
+    const err = await s.source.sync(s.ctx).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(QuotaExhaustedError);
+    expect((err as Error).message).toMatch(/query allowance for the project is used up.*next run resumes/);
+    // No retries: each of the run's 5 queries was asked once (the ones already sent beside the refused one still land).
+    await vi.waitFor(() => expect(s.fake.queries()).toHaveLength(5));
+    expect(s.fake.queries().map((q) => q.status)).toEqual([200, 200, 200, 429, 429]);
+    // The next hour, the project's other users leave the allowance alone.
+    s.fake.startNewHour(60);
+    await s.source.sync(s.ctx);
     expect((await s.source.read(refs, s.ctx)).signals).toEqual(expected);
   });
 
@@ -95,15 +99,15 @@ describe('mixpanel under pressure', () => {
     expect(s.fake.queries().map((q) => q.status)).toEqual(Array(10).fill(200));
   });
 
-  it('given the project already used its hour of queries, when the wait would pass the retry cap, then the run stops with QuotaExhaustedError', async () => {
-    // Its own budget size: the process-wide budget it pauses for the hour is not the other tests' one.
-    const s = await setup({ fake: { queriesPerHour: 1, clockScale: 1 }, config: { limits: { queriesPerHour: 30 } } });
+  it('given the project already used its hour of queries, when Mixpanel answers 429 without Retry-After, then the run stops with QuotaExhaustedError after one try', async () => {
+    // Its own budget size: the process-wide budget is not the other tests' one.
+    const s = await setup({ fake: { queriesPerHour: 1, clockScale: 1 }, config: { rateLimit: { requests: 30, perMs: 1000 } } });
     fakes.push(s.fake);
     seedPortfolio(s.fake, 5);
     const err = await s.source.sync(s.ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(QuotaExhaustedError);
-    expect((err as Error).message).toMatch(/rate limit still exceeded.*wait 3600 s.*resume later/);
-    expect(s.fake.queries().map((q) => q.status)).toEqual([200, 429]);
+    await vi.waitFor(() => expect(s.fake.queries()).toHaveLength(5));
+    expect(s.fake.queries().map((q) => q.status)).toEqual([200, 429, 429, 429, 429]);
   });
 
   it('given an export line that is not JSON and an event without the group key, when synced, then both are reported and the rest is counted', async () => {

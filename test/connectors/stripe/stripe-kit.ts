@@ -21,7 +21,7 @@ export function sourceFor(fake: StripeFake, extra: Partial<StripeConfigInput> = 
   return createStripeSource({
     apiKey: fake.apiKey,
     baseUrl: fake.url,
-    limits: { requests: 20, windowMs: WINDOW_MS },
+    rateLimit: { requests: 20, perMs: WINDOW_MS, safety: 0, perEndpoint: { perMs: WINDOW_MS } },
     retry: { baseDelayMs: 5, maxDelayMs: 40, maxTotalWaitMs: 5_000 },
     ...extra,
   });

@@ -81,7 +81,7 @@ describe('reading the portfolio', () => {
     await fake.close();
     fake = await startStripeFake({ clockScale: 4 });
     const ids = seedPortfolio(fake, 40);
-    const source = sourceFor(fake, { limits: { requests: 1000, windowMs: 250 } });
+    const source = sourceFor(fake, { rateLimit: { requests: 1000, perMs: 250, perEndpoint: { requests: 1000, perMs: 250 } } });
     // no sync at this asOf: read fetches each customer (2 calls each = 80 calls, over the 25/s limit)
     const result = await source.read(
       ids.map((id) => account(id, id)),

@@ -24,7 +24,7 @@ export function sourceFor(fake: ZendeskFake, extra: Partial<ZendeskConfigInput> 
     username: fake.username,
     apiToken: fake.token,
     baseUrl: fake.endpointUri,
-    limits: { planPerMinute: 200, incrementalPerMinute: 10, windowMs: WINDOW_MS },
+    rateLimit: { requests: 200, perMs: WINDOW_MS, incremental: { requests: 10, perMs: WINDOW_MS } },
     retry: { baseDelayMs: 5, maxDelayMs: 40, maxTotalWaitMs: 5_000 },
     ...extra,
   });

@@ -75,7 +75,9 @@ describe('rate limits and faults', () => {
     await fake.close();
     fake = await startFake({ clock: new WaitOnlyClock() });
     const orgs = seed();
-    const { report, result } = await syncAndRead(orgs, { limits: { planPerMinute: 200, incrementalPerMinute: 100, windowMs: 1000 } });
+    const { report, result } = await syncAndRead(orgs, {
+      rateLimit: { requests: 200, perMs: 1000, incremental: { requests: 100, perMs: 1000 } },
+    });
     expect(fake.server.log.some((c) => c.status === 429)).toBe(true);
     expect(report?.records).toBe(4 + 100);
     expect(result.signals.size).toBe(4);
