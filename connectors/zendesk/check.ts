@@ -58,12 +58,12 @@ export function createZendeskCheck(section: unknown): VendorCheck {
     const remaining = Number(res.headers.get('x-rate-limit-remaining'));
     if (Number.isFinite(limit) && limit > 0) {
       out.quota = { limit, remaining: Number.isFinite(remaining) ? remaining : limit, per: 'minute', from: 'the X-Rate-Limit header' };
-      if (config.limits.planPerMinute > limit)
+      if (config.rateLimit.requests > limit)
         out.findings.push(
           finding(
             'quota',
             'warn',
-            `limits.planPerMinute is ${config.limits.planPerMinute} but this account allows ${limit} requests a minute: set limits.planPerMinute to ${limit}`,
+            `rateLimit.requests is ${config.rateLimit.requests} but this account allows ${limit} requests a minute: set rateLimit.requests to ${limit}`,
           ),
         );
     }
