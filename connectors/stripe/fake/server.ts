@@ -44,6 +44,7 @@ const EXPANDABLE: Record<string, keyof StripeFakeData['collections']> = {
   customer: 'customers',
   price: 'prices',
   subscription: 'subscriptions',
+  payment_intent: 'paymentIntents',
 };
 
 /** Expands one dotted path in place (arrays and list objects are walked); returns an error text or undefined. */
@@ -186,6 +187,24 @@ function invoiceLines(data: StripeFakeData, req: FakeRequest): FakeResponse {
   return { status: 200, body: { object: 'list', data: page, has_more: lines.length > i + 1 + limit, url: `/v1/invoices/${id}/lines` } };
 }
 
+/** The items of one subscription, paged. https://docs.stripe.com/api/subscription_items/list (`subscription` is required) */
+function subscriptionItems(data: StripeFakeData, req: FakeRequest): FakeResponse {
+  const sub = req.query.get('subscription');
+  if (!sub) return error(400, 'invalid_request_error', 'Missing required param: subscription.', 'parameter_missing', 'subscription');
+  const items = data.items.get(sub);
+  if (!items) return error(400, 'invalid_request_error', `No such subscription: '${sub}'`, 'resource_missing', 'subscription');
+  const bad = unknownParam(req.query, ['limit', 'starting_after', 'ending_before', 'subscription']);
+  if (bad) return error(400, 'invalid_request_error', `Received unknown parameter: ${bad}`, 'parameter_unknown', bad);
+  const limit = req.query.has('limit') ? Number(req.query.get('limit')) : 10;
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
+    return error(400, 'invalid_request_error', 'This value must be between 1 and 100.', 'parameter_invalid_integer', 'limit');
+  const after = req.query.get('starting_after');
+  const i = after ? items.findIndex((it) => it.id === after) : -1;
+  if (after && i < 0) return error(400, 'invalid_request_error', `No such object: '${after}'`, 'resource_missing', 'starting_after');
+  const page = items.slice(i + 1, i + 1 + limit).map((it) => structuredClone(it));
+  return { status: 200, body: { object: 'list', data: page, has_more: items.length > i + 1 + limit, url: '/v1/subscription_items' } };
+}
+
 const subscriptionStatus: Filter = (o, q) => {
   const s = q.get('status');
   if (s === 'all') return true;
@@ -268,6 +287,16 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
   );
   server.route('GET', '/v1/invoices/:id', (req) => retrieve(data, req, 'invoices', 'invoice'));
   server.route('GET', '/v1/invoices/:id/lines', (req) => invoiceLines(data, req));
+  server.route('GET', '/v1/subscription_items', (req) => subscriptionItems(data, req));
+  // https://docs.stripe.com/api/invoice-payment/list
+  server.route('GET', '/v1/invoice_payments', (req) =>
+    list(data, req, 'invoicePayments', '/v1/invoice_payments', {
+      invoice: eq('invoice', (o) => o.invoice),
+      status: eq('status', (o) => o.status),
+    }),
+  );
+  server.route('GET', '/v1/invoice_payments/:id', (req) => retrieve(data, req, 'invoicePayments', 'invoice payment'));
+  server.route('GET', '/v1/payment_intents/:id', (req) => retrieve(data, req, 'paymentIntents', 'payment_intent'));
   server.route('GET', '/v1/customers', (req) => list(data, req, 'customers', '/v1/customers', { email: eq('email', (o) => o.email) }));
   server.route('GET', '/v1/customers/:id', (req) => retrieve(data, req, 'customers', 'customer'));
   server.route('GET', '/v1/subscription_schedules/:id', (req) => retrieve(data, req, 'schedules', 'subscription schedule'));
