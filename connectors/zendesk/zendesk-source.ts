@@ -8,10 +8,10 @@ import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { AccountRef, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { parseZendeskConfig, type ZendeskConfigInput } from './config.ts';
+import { CSAT_KEYS, syncCsat } from './support-csat.ts';
 import type { CursorState, OrgState } from './support-model.ts';
 import { toSupportSignals } from './support-signals.ts';
 import { CURSOR_KEY, getMany, orgKey } from './support-state.ts';
-import { CSAT_KEYS, syncCsat } from './support-csat.ts';
 import { type SyncRun, syncOrganizations, syncTickets } from './support-sync.ts';
 import { createZendeskClient, toZendeskError } from './zendesk-client.ts';
 

@@ -2,11 +2,16 @@
 // Query API's segmentation report (`/api/query/segmentation`, 60 queries an hour, 5 at once) and
 // the raw event export (`/api/2.0/export`, JSONL; 60 an hour, 3 a second, 100 at once), each under
 // its own base URL as on Mixpanel's hosts, with service-account basic auth, Mixpanel's error
-// bodies, 429s with Retry-After on a compressible clock, and the shared fault injection.
+// bodies, 429s with Retry-After on a compressible clock, and the shared fault injection. It counts
+// days in the project's time zone (`timeZone`) as Mixpanel does: segmentation dates and buckets are
+// local days; the export reads its dates in UTC (projects since 2023) or the zone (older projects).
+// Every request is checked against fake/rules.ts, and broken rules are kept for the suite's audit.
 
 import { dayIndex, dayOfIndex, parseIsoDay } from '../../../lib/days.ts';
+import { enforceRules, ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
 import { type Compiled, compileExpression, ExpressionError } from './expression.ts';
+import { mixpanelRules } from './rules.ts';
 import { MixpanelEventStore, type MixpanelSeedEvent, type SegmentationType, type SegmentationUnit } from './store.ts';
 
 export type { MixpanelSeedEvent } from './store.ts';
@@ -27,7 +32,17 @@ export interface MixpanelFakeOptions {
   groupKeyProperty?: string;
   projectId?: string;
   serviceAccount?: { username: string; secret: string };
+  /** The project's time zone (IANA); UTC unless given. */
+  timeZone?: string;
+  /** How the export reads its dates: UTC (projects created since 2023, the default) or the project's zone. */
+  exportDates?: 'utc' | 'project';
 }
+
+const violations = new ViolationLog();
+/** The requests any Mixpanel fake answered while they broke a rule of fake/rules.ts, until taken. */
+export const takeMixpanelRuleViolations = (): string[] => violations.take();
+const broken = (req: FakeRequest) =>
+  enforceRules(mixpanelRules, { method: req.method, path: req.path, query: req.query }, violations, req.method, req.path);
 
 /** One request the fake received on an endpoint, as tests read it back. */
 export interface FakeMixpanelRequest {
@@ -89,7 +104,7 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
   const projectId = options.projectId ?? '3141592';
   const serviceAccount = options.serviceAccount ?? { username: 'healthscore.7f3c1a.mp-service-account', secret: 'mp-sa-secret-5bd2e8c41f' };
   const groupKeyProperty = options.groupKeyProperty ?? 'company_id';
-  const store = new MixpanelEventStore();
+  const store = new MixpanelEventStore(options.timeZone ?? 'UTC', options.exportDates ?? 'utc');
   const acceptedQueryTimes: number[] = [];
   let queriesInFlight = 0;
   let exportsInFlight = 0;
@@ -145,6 +160,8 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
     if (queriesInFlight >= concurrent) return limited(queriesInFlight + 1, acceptedInHour(), 1000);
     const slot = queryLimit.take();
     if (!slot.ok) return limited(queriesInFlight, acceptedInHour() + 1, slot.retryAfterMs);
+    const refused = broken(req);
+    if (refused) return refused;
     acceptedQueryTimes.push(clock.now());
     queriesInFlight++;
     try {
@@ -199,6 +216,8 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
     const hourly = exportHourly.take();
     if (!hourly.ok)
       return exportError(429, `Export rate limit exceeded: ${exportHourly.limit} queries per hour`, retryAfter(hourly.retryAfterMs));
+    const refused = broken(req);
+    if (refused) return refused;
     exportsInFlight++;
     try {
       const q = req.query;

@@ -3,7 +3,10 @@
 // pagination, `created[gte|lte…]` filters, invoice line items (embedded and /v1/invoices/:id/lines), `expand[]`, error bodies `{error:{type,code,message}}`, a 401 for a bad key and the
 // global rate limit (25 req/s in test mode, 100 live) on a compressible clock. Faults go through
 // `server.inject`. Seeding and read APIs live in StripeFakeData.
+
+import { enforceRules, ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import { stripeRules } from './rules.ts';
 import type { StripeJson } from './seed.ts';
 import { StripeFakeData, type StripeFakeSeed } from './store.ts';
 
@@ -31,6 +34,10 @@ export interface StripeFake extends StripeFakeData {
   rateLimit: WindowLimit;
   close(): Promise<void>;
 }
+
+const violations = new ViolationLog();
+/** The requests any Stripe fake answered while they broke a rule of fake/rules.ts, until taken. */
+export const takeStripeRuleViolations = (): string[] => violations.take();
 
 const error = (status: number, type: string, message: string, code?: string, param?: string): FakeResponse => ({
   status,
@@ -252,7 +259,7 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
         ),
         headers: { 'stripe-rate-limited-reason': 'global-rate' },
       };
-    return undefined;
+    return enforceRules(stripeRules, { method: req.method, path: req.path, query: req.query }, violations, req.method, req.path);
   };
 
   // https://docs.stripe.com/api/subscriptions/list
