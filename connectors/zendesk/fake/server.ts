@@ -30,6 +30,8 @@ export interface ZendeskFakeOptions {
   role?: 'admin' | 'agent';
   /** Which CSAT the account runs: legacy ratings (default) or the updated CSAT's survey responses. */
   csat?: 'legacy' | 'survey';
+  /** The API root the fake names in its next-page links (Zendesk names its own host, e.g. behind a proxy); its own URL unless given. */
+  publicBase?: string;
 }
 
 const violations = new ViolationLog();
@@ -84,7 +86,7 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   };
   const server = new FakeHttpServer();
   const url = await server.start();
-  const api = `${url}/api/v2`;
+  const api = options.publicBase ?? `${url}/api/v2`;
   const data = new ZendeskFakeData(url);
   if (options.seed) data.seed(options.seed);
   const expected = `Basic ${Buffer.from(`${username}/token:${token}`).toString('base64')}`;
@@ -241,7 +243,7 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
 
   return Object.assign(data, {
     url,
-    endpointUri: api,
+    endpointUri: `${url}/api/v2`,
     port: server.port,
     username,
     token,
