@@ -10,6 +10,7 @@
 import { addDays, isoDay } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
+import { redactError } from '../shared/http-trace.ts';
 import type { AccountRef, RejectedRecord, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { backfillHistory } from './billing-backfill.ts';
@@ -97,7 +98,7 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
     records += calls.items + calls.payments;
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
-    throw toStripeError(err);
+    throw redactError(toStripeError(err));
   }
   const prices = new Map<string, RawPrice>();
   const subsBy = new Map<string, RawSubscription[]>();

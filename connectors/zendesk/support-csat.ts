@@ -6,6 +6,7 @@
 import { DAY_S } from '../../lib/days.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError, TransientError } from '../shared/errors.ts';
+import { redact } from '../shared/http-trace.ts';
 import { fromZendeskSurveyResponse } from './support-model.ts';
 import { CURSOR_KEY, SupportStateWriter } from './support-state.ts';
 import { type SyncRun, syncRatings } from './support-sync.ts';
@@ -78,7 +79,7 @@ export async function syncCsat(run: SyncRun): Promise<void> {
     delete run.cursor.csatFailure;
   } catch (err) {
     if (run.ctx.signal?.aborted) throw err;
-    const why = (err as Error).message;
+    const why = redact((err as Error).message);
     const admin =
       /403/.test(why) && !/admin/i.test(why) ? ' (ratings and survey responses are allowed for admins only: use an admin’s API token)' : '';
     run.cursor.csatFailure = { asOf: run.ctx.asOf.toISOString(), reason: `CSAT not read: ${why}${admin}` };

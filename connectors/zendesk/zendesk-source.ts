@@ -5,6 +5,7 @@
 // alone — no Zendesk calls — computing every signal as of `ctx.asOf`.
 import { DAY_S } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
+import { redactError } from '../shared/http-trace.ts';
 import type { AccountRef, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { parseZendeskConfig, type ZendeskConfigInput } from './config.ts';
@@ -43,7 +44,7 @@ export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
       await syncTickets(run);
       await syncCsat(run);
     } catch (err) {
-      if (!ctx.signal?.aborted) throw toZendeskError(err);
+      if (!ctx.signal?.aborted) throw redactError(toZendeskError(err));
     }
     const complete = !ctx.signal?.aborted;
     if (complete) {
