@@ -4,8 +4,8 @@
 // after auth and rate limits (fake/server.ts), records each broken rule for the suite's audit
 // (test/support/vendor-rules.ts), and `auditMixpanelTrace` checks an HTTP trace against them.
 import { parseIsoDay } from '../../../lib/days.ts';
-import { auditTrace, type VendorRule } from '../../shared/fake/rules.ts';
-import type { FakeResponse } from '../../shared/fake/server.ts';
+import { auditTrace, enforceRules, type VendorRule, ViolationLog } from '../../shared/fake/rules.ts';
+import type { FakeRequest, FakeResponse } from '../../shared/fake/server.ts';
 
 export interface MixpanelRuleRequest {
   method: string;
@@ -84,3 +84,11 @@ export const mixpanelRules: MixpanelRule[] = [
 export function auditMixpanelTrace(jsonl: string): string[] {
   return auditTrace(jsonl, 'mixpanel', mixpanelRules, (t) => ({ method: t.method, path: t.url.pathname, query: t.url.searchParams }));
 }
+
+const violations = new ViolationLog();
+/** The requests any Mixpanel fake answered while they broke a rule, until taken (the suite's audit). */
+export const takeMixpanelRuleViolations = (): string[] => violations.take();
+
+/** The fake's answer to a request breaking a rule (recorded), or undefined. */
+export const refusedByRules = (req: FakeRequest): FakeResponse | undefined =>
+  enforceRules(mixpanelRules, { method: req.method, path: req.path, query: req.query }, violations, req.method, req.path);

@@ -8,10 +8,9 @@
 // Every request is checked against fake/rules.ts, and broken rules are kept for the suite's audit.
 
 import { dayIndex, dayOfIndex, parseIsoDay } from '../../../lib/days.ts';
-import { enforceRules, ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
 import { type Compiled, compileExpression, ExpressionError } from './expression.ts';
-import { mixpanelRules } from './rules.ts';
+import { refusedByRules as broken } from './rules.ts';
 import { MixpanelEventStore, type MixpanelSeedEvent, type SegmentationType, type SegmentationUnit } from './store.ts';
 
 export type { MixpanelSeedEvent } from './store.ts';
@@ -38,11 +37,7 @@ export interface MixpanelFakeOptions {
   exportDates?: 'utc' | 'project';
 }
 
-const violations = new ViolationLog();
-/** The requests any Mixpanel fake answered while they broke a rule of fake/rules.ts, until taken. */
-export const takeMixpanelRuleViolations = (): string[] => violations.take();
-const broken = (req: FakeRequest) =>
-  enforceRules(mixpanelRules, { method: req.method, path: req.path, query: req.query }, violations, req.method, req.path);
+export { takeMixpanelRuleViolations } from './rules.ts';
 
 /** One request the fake received on an endpoint, as tests read it back. */
 export interface FakeMixpanelRequest {

@@ -2,7 +2,7 @@
 // them into JSON shaped like Stripe's own objects, typed with the `stripe` package's types
 // (StripeShape: a field Stripe lacks does not compile). Times in a seed are whatever the seed says.
 import type { SeedStripePayment } from './payments.ts';
-import { asJson, type Stripe, type StripeJson, type StripeShape } from './shape.ts';
+import { asJson, type Stripe, type StripeJson } from './shape.ts';
 
 export type { StripeJson };
 
@@ -228,33 +228,6 @@ export function buildSubscription(
     test_clock: null,
     trial_end: null,
     trial_start: null,
-  });
-}
-
-export function buildSchedule(
-  id: string,
-  subscription: string,
-  customer: string,
-  phases: StripeShape<Stripe.SubscriptionSchedule.Phase>[],
-  created: number,
-): StripeJson {
-  return asJson<Stripe.SubscriptionSchedule>({
-    id,
-    object: 'subscription_schedule',
-    canceled_at: null,
-    completed_at: null,
-    created,
-    current_phase: null,
-    customer,
-    end_behavior: 'release',
-    livemode: false,
-    metadata: {},
-    phases,
-    released_at: null,
-    released_subscription: null,
-    status: 'active',
-    subscription,
-    test_clock: null,
   });
 }
 

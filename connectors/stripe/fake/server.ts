@@ -9,6 +9,7 @@ import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowL
 import { stripeRules } from './rules.ts';
 import type { StripeJson } from './seed.ts';
 import { StripeFakeData, type StripeFakeSeed } from './store.ts';
+import { invoiceLines, subscriptionItems } from './sublists.ts';
 
 export interface StripeFakeOptions {
   /** The key the fake accepts; `sk_test_…` (25 req/s) unless given. */
@@ -175,41 +176,6 @@ function badCreated(q: URLSearchParams): FakeResponse | undefined {
       return error(400, 'invalid_request_error', `Invalid ${k}: must be an integer Unix timestamp`, 'parameter_invalid_integer', k);
   }
   return undefined;
-}
-
-/** The lines of one invoice, in invoice order, paged with `limit`/`starting_after`. https://docs.stripe.com/api/invoices/invoice_lines */
-function invoiceLines(data: StripeFakeData, req: FakeRequest): FakeResponse {
-  const id = req.params.id ?? '';
-  const lines = data.invoiceLines.get(id);
-  if (!lines) return error(404, 'invalid_request_error', `No such invoice: '${id}'`, 'resource_missing', 'invoice');
-  const bad = unknownParam(req.query, ['limit', 'starting_after', 'ending_before']);
-  if (bad) return error(400, 'invalid_request_error', `Received unknown parameter: ${bad}`, 'parameter_unknown', bad);
-  const limit = req.query.has('limit') ? Number(req.query.get('limit')) : 10;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    return error(400, 'invalid_request_error', 'This value must be between 1 and 100.', 'parameter_invalid_integer', 'limit');
-  const after = req.query.get('starting_after');
-  const i = after ? lines.findIndex((l) => l.id === after) : -1;
-  if (after && i < 0) return error(400, 'invalid_request_error', `No such object: '${after}'`, 'resource_missing', 'starting_after');
-  const page = lines.slice(i + 1, i + 1 + limit).map((l) => structuredClone(l));
-  return { status: 200, body: { object: 'list', data: page, has_more: lines.length > i + 1 + limit, url: `/v1/invoices/${id}/lines` } };
-}
-
-/** The items of one subscription, paged. https://docs.stripe.com/api/subscription_items/list (`subscription` is required) */
-function subscriptionItems(data: StripeFakeData, req: FakeRequest): FakeResponse {
-  const sub = req.query.get('subscription');
-  if (!sub) return error(400, 'invalid_request_error', 'Missing required param: subscription.', 'parameter_missing', 'subscription');
-  const items = data.items.get(sub);
-  if (!items) return error(400, 'invalid_request_error', `No such subscription: '${sub}'`, 'resource_missing', 'subscription');
-  const bad = unknownParam(req.query, ['limit', 'starting_after', 'ending_before', 'subscription']);
-  if (bad) return error(400, 'invalid_request_error', `Received unknown parameter: ${bad}`, 'parameter_unknown', bad);
-  const limit = req.query.has('limit') ? Number(req.query.get('limit')) : 10;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    return error(400, 'invalid_request_error', 'This value must be between 1 and 100.', 'parameter_invalid_integer', 'limit');
-  const after = req.query.get('starting_after');
-  const i = after ? items.findIndex((it) => it.id === after) : -1;
-  if (after && i < 0) return error(400, 'invalid_request_error', `No such object: '${after}'`, 'resource_missing', 'starting_after');
-  const page = items.slice(i + 1, i + 1 + limit).map((it) => structuredClone(it));
-  return { status: 200, body: { object: 'list', data: page, has_more: items.length > i + 1 + limit, url: '/v1/subscription_items' } };
 }
 
 const subscriptionStatus: Filter = (o, q) => {

@@ -4,11 +4,11 @@
 import { DAY_S } from '../../../lib/days.ts';
 import { buildInvoiceLine } from './invoice-lines.ts';
 import { buildInvoicePayment, buildPaymentIntent, defaultPayments, type SeedStripePayment } from './payments.ts';
+import { buildSchedule } from './schedule.ts';
 import {
   buildCustomer,
   buildInvoice,
   buildPrice,
-  buildSchedule,
   buildSubscription,
   buildSubscriptionItem,
   type SeedStripeCustomer,

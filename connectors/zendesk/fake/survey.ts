@@ -1,6 +1,7 @@
 // The Zendesk fake's survey responses (the updated CSAT), shaped as Zendesk documents them: answers
 // with a rating-scale answer whose question carries its options, subjects naming the ticket, and the
 // survey's id, version and state. https://developer.zendesk.com/api-reference/ticketing/ticket-management/csat_survey_responses/#json-format
+import { DAY_S } from '../../../lib/days.ts';
 import { isoSeconds, toUnix, type ZendeskJson, type ZendeskTime } from './seed.ts';
 
 export interface SeedSurveyResponse {
@@ -22,7 +23,7 @@ export function buildSurveyResponse(id: string, r: SeedSurveyResponse): ZendeskJ
   const category = r.rating >= scale - 1 ? 'good' : r.rating <= 2 ? 'bad' : 'neutral';
   return {
     id,
-    expires_at: isoSeconds(toUnix(r.at) + 14 * 86_400),
+    expires_at: isoSeconds(toUnix(r.at) + 14 * DAY_S),
     responder_id: r.responderId ?? 900_000 + r.ticketId,
     subject_zrns: [`zen:ticket:${r.ticketId}`],
     subjects: [{ id: String(r.ticketId), type: 'ticket', zrn: `zen:ticket:${r.ticketId}` }],
