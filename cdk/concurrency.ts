@@ -2,15 +2,11 @@
 // worker gets, so that N parallel Lambdas together never exceed what one process would be allowed.
 // The formula is documented in docs/deploy.md ("Concurrency"); the numbers here are its inputs.
 import { requireVendor } from '../connectors/registry.ts';
-import type { AssumedVolumes } from '../connectors/shared/vendor.ts';
+import { ASSUMED_VOLUMES } from '../connectors/shared/vendor.ts';
 import type { VendorBudget } from './vendor-sections.ts';
 
 /** Generous per-account volumes the CRM call estimate assumes (replace with crmCallsPerBatch once measured). */
-export const ASSUMED: AssumedVolumes = {
-  contactsPerAccount: 10,
-  engagementsPerTypePerAccount: 20,
-  taskShare: 0.05,
-};
+export const ASSUMED = ASSUMED_VOLUMES;
 
 /** CRM calls one batch of `b` accounts makes (reads + write-back + tasks), as the CRM's registry entry estimates them. */
 export function estimateCrmCallsPerBatch(crm: string, b: number): number {

@@ -2,6 +2,7 @@
 import { ModelConfigError } from '../lib/model/validate.ts';
 import { type Command, EXIT_USAGE, UsageError } from './command.ts';
 import { backtestCommand } from './commands/backtest.ts';
+import { checkCommand } from './commands/check.ts';
 import { demoCommand } from './commands/demo.ts';
 import { modelsCommand } from './commands/models.ts';
 import { rescoreCommand } from './commands/rescore.ts';
@@ -15,6 +16,7 @@ const commands: Command[] = [
   demoCommand,
   sandboxCommand,
   runCommand,
+  checkCommand,
   setupCommand,
   backtestCommand,
   rescoreCommand,

@@ -86,6 +86,12 @@ export const demoCommand: Command = {
         '',
         `CRM write-backs over ${days} days: ${writes} (only changed values; last day: ${last?.writes.written ?? 0} of ${last?.scored ?? 0} accounts)`,
       );
+      const byDomain = Object.entries(last?.matchedByDomain ?? {}).map(([k, v]) => `${k} ${v}`);
+      const unclaimed = demo.unmatchedRows.filter((r) => r.side === 'record');
+      out.push(
+        `Identity: the CRM holds no Stripe or Zendesk ids, so accounts were joined by domain (${byDomain.join(', ') || 'none'}); unmatched: ${demo.unmatchedRows.length - unclaimed.length} accounts, ${unclaimed.length} vendor records, each with its reason in ${relative(process.cwd(), demo.unmatchedPath)}`,
+      );
+      for (const r of unclaimed.slice(0, 3)) out.push(`  ${r.source} ${r.id}: ${r.reason}`);
       out.push(
         `Report: ${relative(process.cwd(), demo.reportPath)}   ·   finished in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );

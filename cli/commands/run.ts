@@ -1,11 +1,13 @@
 // `healthscore run --config FILE` and `healthscore setup --config FILE`: the same pipeline as the
 // Lambdas and the demo, against the real vendors, with secrets from the environment
 // (HUBSPOT_ACCESS_TOKEN, STRIPE_API_KEY, ... — see README) and the table named in the config.
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import { dryRun } from '../../pipeline/dry-run/dry-run.ts';
 import { loadModel } from '../../pipeline/model-files.ts';
+import { unmatchedCsv, unmatchedRows } from '../../pipeline/run/identity.ts';
 import { activeMode, isPaused, PAUSED_MESSAGE } from '../../pipeline/run/mode.ts';
 import { RunOrderError } from '../../pipeline/run/plan.ts';
 import { runAll } from '../../pipeline/run/run-all.ts';
@@ -25,7 +27,7 @@ import { type Command, EXIT_BAD_RECORDS, EXIT_OK, EXIT_USAGE, parseCommandArgs, 
 import { formatDryRun } from '../dry-run-output.ts';
 
 const runUsage = `
-Usage: healthscore run --config FILE [--as-of ISO] [--run-id ID] [--json]
+Usage: healthscore run --config FILE [--as-of ISO] [--run-id ID] [--json] [--unmatched-csv FILE]
        healthscore run --config FILE --dry-run [--limit N | --accounts ID,...] [--as-of ISO] [--json]
 
 Runs the pipeline once against the configured vendors: list the CRM's accounts, read every source,
@@ -44,7 +46,11 @@ Options:
   --as-of    the instant to score at (default: now)
   --run-id   resume a run (it keeps the instant it was planned with), or name a new one
              (default: a new run whose id is the as-of instant, e.g. 2026-10-12T05:00:00Z)
-  --json     print the run summary (or the dry run's preview) as JSON
+  --json     print the run summary (or the dry run's preview) as JSON; a run's JSON also lists every
+             unmatched account and unclaimed vendor record with its reason ("unmatchedRows")
+  --unmatched-csv  write those rows (side,source,id,reason) to FILE: the accounts a source could not
+             join and the vendors' live records no account claims (matched by domain when the CRM
+             holds no id field), for RevOps to fix the joins from
   --dry-run  preview: read and score, print per account the signals and their source, score, tier,
              drivers, alerts and each CRM property a run would change (current → new); write nothing
              anywhere (no CRM writes or tasks, no Slack, no table rows, no saved cursors). The
@@ -117,6 +123,7 @@ export const runCommand: Command = {
       'dry-run': { type: 'boolean' },
       limit: { type: 'string' },
       accounts: { type: 'string' },
+      'unmatched-csv': { type: 'string' },
     });
     if (!values.config) throw new UsageError('--config is required');
     const scope = previewScope(values);
@@ -164,7 +171,11 @@ export const runCommand: Command = {
         },
         { onBatch: (done, total) => process.stderr.write(`batch ${done}/${total} done\n`) },
       );
-      process.stdout.write(values.json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatSummary(summary)}\n`);
+      const rows = values.json || values['unmatched-csv'] ? await unmatchedRows(store, summary.runId) : [];
+      if (values['unmatched-csv']) writeFileSync(values['unmatched-csv'], unmatchedCsv(rows));
+      process.stdout.write(
+        values.json ? `${JSON.stringify({ ...summary, unmatchedRows: rows }, null, 2)}\n` : `${formatSummary(summary)}\n`,
+      );
       if (summary.skipped) return EXIT_OK;
       const troubled =
         !summary.complete || Object.keys(summary.failedSources).length > 0 || summary.writes.rejected + summary.writes.failed > 0;

@@ -43,6 +43,11 @@ export const mixpanelConfigSchema = z.object({
     .optional(),
   /** The event property whose value is the account's group key (AccountRef.identities.mixpanelGroupKey). */
   groupKeyProperty: z.string().min(1).default('company_id'),
+  /**
+   * Accounts without a mixpanelGroupKey use the company's domain ("acme.com") as their group key: right
+   * for products that send the company's domain in `groupKeyProperty`, harmless otherwise (no events match).
+   */
+  groupKeyFromDomain: z.boolean().default(true),
   /** Events that mean a user was active. One event is read by segmentation; several need the export. */
   activeEvents: z.array(z.string().min(1)).min(1),
   /** Core features (event names) for usage.featureAdoption. */

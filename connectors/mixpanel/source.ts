@@ -6,6 +6,7 @@
 import { dayIndex, dayOfIndex, isoDay } from '../../lib/days.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { lastCompleteZonedDay, zonedDayIndex, zonedDayStartMs } from '../../lib/zoned-days.ts';
+import { normalizeDomain } from '../shared/domain-match.ts';
 import { ConfigError } from '../shared/errors.ts';
 import {
   type AccountRef,
@@ -179,14 +180,18 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
       const result = emptyReadResult();
       const endDay = lastCompleteZonedDay(ctx.asOf, config.timezone);
       const meta = await ctx.state.get<MixpanelSyncMeta>(META_KEY);
-      const keyOf = (a: AccountRef) => a.identities[IDENTITY.mixpanelGroupKey];
+      const byDomain = (a: AccountRef) => !a.identities[IDENTITY.mixpanelGroupKey] && config.groupKeyFromDomain;
+      const keyOf = (a: AccountRef) => a.identities[IDENTITY.mixpanelGroupKey] ?? (byDomain(a) ? normalizeDomain(a.domain) : undefined);
       const fresh = meta?.day === dayOfIndex(endDay);
       const keys = fresh ? [...new Set(accounts.map(keyOf).filter((k): k is string => Boolean(k)))] : [];
       const stored = await getAll(ctx, keys.map(groupStateKey));
       for (const a of accounts) {
         const key = keyOf(a);
         if (!key) {
-          result.unmatched.push({ accountId: a.accountId, reason: 'no mixpanelGroupKey identity' });
+          result.unmatched.push({
+            accountId: a.accountId,
+            reason: `no mixpanelGroupKey identity${config.groupKeyFromDomain ? ' and no company domain to use as the group key' : ''}`,
+          });
           continue;
         }
         if (!fresh) {
@@ -207,7 +212,7 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
         if (!usage) {
           result.unmatched.push({
             accountId: a.accountId,
-            reason: `no Mixpanel events with ${config.groupKeyProperty} = "${key}" in the last ${config.lookbackDays} days`,
+            reason: `no Mixpanel events with ${config.groupKeyProperty} = "${key}" in the last ${config.lookbackDays} days${byDomain(a) ? " (the key is the account's domain: map mixpanelGroupKey if your product sends another value)" : ''}`,
           });
           continue;
         }

@@ -3,6 +3,7 @@
 // what could not be matched or parsed, and state to keep for the next run. A source never fails a
 // batch because of one bad record, and an account it knows nothing about gets no keys (unknown).
 import type { SignalValue } from '../../lib/signals/catalog.ts';
+import type { IdentityMatch } from './domain-match.ts';
 
 /** One account as the CRM (the identity of record) knows it, with the keys that join other sources. */
 export interface AccountRef {
@@ -15,6 +16,10 @@ export interface AccountRef {
   ownerId?: string;
   /** Keys of other systems, e.g. { stripeCustomerId, zendeskOrganizationId, mixpanelGroupKey }. */
   identities: Record<string, string>;
+  /** Identity keys the plan found by the company's domain rather than read from a CRM field. */
+  matchedByDomain?: string[];
+  /** Identity key → why the plan could not find that system's record for the account (domain-match.ts). */
+  identityNotes?: Record<string, string>;
 }
 
 /** Keys of AccountRef.identities that the built-in sources read. */
@@ -89,6 +94,11 @@ export interface SignalSource {
    * fixed handful of analytics queries), persisting what batches need into `ctx.state`.
    */
   sync?(ctx: SourceContext): Promise<SyncReport>;
+  /**
+   * Called by the plan after a successful `sync`, with every account of the run: joins accounts that
+   * carry no id of this vendor to its records by domain, and lists the records no account claims.
+   */
+  matchIdentities?(accounts: readonly AccountRef[], ctx: SourceContext): Promise<IdentityMatch | undefined>;
   /** Signals for one batch of accounts. */
   read(accounts: readonly AccountRef[], ctx: SourceContext): Promise<SourceReadResult>;
 }

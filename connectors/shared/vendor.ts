@@ -80,6 +80,13 @@ export interface AssumedVolumes {
   taskShare: number;
 }
 
+/** Generous per-account volumes the CRM call estimates assume (the deploy's concurrency and `check`'s quota). */
+export const ASSUMED_VOLUMES: AssumedVolumes = {
+  contactsPerAccount: 10,
+  engagementsPerTypePerAccount: 20,
+  taskShare: 0.05,
+};
+
 /** What a run spends of a vendor's allowance over a day, for the synth-time check of a schedule. */
 export interface RunAllowance {
   /** Calls one run makes for `accounts` accounts, given the CRM's calls per batch of `batchSize`. */

@@ -31,6 +31,8 @@ export const stripeConfigSchema = z.object({
   renewalFromBilling: z.boolean().default(false),
   /** Products whose quantity counts as paid seats; every licensed item when empty. */
   seatProducts: z.array(z.string()).default([]),
+  /** Accounts without a stripeCustomerId are joined to the customer whose e-mail domain is the company's domain (unambiguous, never free mail). */
+  matchByDomain: z.boolean().default(true),
 });
 
 export type StripeConfigInput = z.input<typeof stripeConfigSchema>;

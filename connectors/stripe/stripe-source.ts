@@ -10,6 +10,7 @@
 import { addDays, isoDay } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
+import { type DomainRecord, emailDomain, type IdentityMatch, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
 import { redactError } from '../shared/http-trace.ts';
 import type { AccountRef, RejectedRecord, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
@@ -42,6 +43,8 @@ const customerKey = (id: string) => `stripe:customer:${id}`;
 
 interface PortfolioRead {
   billing: Map<string, CustomerBilling>;
+  /** Each customer's e-mail and name, from the subscriptions' expanded customer (portfolio reads only). */
+  customers: Map<string, { email: string | null; name: string | null }>;
   /** Every price seen on a subscription item, by id. */
   prices: Map<string, RawPrice>;
   rejected: RejectedRecord[];
@@ -59,6 +62,7 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
   const invoices: RawInvoice[] = [];
   const rejected: RejectedRecord[] = [];
   const rejectedCustomers = new Map<string, string>();
+  const customers: PortfolioRead['customers'] = new Map();
   let records = 0;
   let payments = new Map<string, PaymentAttempt>();
   const reject = (raw: unknown, kind: string, reason: string) => {
@@ -73,13 +77,18 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
     for await (const raw of client.subscriptions.list({
       status: 'all',
       limit: 100,
-      expand: ['data.latest_invoice', 'data.schedule'],
+      // The customer is expanded on the portfolio read only, for matching accounts by domain (no extra calls).
+      expand: ['data.latest_invoice', 'data.schedule', ...(customer === undefined ? ['data.customer'] : [])],
       ...only,
     })) {
       records++;
       const parsed = rawSubscription.safeParse(raw);
-      if (parsed.success) subs.push(parsed.data);
-      else reject(raw, 'subscription', formatIssues(parsed.error));
+      if (parsed.success) {
+        subs.push(parsed.data);
+        const c = parsed.data.customer as { id: string; email?: unknown; name?: unknown };
+        if (typeof c === 'object')
+          customers.set(c.id, { email: typeof c.email === 'string' ? c.email : null, name: typeof c.name === 'string' ? c.name : null });
+      } else reject(raw, 'subscription', formatIssues(parsed.error));
     }
     // https://docs.stripe.com/api/invoices/list
     for await (const raw of client.invoices.list({ status: 'open', limit: 100, ...only })) {
@@ -118,7 +127,7 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
     if (rejectedCustomers.has(id)) continue;
     billing.set(id, fromStripeSubscriptions(id, list, invoicesBy.get(id) ?? [], prices, { seatProducts: config.seatProducts }, payments));
   }
-  return { billing, prices, rejected, rejectedCustomers, records, warnings: subs.flatMap(unknownValues) };
+  return { billing, customers, prices, rejected, rejectedCustomers, records, warnings: subs.flatMap(unknownValues) };
 }
 
 /**
@@ -145,12 +154,29 @@ async function storeBilling(config: StripeConfig, ctx: SourceContext, read: Port
   await ctx.state.putMany(entries);
 }
 
+/** The portfolio's customers as domain-matchable records: every customer to match by, the live ones to list when unclaimed. */
+function customerDirectory(read: PortfolioRead): { asOf?: string; all: DomainRecord[]; live: DomainRecord[] } {
+  const all: DomainRecord[] = [];
+  const live: DomainRecord[] = [];
+  for (const [id, c] of read.customers) {
+    const domain = emailDomain(c.email);
+    const label = [c.name, c.email].filter(Boolean).join(', ');
+    const r: DomainRecord = { id, domains: domain ? [domain] : [], ...(label ? { label } : {}) };
+    all.push(r);
+    if (read.billing.get(id)?.live) live.push(r);
+  }
+  return { all, live };
+}
+
 export function createStripeSource(input: StripeConfigInput): SignalSource {
   const config = parseStripeConfig(input);
+  /** The last portfolio read's customers, kept for the plan's identity matching right after the sync. */
+  let directory: ReturnType<typeof customerDirectory> | undefined;
 
   async function sync(ctx: SourceContext): Promise<SyncReport> {
     const read = await readBilling(config, ctx);
     await storeBilling(config, ctx, read);
+    directory = { ...customerDirectory(read), asOf: ctx.asOf.toISOString() };
     const marker: SyncMarker = {
       asOf: ctx.asOf.toISOString(),
       customers: read.billing.size,
@@ -184,7 +210,8 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
     for (const account of accounts) {
       const id = account.identities[IDENTITY.stripeCustomerId];
       if (!id) {
-        result.unmatched.push({ accountId: account.accountId, reason: 'no stripeCustomerId identity on the account' });
+        const note = account.identityNotes?.[IDENTITY.stripeCustomerId];
+        result.unmatched.push({ accountId: account.accountId, reason: note ?? 'no stripeCustomerId identity on the account' });
         continue;
       }
       const why = rejectedCustomers.get(id);
@@ -199,5 +226,16 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
     return result;
   }
 
-  return { name: 'stripe', sync, read };
+  async function matchIdentities(accounts: readonly AccountRef[], ctx: SourceContext): Promise<IdentityMatch | undefined> {
+    if (!config.matchByDomain || directory?.asOf !== ctx.asOf.toISOString()) return undefined;
+    return matchByDomain({
+      key: IDENTITY.stripeCustomerId,
+      noun: 'Stripe customer',
+      accounts,
+      byDomain: indexByDomain(directory.all),
+      records: directory.live,
+    });
+  }
+
+  return { name: 'stripe', sync, read, matchIdentities };
 }

@@ -73,6 +73,8 @@ export const zendeskConfigSchema = z
     csatSatisfiedFrom: z.number().int().positive().optional(),
     /** Records per incremental export page (at most 1,000). */
     pageSize: z.number().int().min(1).max(1000).default(1000),
+    /** Accounts without a zendeskOrganizationId are joined to the organization whose `domain_names` hold the company's domain (unambiguous only). */
+    matchByDomain: z.boolean().default(true),
   })
   .refine((c) => c.subdomain !== undefined || c.baseUrl !== undefined, { message: 'give subdomain or baseUrl', path: ['subdomain'] });
 

@@ -8,6 +8,7 @@ import { formatIssues } from '../../lib/zod-issues.ts';
 import { TransientError } from '../shared/errors.ts';
 import type { RejectedRecord, SourceContext } from '../shared/source.ts';
 import type { ZendeskConfig } from './config.ts';
+import { recordOrganizations } from './org-directory.ts';
 import { type CursorState, fromZendeskRating, fromZendeskTicket, type StoredTicket } from './support-model.ts';
 import { CURSOR_KEY, PENDING_KEY, type PendingTicket, SupportStateWriter } from './support-state.ts';
 import { getBody, type ZendeskClient } from './zendesk-client.ts';
@@ -70,6 +71,10 @@ export async function syncOrganizations(run: SyncRun): Promise<void> {
     });
     await w.loadOrgs(orgs.map((o) => o.id));
     for (const o of orgs) w.applyOrganization(o.id, o.name, Boolean(o.deleted_at));
+    await recordOrganizations(
+      run.ctx.state,
+      orgs.map((o) => ({ id: o.id, name: o.name, domains: o.domain_names ?? [], deleted: Boolean(o.deleted_at) })),
+    );
     await w.flush();
     if (page.end_time !== null) run.cursor.orgStartTime = page.end_time;
     await run.ctx.state.put(CURSOR_KEY, run.cursor);

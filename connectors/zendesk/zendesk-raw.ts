@@ -24,6 +24,8 @@ export const rawOrganization = z
   .object({
     id: z.number().int(),
     name: z.string(),
+    // https://developer.zendesk.com/api-reference/ticketing/organizations/organizations/#json-format
+    domain_names: z.array(z.string()).nullish(),
     updated_at: time,
     deleted_at: time.nullish(),
   })

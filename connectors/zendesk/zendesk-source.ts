@@ -5,10 +5,12 @@
 // alone — no Zendesk calls — computing every signal as of `ctx.asOf`.
 import { DAY_S } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
+import { type IdentityMatch, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
 import { redactError } from '../shared/http-trace.ts';
 import type { AccountRef, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { parseZendeskConfig, type ZendeskConfigInput } from './config.ts';
+import { readDirectory } from './org-directory.ts';
 import { CSAT_KEYS, syncCsat } from './support-csat.ts';
 import type { CursorState, OrgState } from './support-model.ts';
 import { toSupportSignals } from './support-signals.ts';
@@ -77,7 +79,7 @@ export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
     for (const account of accounts) {
       const id = idOf(account);
       const unmatched = (reason: string) => result.unmatched.push({ accountId: account.accountId, reason });
-      if (!id) unmatched('no zendeskOrganizationId identity on the account');
+      if (!id) unmatched(account.identityNotes?.[IDENTITY.zendeskOrganizationId] ?? 'no zendeskOrganizationId identity on the account');
       else if (!/^\d+$/.test(id)) unmatched(`zendeskOrganizationId ${JSON.stringify(id)} is not a Zendesk organization id (an integer)`);
       else if (!cursor) unmatched('Zendesk has not been synced yet (sync must run before read)');
       else {
@@ -93,5 +95,17 @@ export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
     return result;
   }
 
-  return { name: 'zendesk', sync, read };
+  async function matchIdentities(accounts: readonly AccountRef[], ctx: SourceContext): Promise<IdentityMatch | undefined> {
+    if (!config.matchByDomain || !(await ctx.state.get<CursorState>(CURSOR_KEY))) return undefined;
+    const records = await readDirectory(ctx.state);
+    return matchByDomain({
+      key: IDENTITY.zendeskOrganizationId,
+      noun: 'Zendesk organization',
+      accounts,
+      byDomain: indexByDomain(records),
+      records,
+    });
+  }
+
+  return { name: 'zendesk', sync, read, matchIdentities };
 }

@@ -59,7 +59,21 @@ export interface LocalVendorOptions {
   salesforceAuth?: (fake: SalesforceFake) => Pick<SalesforceConfigInput, 'auth' | 'secret' | 'instanceUrl'>;
   /** The Salesforce mapping (default: the customized org's; the connector's defaults on a standard org). */
   salesforceMapping?: SalesforceMappingInput;
+  /**
+   * `domain`: the customized CRM's mapping without its Stripe and Zendesk id fields, so those sources
+   * join accounts by domain as on a CRM that holds no vendor ids (the demo); `fields` (default): by id.
+   */
+  joinBy?: 'fields' | 'domain';
 }
+
+/** The customized portal's / org's mapping without the Stripe and Zendesk id fields (joined by domain instead). */
+const withoutBillingAndSupportIds = {
+  hubspot: {
+    ...seededPortalMapping,
+    company: { ...seededPortalMapping.company, identities: { mixpanelGroupKey: seededPortalMapping.company.identities.mixpanelGroupKey } },
+  },
+  salesforce: { ...customizedOrgMapping, identity: { mixpanelGroupKey: customizedOrgMapping.identity.mixpanelGroupKey } },
+};
 
 const clientCredentials = (fake: SalesforceFake): Pick<SalesforceConfigInput, 'auth' | 'secret'> => ({
   auth: { flow: 'clientCredentials', clientId: fake.app.consumerKey, myDomainUrl: fake.instanceUrl },
@@ -85,7 +99,8 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
     const portal = options.hubspotPortal ?? 'customized';
     hubspot = await startHubSpotFake({ clockScale: scale, portal });
     crm = createHubSpotConnector({
-      ...(options.hubspotMapping ?? (portal === 'customized' ? seededPortalMapping : {})),
+      ...(options.hubspotMapping ??
+        (portal === 'customized' ? (options.joinBy === 'domain' ? withoutBillingAndSupportIds.hubspot : seededPortalMapping) : {})),
       accessToken: hubspot.token,
       basePath: hubspot.url,
       portalId: '4242',
@@ -97,7 +112,13 @@ export async function startLocalVendors(options: LocalVendorOptions = {}): Promi
     crm = createSalesforceConnector({
       ...(options.salesforceAuth ?? clientCredentials)(salesforce),
       retry: fastRetry,
-      mapping: options.salesforceMapping ?? (options.salesforceFake?.standard ? {} : customizedOrgMapping),
+      mapping:
+        options.salesforceMapping ??
+        (options.salesforceFake?.standard
+          ? {}
+          : options.joinBy === 'domain'
+            ? withoutBillingAndSupportIds.salesforce
+            : customizedOrgMapping),
     });
   }
   const sources: SignalSource[] = [];

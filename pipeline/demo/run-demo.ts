@@ -1,6 +1,8 @@
 // The embedded default (`npm start`): the vendor fakes seeded with the demo portfolio, dynalite as
 // the table, and the real pipeline run once per simulated day, then the portfolio printed and the
-// HTML report, the outcomes file and the local store left in the output folder.
+// HTML report, the outcomes file and the local store left in the output folder. The CRM holds no
+// Stripe or Zendesk ids, as a standard account would not: those sources join accounts by domain, and
+// the last run's unmatched accounts and records (a free-mail customer among them) go to a CSV.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resetCallStats } from '../../connectors/shared/http-trace.ts';
@@ -9,12 +11,13 @@ import { loadModel } from '../model-files.ts';
 import { renderReport } from '../report/html-report.ts';
 import { type AlertRow, buildPortfolio } from '../report/portfolio.ts';
 import type { RunDeps } from '../run/deps.ts';
+import { type UnmatchedRow, unmatchedCsv, unmatchedRows } from '../run/identity.ts';
 import { runAll } from '../run/run-all.ts';
 import type { RunSummary } from '../run/summary.ts';
 import { DynamoStore } from '../store/dynamo-store.ts';
 import { copyTable, startLocalDynamo } from '../store/local-dynamo.ts';
 import { type CrmKind, startLocalVendors } from './local-vendors.ts';
-import { applyDay, demoOutcomes, seedWorld } from './seed-vendors.ts';
+import { addFreeMailCustomer, applyDay, demoOutcomes, seedWorld } from './seed-vendors.ts';
 import { buildWorld } from './world.ts';
 
 export interface DemoOptions {
@@ -33,6 +36,9 @@ export interface DemoResult {
   reportPath: string;
   outcomesPath: string;
   storePath: string;
+  /** The last run's unmatched accounts and unclaimed vendor records, with reasons. */
+  unmatchedPath: string;
+  unmatchedRows: UnmatchedRow[];
   names: Map<string, string>;
   store: DynamoStore;
   slackMessages: number;
@@ -49,7 +55,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   // The simulation runs on an in-memory table (several times faster than on disk); the result is
   // copied to the on-disk store at the end, for `healthscore backtest --from-store`.
   const dynamo = await startLocalDynamo();
-  const vendors = await startLocalVendors({ crm: o.crm });
+  const vendors = await startLocalVendors({ crm: o.crm, joinBy: 'domain' });
   const close = async () => {
     await vendors.close();
     await dynamo.close();
@@ -57,6 +63,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   try {
     const world = buildWorld({ accounts: o.accounts, days: o.days });
     const { state, crmIds } = seedWorld(vendors, world);
+    addFreeMailCustomer(vendors, state);
     const names = new Map(world.accounts.map((a) => [crmIds.get(a.key) ?? a.key, a.name]));
     const store = new DynamoStore(dynamo.client, { tableName: dynamo.tableName });
     const deps: RunDeps = { crm: vendors.crm, sources: vendors.sources, store, models: loadModel(o.model), slack: vendors.slack };
@@ -96,6 +103,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         .map((x) => JSON.stringify(x))
         .join('\n')}\n`,
     );
+    const rows = summaries.length > 0 ? await unmatchedRows(store, (summaries.at(-1) as RunSummary).runId) : [];
+    const unmatchedPath = join(outDir, 'unmatched.csv');
+    writeFileSync(unmatchedPath, unmatchedCsv(rows));
     const tasks = vendors.hubspot ? vendors.hubspot.tasks().length : (vendors.salesforce?.tasks().length ?? 0);
     return {
       summaries,
@@ -103,6 +113,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       reportPath,
       outcomesPath,
       storePath,
+      unmatchedPath,
+      unmatchedRows: rows,
       names,
       store,
       close,

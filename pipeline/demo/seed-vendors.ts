@@ -2,7 +2,7 @@
 // source sees them as of each run), and day by day what billing, support and product analytics
 // would have recorded. Each simulated day is applied before that day's run.
 import type { SeedAccount, SeedActivity } from '../../connectors/shared/fake/crm-seed.ts';
-import { addDays, daysBetween } from '../../lib/days.ts';
+import { addDays, DAY_S, daysBetween } from '../../lib/days.ts';
 import type { LocalVendors } from './local-vendors.ts';
 import { activeShare, type DemoAccount, type DemoWorld, featuresUsed, seatsOn } from './world.ts';
 
@@ -227,5 +227,23 @@ export function demoOutcomes(
       (a.story === 'renewal_risk' && a.index % 2 === 1);
     const outcome = churned ? 'churned' : a.story === 'expansion' ? 'expanded' : 'renewed';
     return { accountId: crmIds.get(a.key) ?? a.key, date: addDays(world.lastDay, 30 + (a.index % 16)), outcome };
+  });
+}
+
+/**
+ * A paying customer who signed up with a personal address: matching by domain must never join it
+ * (gmail.com says nothing about the company), so the run lists it as unclaimed with that reason.
+ */
+export function addFreeMailCustomer(v: LocalVendors, state: SeedState): void {
+  const created = 1_700_000_000;
+  v.stripe.addCustomer({ id: 'cus_demo_freemail', name: 'Robin Freelance', email: 'robin.freelance@gmail.com', created });
+  const price = state.prices.values().next().value;
+  if (price === undefined) return;
+  v.stripe.addSubscription({
+    customer: 'cus_demo_freemail',
+    items: [{ price, quantity: 1, created }],
+    created,
+    currentPeriodStart: created,
+    currentPeriodEnd: created + 10 * 365 * DAY_S,
   });
 }

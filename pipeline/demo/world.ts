@@ -107,6 +107,8 @@ export interface WorldOptions {
   turnOffsets?: number[];
   /** Days after the first day until account 0's manual override expires (default 14). */
   overrideDays?: number;
+  /** What the product sends as the Mixpanel group key: an id of its own (default) or the company's domain. */
+  mixpanelGroupKeys?: 'ids' | 'domains';
 }
 
 export function buildWorld(options: WorldOptions = {}): DemoWorld {
@@ -173,7 +175,7 @@ export function buildWorld(options: WorldOptions = {}): DemoWorld {
       identities: {
         stripeCustomerId: `cus_demo${String(i).padStart(5, '0')}`,
         zendeskOrganizationId: String(360000 + i),
-        mixpanelGroupKey: `acct-${slug}`,
+        mixpanelGroupKey: options.mixpanelGroupKeys === 'domains' ? `${slug}.example` : `acct-${slug}`,
       },
       contacts: [
         {

@@ -15,6 +15,7 @@ import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { alertsDue, toScoreProperties } from '../run/deliver.ts';
 import type { Cadence, RunLog } from '../run/deps.ts';
 import { gatherSignals } from '../run/gather-signals.ts';
+import { matchIdentities } from '../run/identity.ts';
 import { lastPlannedRun } from '../run/plan.ts';
 import { recentHistories, scoreAccounts } from '../run/score-accounts.ts';
 import { emptySummary } from '../run/score-batch.ts';
@@ -152,6 +153,9 @@ export async function dryRun(deps: DryRunDeps, options: DryRunOptions, hooks: Dr
       }
     }),
   );
+
+  // Joins by domain as a run's plan would, among the previewed accounts (a run sees the whole portfolio).
+  await matchIdentities(deps.sources, picked.accounts, ctx, `dry-run-${options.asOf.toISOString()}`, failedInSync);
 
   const result: DryRunResult = {
     asOf: options.asOf.toISOString(),

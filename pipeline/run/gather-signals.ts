@@ -22,6 +22,8 @@ export interface GatheredAccount {
 export interface GatherResult {
   accounts: Map<string, GatheredAccount>;
   unmatched: Record<string, number>;
+  /** Each account a source could not match, with the source's reason. */
+  unmatchedAccounts: { source: string; accountId: string; reason: string }[];
   rejected: { source: string; recordId: string; reason: string }[];
   failedSources: Record<string, string>;
 }
@@ -38,7 +40,7 @@ export async function gatherSignals(
   const out = new Map<string, GatheredAccount>(
     accounts.map((a) => [a.accountId, { signals: {}, origins: {}, staleSources: [], failedSources: [] }]),
   );
-  const result: GatherResult = { accounts: out, unmatched: {}, rejected: [], failedSources: { ...failedInSync } };
+  const result: GatherResult = { accounts: out, unmatched: {}, unmatchedAccounts: [], rejected: [], failedSources: { ...failedInSync } };
 
   for (const source of sources) {
     let read: Awaited<ReturnType<SignalSource['read']>> | undefined;
@@ -54,6 +56,7 @@ export async function gatherSignals(
     }
     if (read) {
       result.unmatched[source.name] = read.unmatched.length;
+      for (const u of read.unmatched) result.unmatchedAccounts.push({ source: source.name, ...u });
       for (const r of read.rejected) result.rejected.push({ source: source.name, ...r });
       for (const p of read.partialFailures ?? []) result.failedSources[`${source.name}:${p.part}`] = p.reason;
     }

@@ -8,6 +8,7 @@ import type { RejectedRecord } from '../../connectors/shared/source.ts';
 import { isoDay } from '../../lib/days.ts';
 import type { PlannedBatch, RunRecord } from '../store/records.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
+import { matchIdentities } from './identity.ts';
 
 export interface PlanResult {
   runId: string;
@@ -124,6 +125,13 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
 
   // A sync cut short by the deadline saved its own cursor but is not complete: plan again (it resumes), never on partial data.
   signal?.throwIfAborted();
+  const identity = await matchIdentities(
+    deps.sources,
+    batches.flatMap((b) => b.accounts),
+    ctx,
+    runId,
+    failedSources,
+  );
   await deps.store.savePlan(runId, batches);
   const run: RunRecord = {
     runId,
@@ -138,6 +146,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     ...(Object.keys(warnings).length > 0 ? { warnings } : {}),
     calls: callsSince(callsBefore),
     mode: options.mode ?? 'live',
+    ...(Object.keys(identity.unclaimed).length > 0 ? { unclaimed: identity.unclaimed, matchedByDomain: identity.matchedByDomain } : {}),
   };
   // The run record goes last: a plan interrupted before it is simply planned again.
   await deps.store.saveRun(run);

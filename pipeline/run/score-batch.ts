@@ -65,6 +65,7 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   );
   Object.assign(summary.failedSources, gathered.failedSources);
   summary.unmatched = gathered.unmatched;
+  summary.unmatchedAccounts = gathered.unmatchedAccounts;
   summary.rejected = gathered.rejected;
 
   const histories = recentHistories(states, ids, day, runId);

@@ -17,6 +17,10 @@ export interface RunSummary {
   tiers: Record<Tier, number>;
   movements: Record<string, number>;
   unmatched: Record<string, number>;
+  /** Per source, accounts joined to its records by domain (no id field mapped). */
+  matchedByDomain: Record<string, number>;
+  /** Per source, live vendor records no CRM account claims (the list: `run --unmatched-csv`). */
+  unclaimed: Record<string, number>;
   rejected: number;
   rejectedSamples: BatchSummary['rejected'];
   failedSources: Record<string, string>;
@@ -94,6 +98,8 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     tiers: total.tiers,
     movements: total.movements,
     unmatched: total.unmatched,
+    matchedByDomain: run.matchedByDomain ?? {},
+    unclaimed: run.unclaimed ?? {},
     rejected: rejected.length,
     rejectedSamples: rejected.slice(0, 20),
     failedSources: { ...run.failedSources, ...total.failedSources },
@@ -141,6 +147,8 @@ export function skippedSummary(
     tiers: empty.tiers,
     movements: {},
     unmatched: {},
+    matchedByDomain: {},
+    unclaimed: {},
     rejected: 0,
     rejectedSamples: [],
     failedSources: {},
@@ -165,6 +173,14 @@ const countBy = (keys: string[]) => {
   return out;
 };
 
+/** Joins by domain and vendor records no account claims, when a source matched by domain. */
+function identityLines(s: RunSummary): string[] {
+  const sources = Object.keys(s.unclaimed);
+  if (sources.length === 0) return [];
+  const per = sources.map((k) => `${k} ${s.matchedByDomain[k] ?? 0} matched by domain, ${s.unclaimed[k]} records unclaimed`);
+  return [`identity: ${per.join('; ')} (list: run --unmatched-csv FILE)`];
+}
+
 /** The summary as a few readable lines for a terminal or a log. */
 export function formatSummary(s: RunSummary): string {
   if (s.skipped)
@@ -187,6 +203,7 @@ export function formatSummary(s: RunSummary): string {
         .map(([k, v]) => `${k} ${v}`)
         .join(', ') || 'none'
     }; rejected records: ${s.rejected}`,
+    ...identityLines(s),
     `vendor calls: ${
       Object.entries(s.calls)
         .map(([k, v]) => `${k} ${v}${s.rateLimited[k] ? ` (${s.rateLimited[k]}×429)` : ''}`)

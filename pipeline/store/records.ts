@@ -117,6 +117,8 @@ export interface BatchSummary {
   /** "from>to" → count of confirmed tier changes. */
   movements: Record<string, number>;
   unmatched: Record<string, number>;
+  /** The accounts behind `unmatched`, each with its source's reason (absent on batches of older runs). */
+  unmatchedAccounts?: { source: string; accountId: string; reason: string }[];
   rejected: { source: string; recordId: string; reason: string }[];
   failedSources: Record<string, string>;
   staleAccounts: number;
@@ -160,6 +162,10 @@ export interface RunRecord {
   stoppedBy?: string;
   /** The mode the run was planned in (absent: live). */
   mode?: 'live' | 'shadow';
+  /** Per source, how many of its live records no CRM account claims (the list: pipeline/run/identity.ts). */
+  unclaimed?: Record<string, number>;
+  /** Per source, how many accounts the plan joined by domain. */
+  matchedByDomain?: Record<string, number>;
 }
 
 export interface PlannedBatch {

@@ -23,6 +23,13 @@ describe('healthscore demo', () => {
       const outcomes = readFileSync(join(out, 'demo-outcomes.jsonl'), 'utf8').trim().split('\n');
       expect(outcomes).toHaveLength(24);
       expect(existsSync(join(out, 'demo-store'))).toBe(true);
+      // No Stripe or Zendesk id is mapped: every account is joined by domain, and the free-mail customer is listed, not matched.
+      expect(stdout).toMatch(/joined by domain \(stripe 24, zendesk 24\); unmatched: 0 accounts, 1 vendor records/);
+      const csv = readFileSync(join(out, 'unmatched.csv'), 'utf8').trim().split('\n');
+      expect(csv).toEqual([
+        'side,source,id,reason',
+        'record,stripe,cus_demo_freemail,"Stripe customer cus_demo_freemail (Robin Freelance, robin.freelance@gmail.com) uses the free-mail domain gmail.com, which never matches; map stripeCustomerId on its CRM account to join it"',
+      ]);
     });
   }
 

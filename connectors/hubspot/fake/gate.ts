@@ -78,8 +78,9 @@ export class HubSpotGate {
       };
     if (this.expired)
       return { status: 401, body: hubSpotError('EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired 2 hour(s) ago.') };
-    const scope = scopeFor(req);
-    if (this.missingScopes.has(scope))
+    // Account and token endpoints need no CRM scope.
+    const scope = req.path.startsWith('/crm/') ? scopeFor(req) : undefined;
+    if (scope !== undefined && this.missingScopes.has(scope))
       return {
         status: 403,
         body: hubSpotError(

@@ -3,11 +3,13 @@
 // associations v4, properties, auth and scope errors, the rolling 10-second and daily limits with
 // HubSpot's 429 bodies and headers, and the kit's fault injection. Seed with the vendor-neutral
 // format (`seedAccounts`) or raw records; read back what the connector wrote.
+
 import { randomBytes } from 'node:crypto';
 import type { SeedAccount } from '../../shared/fake/crm-seed.ts';
 import { ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type Fault } from '../../shared/fake/server.ts';
 import { HubSpotGate, rateLimitBody } from './gate.ts';
+import { accountRoutes } from './routes-account.ts';
 import { type On, objectRoutes } from './routes-objects.ts';
 import { schemaRoutes } from './routes-schema.ts';
 import { brokenRule } from './rules.ts';
@@ -119,6 +121,7 @@ export async function startHubSpotFake(options: HubSpotFakeOptions = {}): Promis
     });
   objectRoutes(on, store, () => server.baseUrl);
   schemaRoutes(on, store);
+  accountRoutes(on, gate, 4242);
   const url = await server.start();
   const seeded = new Map<string, SeededAccount>();
 

@@ -126,7 +126,19 @@ export function identityRoutes(ctx: IdentityContext): Route[] {
     };
   };
 
+  // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/resources_record_count.htm
+  const recordCount: Handler = (req) => {
+    const version = versionOf(req);
+    if (typeof version !== 'string') return version;
+    const names = (req.query.get('sObjects') ?? '').split(',').filter(Boolean);
+    return {
+      status: 200,
+      body: { sObjects: names.map((name) => ({ count: ctx.org.records(name).filter((r) => !r.IsDeleted).length, name })) },
+    };
+  };
+
   return [
+    ['GET', '/services/data/:version/limits/recordCount', recordCount],
     ['GET', '/services/data/:version', resources],
     ['GET', '/id/:org/:user', identity],
     ['GET', '/services/data/:version/sobjects/:type/describe', describe],

@@ -26,8 +26,11 @@ export interface ZendeskFakeOptions {
   /** The fake's clock, instead of one built from `clockScale` (e.g. a WaitOnlyClock). */
   clock?: FakeClock;
   seed?: ZendeskFakeSeed;
-  /** The API user's role; only an admin may read the exports, ratings and survey responses. */
-  role?: 'admin' | 'agent';
+  /**
+   * The API user's role, as `/api/v2/users/me` reports it (admin unless given); only an admin may
+   * read the exports, ratings and survey responses (403 otherwise).
+   */
+  role?: 'admin' | 'agent' | 'end-user';
   /** Which CSAT the account runs: legacy ratings (default) or the updated CSAT's survey responses. */
   csat?: 'legacy' | 'survey';
   /** The API root the fake names in its next-page links (Zendesk names its own host, e.g. behind a proxy); its own URL unless given. */
@@ -92,9 +95,11 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   const expected = `Basic ${Buffer.from(`${username}/token:${token}`).toString('base64')}`;
 
   const retryAfter = (ms: number) => (clock.scale === 1 ? String(Math.ceil(ms / 1000)) : (clock.real(ms) / 1000).toFixed(3));
+  let planRemaining = limits.plan.limit;
   server.guard = (req) => {
     if (req.headers.authorization !== expected) return json(401, { error: "Couldn't authenticate you" });
     const plan = limits.plan.take();
+    if (plan.ok) planRemaining = plan.remaining;
     if (!plan.ok)
       return {
         status: 429,
@@ -110,7 +115,7 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
           headers: { 'retry-after': retryAfter(inc.retryAfterMs) },
         };
     }
-    if (options.role === 'agent' && ADMIN_ONLY.test(req.path)) return json(403, FORBIDDEN);
+    if ((options.role ?? 'admin') !== 'admin' && ADMIN_ONLY.test(req.path)) return json(403, FORBIDDEN);
     return enforceRules(zendeskRules, { method: req.method, path: req.path, query: req.query }, violations, req.method, req.path);
   };
   const surveyMode = options.csat === 'survey';
@@ -240,6 +245,16 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   };
   server.route('GET', '/api/v2/tickets/:id', show(data.ticketsById, 'ticket'));
   server.route('GET', '/api/v2/organizations/:id', show(data.organizationsById, 'organization'));
+  // https://developer.zendesk.com/api-reference/ticketing/users/users/#show-the-currently-authenticated-user
+  // Every response carries X-Rate-Limit / X-Rate-Limit-Remaining; this fake sends them here.
+  const me = (): FakeResponse =>
+    json(
+      200,
+      { user: { id: 9000001, name: 'Healthscore API user', email: username, role: options.role ?? 'admin', active: true } },
+      { 'x-rate-limit': String(limits.plan.limit), 'x-rate-limit-remaining': String(planRemaining) },
+    );
+  server.route('GET', '/api/v2/users/me.json', me);
+  server.route('GET', '/api/v2/users/me', me);
 
   return Object.assign(data, {
     url,

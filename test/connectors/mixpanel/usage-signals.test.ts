@@ -1,7 +1,9 @@
 // Usage signals with exact expected values, computed through fetch against the fake Mixpanel.
+
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
 import { callStats } from '../../../connectors/shared/http-trace.ts';
+import type { AccountRef } from '../../../connectors/shared/source.ts';
 import { ASOF, account, daysAgo, seedDays, setup } from './helpers.ts';
 
 let fake: MixpanelFake | undefined;
@@ -70,7 +72,24 @@ describe('mixpanel usage signals', () => {
     expect(out.signals.has('crm-ghost')).toBe(false);
     expect(out.unmatched).toEqual([
       { accountId: 'crm-ghost', reason: 'no Mixpanel events with company_id = "ghost" in the last 90 days' },
-      { accountId: 'crm-nokey', reason: 'no mixpanelGroupKey identity' },
+      { accountId: 'crm-nokey', reason: 'no mixpanelGroupKey identity and no company domain to use as the group key' },
+    ]);
+  });
+
+  it('given accounts without a group key but with a domain, when read, then the domain is their group key, and a domain without events is reported with the fix', async () => {
+    const s = await setup();
+    fake = s.fake;
+    seedDays(s.fake, 'acme.com', 1, 40, 6);
+    await s.source.sync(s.ctx);
+    const withDomain = (accountId: string, domain: string): AccountRef => ({ ...account(accountId), domain });
+    const out = await s.source.read([withDomain('crm-acme', 'https://www.acme.com'), withDomain('crm-other', 'other.com')], s.ctx);
+    expect(out.signals.get('crm-acme')).toMatchObject({ 'mixpanel.activeUsers30d': 6, 'usage.daysSinceLastActive': 0 });
+    expect(out.unmatched).toEqual([
+      {
+        accountId: 'crm-other',
+        reason:
+          'no Mixpanel events with company_id = "other.com" in the last 90 days (the key is the account\'s domain: map mixpanelGroupKey if your product sends another value)',
+      },
     ]);
   });
 

@@ -1,0 +1,108 @@
+// `healthscore check` for Zendesk, read-only: the API user signs in and is an admin (incremental
+// exports and satisfaction ratings need one), and the account's per-minute limit from its rate
+// headers against the configured plan limit. Joins: the sample accounts resolved as the run resolves
+// them — by the CRM's zendeskOrganizationId, else by the organizations' domain_names (read through
+// the incremental organization export, as the run's first sync reads them).
+import type { CheckContext, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
+import { findingsFor, sampleJoins } from '../shared/check.ts';
+import { type DomainRecord, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
+import { type AccountRef, IDENTITY } from '../shared/source.ts';
+import { parseZendeskConfig } from './config.ts';
+import { createZendeskClient, getBody, toZendeskError, zendeskTransport } from './zendesk-client.ts';
+import { organizationExportPage, rawOrganization } from './zendesk-raw.ts';
+
+const finding = findingsFor('zendesk');
+
+interface Me {
+  user?: { id?: number | null; email?: string; role?: string };
+}
+
+export function createZendeskCheck(section: unknown): VendorCheck {
+  const config = parseZendeskConfig(section);
+
+  async function inspect(ctx: CheckContext): Promise<InspectResult> {
+    const out: InspectResult = { findings: [] };
+    const send = zendeskTransport(config, ctx.signal);
+    const basic = Buffer.from(`${config.username}/token:${config.apiToken}`).toString('base64');
+    let res: Response;
+    try {
+      // https://developer.zendesk.com/api-reference/ticketing/users/users/#show-the-currently-authenticated-user
+      res = await send(`${config.endpointUri}/users/me.json`, { headers: { authorization: `Basic ${basic}`, accept: 'application/json' } });
+    } catch (err) {
+      out.findings.push(finding('access', 'fail', `${toZendeskError(err).message.replace(/^zendesk: /, '')}`));
+      return out;
+    }
+    const me = (await res.json()) as Me;
+    // Bad credentials can come back as an anonymous user with 200 rather than a 401.
+    if (!me.user?.id) {
+      out.findings.push(
+        finding(
+          'access',
+          'fail',
+          `Zendesk answered as an anonymous user: check username (${config.username}) and the API token in ${ctx.secretName}`,
+        ),
+      );
+      return out;
+    }
+    if (me.user.role === 'admin')
+      out.findings.push(finding('access', 'ok', `${config.username} signs in with ${ctx.secretName} and is an admin`));
+    else
+      out.findings.push(
+        finding(
+          'access',
+          'fail',
+          `${config.username} is ${me.user.role === 'agent' ? 'an agent' : `a user with role ${me.user.role}`}, not an admin: incremental exports and satisfaction ratings need an admin's API token (make the API user an admin, or use an admin's token)`,
+        ),
+      );
+    const limit = Number(res.headers.get('x-rate-limit'));
+    const remaining = Number(res.headers.get('x-rate-limit-remaining'));
+    if (Number.isFinite(limit) && limit > 0) {
+      out.quota = { limit, remaining: Number.isFinite(remaining) ? remaining : limit, per: 'minute', from: 'the X-Rate-Limit header' };
+      if (config.limits.planPerMinute > limit)
+        out.findings.push(
+          finding(
+            'quota',
+            'warn',
+            `limits.planPerMinute is ${config.limits.planPerMinute} but this account allows ${limit} requests a minute: set limits.planPerMinute to ${limit}`,
+          ),
+        );
+    }
+    return out;
+  }
+
+  async function joins(sample: readonly AccountRef[], ctx: CheckContext): Promise<JoinResult[]> {
+    const client = createZendeskClient(config, ctx.signal);
+    const orgs = new Map<string, DomainRecord>();
+    // https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-organization-export
+    let resource: Parameters<typeof getBody>[1] = ['incremental', 'organizations', { start_time: 0, per_page: config.pageSize }];
+    for (;;) {
+      const page = organizationExportPage.parse(await getBody(client, resource));
+      for (const raw of page.organizations) {
+        const o = rawOrganization.safeParse(raw);
+        if (!o.success) continue;
+        if (o.data.deleted_at) orgs.delete(String(o.data.id));
+        else orgs.set(String(o.data.id), { id: String(o.data.id), domains: o.data.domain_names ?? [], label: o.data.name });
+      }
+      if (page.end_of_stream || !page.next_page) break;
+      resource = page.next_page;
+    }
+    const records = [...orgs.values()];
+    const byDomain = config.matchByDomain
+      ? matchByDomain({
+          key: IDENTITY.zendeskOrganizationId,
+          noun: 'Zendesk organization',
+          accounts: sample,
+          byDomain: indexByDomain(records),
+          records: [],
+        })
+      : undefined;
+    return sampleJoins(
+      sample,
+      IDENTITY.zendeskOrganizationId,
+      (id) => (orgs.has(id) ? undefined : `Zendesk has no organization ${id}`),
+      byDomain,
+    );
+  }
+
+  return { inspect, joins };
+}
