@@ -1,8 +1,9 @@
 // `healthscore check` for Mixpanel, read-only and within the Query API's 60 queries an hour: ONE
-// segmentation query (unique users of the first active event over the last 30 complete days, by
-// the group key property) proves the service account reaches the project, that events carry the
-// group key, and which sample accounts' keys (their mixpanelGroupKey, else their domain) have events.
-import { lastCompleteDay } from '../../lib/days.ts';
+// segmentation query (unique users of the first active event over the last 30 complete days of the
+// project's time zone, by the group key property) proves the service account reaches the project,
+// that events carry the group key, and which sample accounts' keys (their mixpanelGroupKey, else
+// their domain) have events.
+import { lastCompleteZonedDay } from '../../lib/zoned-days.ts';
 import type { CheckContext, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
 import { findingsFor } from '../shared/check.ts';
 import { normalizeDomain } from '../shared/domain-match.ts';
@@ -21,7 +22,7 @@ export function createMixpanelCheck(section: unknown): VendorCheck {
 
   async function inspect(ctx: CheckContext): Promise<InspectResult> {
     const out: InspectResult = { findings: [] };
-    const endDay = lastCompleteDay(ctx.asOf);
+    const endDay = lastCompleteZonedDay(ctx.asOf, config.timezone);
     try {
       // https://developer.mixpanel.com/reference/segmentation-query — the check's only query.
       const body = await client.segmentation(
@@ -55,7 +56,7 @@ export function createMixpanelCheck(section: unknown): VendorCheck {
       finding(
         'mapping',
         'note',
-        "Mixpanel's API does not report the project's time zone: days are counted in UTC, so check in Project Settings that the project's time zone is UTC or expect the day boundaries to differ by its offset",
+        `Mixpanel's API does not report the project's time zone: days are counted in ${config.timezone} (mixpanel.timezone); check that Project Settings › Timezone says the same, or every day boundary is off by the difference`,
       ),
     );
     return out;

@@ -2,6 +2,7 @@
 // URLs), the service account, which events mean "active" and which are core features, the group-key
 // property that joins events to accounts, and the vendor limits the client budgets against.
 import * as z from 'zod';
+import { isTimeZone } from '../../lib/zoned-days.ts';
 import { limitFields, limitSchema, type RenamedKey, safetyField, withRenamedKeys } from '../shared/rate-limit.ts';
 import { retryOverridesSchema } from '../shared/retry.ts';
 
@@ -64,6 +65,16 @@ const mixpanelConfigObject = z.object({
   coreFeatures: z.array(z.string().min(1)).default([]),
   /** Above this many segment values (Mixpanel returns at most 10,000) the run reads the raw export. */
   exportThreshold: z.int().min(1).max(10_000).default(10_000),
+  /**
+   * The project's time zone (Project settings → Timezone), IANA name. Mixpanel counts days in it:
+   * segmentation dates and buckets are local days, and the last complete day is the local one.
+   */
+  timezone: z.string().refine(isTimeZone, 'expected an IANA time zone name such as America/Los_Angeles').default('UTC'),
+  /**
+   * How the raw export reads `from_date`/`to_date`: in UTC (projects created since 1 January 2023),
+   * or in the project's time zone (older projects, whose export `time` is also local).
+   */
+  exportDates: z.enum(['utc', 'project']).default('utc'),
   /** Days of daily activity read per run; bounds how far back usage.daysSinceLastActive can see. */
   lookbackDays: z.int().min(30).max(365).default(90),
   rateLimit: rateLimitSchema,

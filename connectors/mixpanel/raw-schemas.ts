@@ -55,8 +55,16 @@ export interface UsageRecord {
 
 export type ExportLineResult = { ok: true; record: UsageRecord } | { ok: false; recordId: string; reason: string };
 
-/** Parses one export line; `lineNo` names the record when it has no `$insert_id`. */
-export function fromExportLine(line: string, lineNo: number, groupKeyProperty: string): ExportLineResult {
+/**
+ * Parses one export line; `lineNo` names the record when it has no `$insert_id`. `dayOf` gives the
+ * project-local day of the event's `time` (epoch seconds), as the project's time zone counts days.
+ */
+export function fromExportLine(
+  line: string,
+  lineNo: number,
+  groupKeyProperty: string,
+  dayOf: (timeS: number) => number = (t) => dayIndex(t * 1000),
+): ExportLineResult {
   let json: unknown;
   try {
     json = JSON.parse(line);
@@ -76,5 +84,5 @@ export function fromExportLine(line: string, lineNo: number, groupKeyProperty: s
   const raw = properties[groupKeyProperty];
   const values = (Array.isArray(raw) ? raw : [raw]).filter((v) => typeof v === 'string' || typeof v === 'number').map(String);
   if (values.length === 0) return { ok: false, recordId, reason: `event "${event}" has no ${groupKeyProperty} property` };
-  return { ok: true, record: { event, day: dayIndex(properties.time * 1000), distinctId: String(properties.distinct_id), groups: values } };
+  return { ok: true, record: { event, day: dayOf(properties.time), distinctId: String(properties.distinct_id), groups: values } };
 }

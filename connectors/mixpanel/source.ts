@@ -3,8 +3,9 @@
 // values than a segmentation report returns; it stores per-group aggregates in state. `read`
 // answers each batch from that state with no vendor call, joined by identities.mixpanelGroupKey.
 
-import { dayOfIndex, lastCompleteDay } from '../../lib/days.ts';
+import { dayIndex, dayOfIndex, isoDay } from '../../lib/days.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
+import { lastCompleteZonedDay, zonedDayIndex, zonedDayStartMs } from '../../lib/zoned-days.ts';
 import { normalizeDomain } from '../shared/domain-match.ts';
 import { ConfigError } from '../shared/errors.ts';
 import {
@@ -93,19 +94,34 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
     return usageFromSegmentation(w, daily, monthly, byFeature);
   }
 
+  /**
+   * The export's date range covering the project's local days `fromDay`..`endDay`, and the local day
+   * of an event's `time`. A project created since 2023 reads export dates as UTC days, with `time`
+   * in UTC: the range widens to the UTC days the local ones overlap and events are placed by their
+   * local day. An older project reads them (and writes `time`) in its own zone.
+   */
+  function exportWindow(fromDay: number, endDay: number) {
+    const tz = config.timezone;
+    if (config.exportDates === 'project') return { fromDay, toDay: endDay, dayOf: (t: number) => dayIndex(t * 1000) };
+    const startMs = zonedDayStartMs(fromDay, tz);
+    const endMs = zonedDayStartMs(endDay + 1, tz) - 1;
+    return { fromDay: dayIndex(isoDay(startMs)), toDay: dayIndex(isoDay(endMs)), dayOf: (t: number) => zonedDayIndex(t * 1000, tz) };
+  }
+
   /** One raw export over the lookback, streamed and counted locally (distinct users per group and day). */
   async function viaExport(w: Windows, ctx: SourceContext, counts: { exports: number }) {
     counts.exports++;
     const events = [...new Set([...config.activeEvents, ...config.coreFeatures])];
+    const range = exportWindow(w.endDay - w.lookbackDays + 1, w.endDay);
     return client.exportLines(
-      { fromDay: w.endDay - w.lookbackDays + 1, toDay: w.endDay, events },
+      { fromDay: range.fromDay, toDay: range.toDay, events },
       async (lines) => {
         const agg = new ExportUsageAggregator(w, config.activeEvents, config.coreFeatures);
         const rejected: RejectedRecord[] = [];
         let lineNo = 0;
         let dropped = 0;
         for await (const line of lines) {
-          const r = fromExportLine(line, ++lineNo, config.groupKeyProperty);
+          const r = fromExportLine(line, ++lineNo, config.groupKeyProperty, range.dayOf);
           if (r.ok) agg.add(r.record);
           else if (rejected.length < MAX_REPORTED_REJECTS) rejected.push({ recordId: r.recordId, reason: r.reason });
           else dropped++;
@@ -126,7 +142,7 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
     client,
 
     async sync(ctx) {
-      const w: Windows = { endDay: lastCompleteDay(ctx.asOf), lookbackDays: config.lookbackDays };
+      const w: Windows = { endDay: lastCompleteZonedDay(ctx.asOf, config.timezone), lookbackDays: config.lookbackDays };
       const previous = await ctx.state.get<MixpanelSyncMeta>(META_KEY);
       const counts = { queries: 0, exports: 0 };
       let usage: Map<string, GroupUsage> | undefined;
@@ -162,7 +178,7 @@ export function createMixpanelSource(input: MixpanelConfigInput, deps: { fetch?:
 
     async read(accounts: readonly AccountRef[], ctx: SourceContext): Promise<SourceReadResult> {
       const result = emptyReadResult();
-      const endDay = lastCompleteDay(ctx.asOf);
+      const endDay = lastCompleteZonedDay(ctx.asOf, config.timezone);
       const meta = await ctx.state.get<MixpanelSyncMeta>(META_KEY);
       const byDomain = (a: AccountRef) => !a.identities[IDENTITY.mixpanelGroupKey] && config.groupKeyFromDomain;
       const keyOf = (a: AccountRef) => a.identities[IDENTITY.mixpanelGroupKey] ?? (byDomain(a) ? normalizeDomain(a.domain) : undefined);

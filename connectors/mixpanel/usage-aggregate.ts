@@ -5,7 +5,7 @@ import type { SegmentSeries, UsageRecord } from './raw-schemas.ts';
 
 /** What a run keeps per group key (stored under `mixpanel:group:<key>`). */
 export interface GroupUsage {
-  /** The last complete day these aggregates run to (inclusive), as a UTC day index. */
+  /** The last complete day these aggregates run to (inclusive), as a day index of the project's calendar. */
   day: number;
   /** The last day any user of the group sent an active event, when one is known. */
   lastActiveDay?: number;
@@ -38,10 +38,14 @@ function fromDaily(endDay: number, daily: ReadonlyMap<number, number>): Omit<Gro
   return u;
 }
 
-/** The value of a one-bucket report (`interval` = the whole range), keyed by its first day. */
-function bucketValue(series: ReadonlyMap<number, number> | undefined, firstDay: number): number {
+/**
+ * The value of a one-bucket report (`interval` = the whole 30-day range), whatever date Mixpanel
+ * keys the bucket by: the only value, or when a report splits the range, the largest (distinct
+ * users cannot be summed across buckets; the largest is the count they cannot be below).
+ */
+function bucketValue(series: ReadonlyMap<number, number> | undefined): number {
   if (!series) return 0;
-  return series.get(firstDay) ?? (series.size === 1 ? ([...series.values()][0] as number) : 0);
+  return Math.max(0, ...series.values());
 }
 
 /**
@@ -55,14 +59,13 @@ export function usageFromSegmentation(
   monthly: SegmentSeries,
   features: ReadonlyMap<string, SegmentSeries>,
 ): Map<string, GroupUsage> {
-  const first30 = w.endDay - 29;
   const groups = new Set([...daily.keys(), ...monthly.keys(), ...[...features.values()].flatMap((s) => [...s.keys()])]);
   const out = new Map<string, GroupUsage>();
   for (const g of groups) {
-    const used = [...features].filter(([, s]) => bucketValue(s.get(g), first30) > 0).map(([name]) => name);
+    const used = [...features].filter(([, s]) => bucketValue(s.get(g)) > 0).map(([name]) => name);
     out.set(g, {
       ...fromDaily(w.endDay, daily.get(g) ?? new Map()),
-      activeUsers30d: bucketValue(monthly.get(g), first30),
+      activeUsers30d: bucketValue(monthly.get(g)),
       featuresUsed: used,
     });
   }

@@ -35,6 +35,12 @@ export function redact(text: string): string {
   return out;
 }
 
+/** The same error with its message redacted (a vendor's error body may echo a credential). */
+export function redactError<E>(err: E): E {
+  if (err instanceof Error) err.message = redact(err.message);
+  return err;
+}
+
 function redactValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactValue);
   if (value && typeof value === 'object') {

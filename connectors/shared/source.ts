@@ -58,11 +58,23 @@ export interface RejectedRecord {
   reason: string;
 }
 
+/**
+ * One part of a source's reads failed this run (e.g. Zendesk's ratings answered 403) while the rest
+ * succeeded: its keys are absent from `signals` and follow the stale-then-unknown rule of a failed
+ * source, carried under `<source>:<part>`, while the source's other keys are fresh.
+ */
+export interface PartialFailure {
+  part: string;
+  keys: readonly string[];
+  reason: string;
+}
+
 export interface SourceReadResult {
   /** accountId → signals this source knows for it. Accounts it knows nothing about are absent. */
   signals: Map<string, Record<string, SignalValue>>;
   unmatched: Unmatched[];
   rejected: RejectedRecord[];
+  partialFailures?: PartialFailure[];
 }
 
 export interface SyncReport {

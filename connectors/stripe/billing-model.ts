@@ -14,7 +14,16 @@ export interface InvoiceFacts {
   attempted: boolean;
   attemptCount: number;
   amountRemaining: number;
+  /**
+   * How the latest payment attempt stands, from the invoice's payments (InvoicePayment → its
+   * PaymentIntent), read only for open, attempted, automatically charged invoices; undefined when
+   * not read. A bank debit (ACH, SEPA, Bacs) is `processing` for days before it succeeds or fails.
+   */
+  payment?: PaymentAttempt;
 }
+
+/** `failed`: an attempt was declined or returned; `processing`: a debit in flight; `pending`: awaiting the customer (e.g. authentication) or a retry. */
+export type PaymentAttempt = 'processing' | 'failed' | 'succeeded' | 'pending';
 
 export interface SchedulePhaseFacts {
   start: number;
@@ -52,20 +61,26 @@ export interface BillingOptions {
 }
 
 const LIVE = new Set(['active', 'past_due', 'unpaid']);
+const PER_MONTH: Record<string, number | undefined> = { day: 365 / 12, week: 52 / 12, month: 1, year: 1 / 12 };
 
 /** Cents per month for `quantity` units of `price` (0 for metered or tiered prices, whose amount is not fixed). */
 export function monthlyCents(price: RawPrice, quantity: number): number {
   const r = price.recurring;
   if (!r || price.unit_amount === null || r.usage_type === 'metered') return 0;
-  const perMonth = { day: 365 / 12, week: 52 / 12, month: 1, year: 1 / 12 }[r.interval] / r.interval_count;
+  const per = PER_MONTH[r.interval];
+  // An interval Stripe adds later has no known length: its amount is left out (and reported by the source).
+  if (per === undefined) return 0;
+  const perMonth = per / r.interval_count;
   return price.unit_amount * quantity * perMonth;
 }
 
 export const isSeat = (price: RawPrice, options: BillingOptions) =>
   price.recurring?.usage_type !== 'metered' && (options.seatProducts.length === 0 || options.seatProducts.includes(refId(price.product)));
 
-export function fromStripeInvoice(inv: RawInvoice): InvoiceFacts {
+export function fromStripeInvoice(inv: RawInvoice, payments?: ReadonlyMap<string, PaymentAttempt>): InvoiceFacts {
+  const payment = payments?.get(inv.id);
   return {
+    ...(payment ? { payment } : {}),
     id: inv.id,
     status: inv.status,
     created: inv.created,
@@ -122,6 +137,7 @@ export function fromStripeSubscriptions(
   openInvoices: readonly RawInvoice[],
   prices: ReadonlyMap<string, RawPrice>,
   options: BillingOptions,
+  payments?: ReadonlyMap<string, PaymentAttempt>,
 ): CustomerBilling {
   const live = subs.filter((s) => LIVE.has(s.status));
   let mrr = 0;
@@ -143,7 +159,7 @@ export function fromStripeSubscriptions(
       latest = latest ?? undefined;
       continue;
     }
-    const facts = fromStripeInvoice(sub.latest_invoice);
+    const facts = fromStripeInvoice(sub.latest_invoice, payments);
     if (!latest || facts.created > latest.created) latest = facts;
   }
   return {
@@ -153,7 +169,7 @@ export function fromStripeSubscriptions(
     mrrCents: Math.round(mrr),
     seats,
     latestInvoice: latest,
-    openInvoices: openInvoices.filter((i) => i.status === 'open' && i.amount_remaining > 0).map(fromStripeInvoice),
+    openInvoices: openInvoices.filter((i) => i.status === 'open' && i.amount_remaining > 0).map((i) => fromStripeInvoice(i)),
     cancelPending: live.some((s) => s.cancel_at_period_end || s.cancel_at !== null),
     schedules: live.map((s) => scheduleFacts(s, prices, options)).filter((s): s is ScheduleFacts => s !== undefined),
     renewalAt,

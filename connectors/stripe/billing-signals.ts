@@ -14,13 +14,21 @@ export interface BillingSignalOptions {
 
 const ratio = (now: number, before: number) => Math.round((now / before - 1) * 10_000) / 10_000;
 
-/** current / late / failed from the latest invoice at `asOfS` (unix s): late = a sent invoice past its due date. */
+/**
+ * current / late / failed from the latest invoice at `asOfS` (unix s): late = a sent invoice past its
+ * due date; failed = an automatic charge whose attempt actually failed. A bank debit in flight keeps
+ * the invoice open and `attempted` for days (https://docs.stripe.com/invoicing/automatic-collection):
+ * while its PaymentIntent is `processing` (or awaits the customer) the payer is current.
+ */
 export function paymentStatus(latest: InvoiceFacts | null, asOfS: number): 'current' | 'late' | 'failed' {
   if (latest === null) return 'current';
   if (latest.status === 'uncollectible') return 'failed';
   if (latest.status !== 'open' || latest.amountRemaining <= 0) return 'current';
-  // An automatic charge that was attempted and left the invoice open failed; one not yet attempted is pending.
-  if (latest.collectionMethod === 'charge_automatically') return latest.attempted && latest.attemptCount > 0 ? 'failed' : 'current';
+  if (latest.collectionMethod === 'charge_automatically') {
+    if (!latest.attempted || latest.attemptCount === 0) return 'current';
+    // Payments unread (facts stored by an older version): an attempted, open charge counts as failed, as before.
+    return latest.payment === undefined || latest.payment === 'failed' ? 'failed' : 'current';
+  }
   return latest.dueAt < asOfS ? 'late' : 'current';
 }
 

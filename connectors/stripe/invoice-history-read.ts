@@ -5,6 +5,7 @@
 // more lines than it embeds has the rest read from its lines endpoint.
 import { DAY_S } from '../../lib/days.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
+import { redactError } from '../shared/http-trace.ts';
 import type { RejectedRecord, SourceContext } from '../shared/source.ts';
 import { fromStripeInvoiceLines, type InvoiceSnapshot } from './billing-backfill.ts';
 import type { BillingOptions } from './billing-model.ts';
@@ -83,7 +84,7 @@ export async function readInvoiceHistory(
     }
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
-    throw toStripeError(err);
+    throw redactError(toStripeError(err));
   }
   return out;
 }

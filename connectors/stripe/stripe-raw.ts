@@ -1,6 +1,9 @@
 // Raw Stripe API schemas (zod) for the objects the billing source reads, as Stripe documents them
 // (nullable where Stripe says so; only the fields we use are required). A record failing these is
-// reported with its id and skipped. https://docs.stripe.com/api/subscriptions/object
+// reported with its id and skipped. Status-like fields are open strings, as the `stripe` package
+// types them (`| OtherString`): Stripe may add a value in a compatible release, and a value we do not
+// know is kept and reported (unknownValues), never a reason to drop the customer.
+// https://docs.stripe.com/api/subscriptions/object
 import * as z from 'zod';
 
 const unix = z.number().int();
@@ -14,9 +17,9 @@ export const rawPrice = z
     product: ref,
     recurring: z
       .object({
-        interval: z.enum(['day', 'week', 'month', 'year']),
+        interval: z.string(),
         interval_count: z.number().int().positive(),
-        usage_type: z.enum(['licensed', 'metered']).optional(),
+        usage_type: z.string().optional(),
       })
       .loose()
       .nullable(),
@@ -39,12 +42,12 @@ export const rawInvoice = z
   .object({
     id: z.string(),
     customer: ref.nullable(),
-    status: z.enum(['draft', 'open', 'paid', 'uncollectible', 'void']).nullable(),
+    status: z.string().nullable(),
     amount_due: z.number().int(),
     amount_remaining: z.number().int(),
     attempted: z.boolean(),
     attempt_count: z.number().int().nonnegative(),
-    collection_method: z.enum(['charge_automatically', 'send_invoice']),
+    collection_method: z.string(),
     created: unix,
     due_date: unix.nullable(),
     status_transitions: z.object({ finalized_at: unix.nullish() }).loose().nullish(),
@@ -98,7 +101,7 @@ export const rawSubscription = z
     id: z.string(),
     object: z.literal('subscription'),
     customer: ref,
-    status: z.enum(['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused']),
+    status: z.string(),
     created: unix,
     cancel_at_period_end: z.boolean(),
     cancel_at: unix.nullable(),
@@ -110,6 +113,56 @@ export const rawSubscription = z
   })
   .loose();
 
+// https://docs.stripe.com/api/payment_intents/object (only what says how the last attempt went)
+export const rawPaymentIntent = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    last_payment_error: z.object({ code: z.string().nullish(), type: z.string().nullish() }).loose().nullish(),
+    payment_method_types: z.array(z.string()).optional(),
+  })
+  .loose();
+
+// https://docs.stripe.com/api/invoice-payment/object (the pinned API has no `invoice.payment_intent`)
+export const rawInvoicePayment = z
+  .object({
+    id: z.string(),
+    created: unix,
+    status: z.string(),
+    payment: z.object({ type: z.string(), payment_intent: z.union([z.string(), rawPaymentIntent]).nullish() }).loose(),
+  })
+  .loose();
+
+/** The values of Stripe's enums this version knows; anything else is kept and reported. */
+export const KNOWN = {
+  subscriptionStatus: ['active', 'past_due', 'unpaid', 'canceled', 'incomplete', 'incomplete_expired', 'trialing', 'paused'],
+  invoiceStatus: ['draft', 'open', 'paid', 'uncollectible', 'void'],
+  collectionMethod: ['charge_automatically', 'send_invoice'],
+  interval: ['day', 'week', 'month', 'year'],
+  usageType: ['licensed', 'metered'],
+} as const;
+
+/** "subscription sub_1 has status \"x\"…" notes for each value outside KNOWN (kept, never a rejection). */
+export function unknownValues(sub: RawSubscription): string[] {
+  const notes: string[] = [];
+  const note = (what: string, value: string | null | undefined, known: readonly string[]) => {
+    if (value != null && !known.includes(value))
+      notes.push(`${what} has ${JSON.stringify(value)}, a value this version does not know (kept)`);
+  };
+  note(`subscription ${sub.id} status`, sub.status, KNOWN.subscriptionStatus);
+  for (const item of sub.items.data) {
+    note(`price ${item.price.id} recurring.interval`, item.price.recurring?.interval, KNOWN.interval);
+    note(`price ${item.price.id} recurring.usage_type`, item.price.recurring?.usage_type, KNOWN.usageType);
+  }
+  if (sub.latest_invoice && typeof sub.latest_invoice !== 'string') {
+    note(`invoice ${sub.latest_invoice.id} status`, sub.latest_invoice.status, KNOWN.invoiceStatus);
+    note(`invoice ${sub.latest_invoice.id} collection_method`, sub.latest_invoice.collection_method, KNOWN.collectionMethod);
+  }
+  return notes;
+}
+
+export type RawPaymentIntent = z.infer<typeof rawPaymentIntent>;
+export type RawInvoicePayment = z.infer<typeof rawInvoicePayment>;
 export type RawPrice = z.infer<typeof rawPrice>;
 export type RawSubscriptionItem = z.infer<typeof rawSubscriptionItem>;
 export type RawInvoice = z.infer<typeof rawInvoice>;

@@ -11,16 +11,18 @@ import { addDays, isoDay } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { type DomainRecord, emailDomain, type IdentityMatch, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
+import { redactError } from '../shared/http-trace.ts';
 import type { AccountRef, RejectedRecord, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { backfillHistory } from './billing-backfill.ts';
 import { type BillingHistory, pruneHistory, recordDay } from './billing-history.ts';
-import { type CustomerBilling, fromStripeSubscriptions } from './billing-model.ts';
+import { type CustomerBilling, fromStripeSubscriptions, type PaymentAttempt } from './billing-model.ts';
+import { completeItems, needsPaymentRead, readPaymentAttempts } from './billing-reads.ts';
 import { toBillingSignals } from './billing-signals.ts';
 import { parseStripeConfig, type StripeConfig, type StripeConfigInput } from './config.ts';
 import { readInvoiceHistory } from './invoice-history-read.ts';
 import { createStripeClient, toStripeError } from './stripe-client.ts';
-import { type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId } from './stripe-raw.ts';
+import { type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId, unknownValues } from './stripe-raw.ts';
 
 interface CustomerState {
   /** The `asOf` (ISO) of the read that produced `billing`. */
@@ -48,6 +50,8 @@ interface PortfolioRead {
   rejected: RejectedRecord[];
   rejectedCustomers: Map<string, string>;
   records: number;
+  /** Values Stripe sent that this version does not know (kept): reported, never a rejection. */
+  warnings: string[];
 }
 
 /** Reads subscriptions and open invoices (all customers, or one) and maps them per customer. */
@@ -60,6 +64,7 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
   const rejectedCustomers = new Map<string, string>();
   const customers: PortfolioRead['customers'] = new Map();
   let records = 0;
+  let payments = new Map<string, PaymentAttempt>();
   const reject = (raw: unknown, kind: string, reason: string) => {
     const r = raw as { id?: unknown; customer?: unknown };
     const id = typeof r?.id === 'string' ? r.id : `(${kind} without id)`;
@@ -92,9 +97,17 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
       if (parsed.success) invoices.push(parsed.data);
       else reject(raw, 'invoice', formatIssues(parsed.error));
     }
+    const calls = { items: 0, payments: 0 };
+    for (const id of await completeItems(client, subs, rejected, calls)) {
+      const sub = subs.find((s) => s.id === id);
+      if (sub) rejectedCustomers.set(refId(sub.customer), `Stripe subscription ${id}: an item failed validation`);
+    }
+    const latest = subs.flatMap((s) => (s.latest_invoice && typeof s.latest_invoice !== 'string' ? [s.latest_invoice] : []));
+    payments = await readPaymentAttempts(client, latest.filter(needsPaymentRead), rejected, calls);
+    records += calls.items + calls.payments;
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
-    throw toStripeError(err);
+    throw redactError(toStripeError(err));
   }
   const prices = new Map<string, RawPrice>();
   const subsBy = new Map<string, RawSubscription[]>();
@@ -112,9 +125,9 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
   const billing = new Map<string, CustomerBilling>();
   for (const [id, list] of subsBy) {
     if (rejectedCustomers.has(id)) continue;
-    billing.set(id, fromStripeSubscriptions(id, list, invoicesBy.get(id) ?? [], prices, { seatProducts: config.seatProducts }));
+    billing.set(id, fromStripeSubscriptions(id, list, invoicesBy.get(id) ?? [], prices, { seatProducts: config.seatProducts }, payments));
   }
-  return { billing, customers, prices, rejected, rejectedCustomers, records };
+  return { billing, customers, prices, rejected, rejectedCustomers, records, warnings: subs.flatMap(unknownValues) };
 }
 
 /**
@@ -171,7 +184,12 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
     };
     await ctx.state.put(SYNC_KEY, marker);
     ctx.log?.('stripe.sync', { records: read.records, customers: read.billing.size, rejected: read.rejected.length });
-    return { records: read.records, rejected: read.rejected, checkpoint: { asOf: marker.asOf, customers: marker.customers } };
+    return {
+      records: read.records,
+      rejected: read.rejected,
+      checkpoint: { asOf: marker.asOf, customers: marker.customers },
+      ...(read.warnings.length > 0 ? { warnings: read.warnings } : {}),
+    };
   }
 
   async function read(accounts: readonly AccountRef[], ctx: SourceContext): Promise<SourceReadResult> {

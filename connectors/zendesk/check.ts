@@ -3,7 +3,7 @@
 // headers against the configured plan limit. Joins: the sample accounts resolved as the run resolves
 // them — by the CRM's zendeskOrganizationId, else by the organizations' domain_names (read through
 // the incremental organization export, as the run's first sync reads them).
-import type { CheckContext, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
+import type { CheckContext, Finding, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
 import { findingsFor, sampleJoins } from '../shared/check.ts';
 import { type DomainRecord, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
 import { type AccountRef, IDENTITY } from '../shared/source.ts';
@@ -54,6 +54,7 @@ export function createZendeskCheck(section: unknown): VendorCheck {
           `${config.username} is ${me.user.role === 'agent' ? 'an agent' : `a user with role ${me.user.role}`}, not an admin: incremental exports and satisfaction ratings need an admin's API token (make the API user an admin, or use an admin's token)`,
         ),
       );
+    out.findings.push(await csatFinding(send, basic));
     const limit = Number(res.headers.get('x-rate-limit'));
     const remaining = Number(res.headers.get('x-rate-limit-remaining'));
     if (Number.isFinite(limit) && limit > 0) {
@@ -68,6 +69,27 @@ export function createZendeskCheck(section: unknown): VendorCheck {
         );
     }
     return out;
+  }
+
+  /** Which CSAT the account answers with (the run's own probe: one survey response), against `zendesk.csat`. */
+  async function csatFinding(send: ReturnType<typeof zendeskTransport>, basic: string): Promise<Finding> {
+    let survey = false;
+    try {
+      // https://developer.zendesk.com/api-reference/ticketing/ticket-management/csat_survey_responses/#list-survey-responses
+      const r = await send(`${config.endpointUri}/guide/survey_responses?page[size]=1`, {
+        headers: { authorization: `Basic ${basic}`, accept: 'application/json' },
+      });
+      const body = (await r.json()) as { survey_responses?: unknown[] };
+      survey = (body.survey_responses?.length ?? 0) > 0;
+    } catch {
+      // Refused or absent (plans below Professional): the legacy ratings are the account's CSAT.
+    }
+    const mode = survey ? 'the updated CSAT (survey responses)' : 'legacy satisfaction ratings';
+    if (config.csat === 'legacy' && survey)
+      return finding('mapping', 'warn', `this account answers with ${mode} but zendesk.csat is legacy: set csat: auto (or survey)`);
+    if (config.csat === 'survey' && !survey)
+      return finding('mapping', 'warn', `zendesk.csat is survey but this account has no survey responses: set csat: auto (or legacy)`);
+    return finding('mapping', 'ok', `support.csat will come from ${mode}`);
   }
 
   async function joins(sample: readonly AccountRef[], ctx: CheckContext): Promise<JoinResult[]> {

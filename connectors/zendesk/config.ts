@@ -1,4 +1,4 @@
-// The Zendesk source's configuration: credentials (an agent's email and an API token), where the API
+// The Zendesk source's configuration: credentials (an admin's email and an API token), where the API
 // is (subdomain or base URL), rate-limit budgets, retry policy, and the support-signal definitions
 // (what counts as an escalation, which tags carry sentiment, how far the first run backfills).
 
@@ -23,7 +23,10 @@ const tag = z
 
 const zendeskConfigObject = z
   .object({
-    /** The API user's email; requests authenticate as `<username>/token`. */
+    /**
+     * The API user's email; requests authenticate as `<username>/token`. It must be an admin: the
+     * incremental exports, satisfaction ratings and survey responses are allowed for admins only.
+     */
     username: z.email(),
     apiToken: z.string().min(8, 'expected a Zendesk API token'),
     /** `https://<subdomain>.zendesk.com/api/v2` unless `baseUrl` is given. */
@@ -70,6 +73,14 @@ const zendeskConfigObject = z
     backfillDays: z.number().int().min(90).default(120),
     /** Ratings are re-read this many days before the last sync, to catch surveys answered late. */
     ratingsLookbackDays: z.number().int().min(0).default(14),
+    /**
+     * Which CSAT the account runs: `legacy` satisfaction ratings, or the updated CSAT's `survey`
+     * responses (Support Professional / Suite Growth and above; only one is active at a time).
+     * `auto` probes survey responses on each sync and falls back to legacy.
+     */
+    csat: z.enum(['auto', 'legacy', 'survey']).default('auto'),
+    /** On the survey's rating scale, the lowest rating counted as satisfied; the scale's top two points unless given. */
+    csatSatisfiedFrom: z.number().int().positive().optional(),
     /** Records per incremental export page (at most 1,000). */
     pageSize: z.number().int().min(1).max(1000).default(1000),
     /** Accounts without a zendeskOrganizationId are joined to the organization whose `domain_names` hold the company's domain (unambiguous only). */

@@ -2,11 +2,12 @@
 // them. Per organization we keep each ticket's latest version in compact form (times, status,
 // priority, only the tags the signals look at, its satisfaction rating), so `read` can compute every
 // support signal as of any `asOf` without calling Zendesk.
-import type { RawSatisfactionRating, RawTicket } from './zendesk-raw.ts';
+import type { RawSatisfactionRating, RawSurveyResponse, RawTicket } from './zendesk-raw.ts';
 import { unixOf } from './zendesk-raw.ts';
 
 export interface StoredRating {
-  id: number;
+  /** The legacy rating's id, or the survey response's (a string). */
+  id: number | string;
   score: 'good' | 'bad';
   /** When the customer answered (unix s). */
   ratedAt: number;
@@ -41,6 +42,10 @@ export interface CursorState {
   /** The asOf (unix s) up to which satisfaction ratings were read; null before the first run. */
   ratingsThrough: number | null;
   lastAsOf: string | null;
+  /** The CSAT this account ran at the last sync (config `csat`, or what `auto` detected). */
+  csatMode?: 'legacy' | 'survey';
+  /** The sync at `asOf` could not read CSAT (e.g. 403): its key follows the failed-source rule that run. */
+  csatFailure?: { asOf: string; reason: string };
 }
 
 const RECEIVED = new Set(['good', 'bad']);
@@ -61,6 +66,9 @@ export function fromZendeskTicket(raw: RawTicket, relevantTags: ReadonlySet<stri
     const id = sr.id ?? previous?.rating?.id ?? 0;
     const same = previous?.rating && previous.rating.id === id && previous.rating.score === sr.score;
     t.rating = { id, score: sr.score as 'good' | 'bad', ratedAt: same ? (previous.rating as StoredRating).ratedAt : updatedAt };
+  } else if (typeof previous?.rating?.id === 'string') {
+    // A survey response (updated CSAT) is not on the ticket: a later change to the ticket keeps it.
+    t.rating = previous.rating;
   }
   return t;
 }
@@ -69,6 +77,27 @@ export function fromZendeskTicket(raw: RawTicket, relevantTags: ReadonlySet<stri
 export function fromZendeskRating(raw: RawSatisfactionRating): StoredRating | undefined {
   if (!RECEIVED.has(raw.score)) return undefined;
   return { id: raw.id, score: raw.score as 'good' | 'bad', ratedAt: unixOf(raw.updated_at) };
+}
+
+/**
+ * The ticket ids a survey response rates, with the rating mapped onto good/bad: satisfied from
+ * `satisfiedFrom`, else the scale's top two points (the scale's top from the question's options,
+ * 5 when the response does not carry them). Undefined without a CSAT rating answer.
+ */
+export function fromZendeskSurveyResponse(
+  raw: RawSurveyResponse,
+  satisfiedFrom: number | undefined,
+): { ticketIds: number[]; rating: StoredRating } | undefined {
+  const answer = raw.answers.find(
+    (a) =>
+      a.type === 'rating_scale' && a.rating !== undefined && (a.question?.sub_type ?? 'customer_satisfaction') === 'customer_satisfaction',
+  );
+  const at = answer?.updated_at ?? answer?.created_at;
+  if (!answer || answer.rating === undefined || !at) return undefined;
+  const top = Math.max(...(answer.question?.options ?? []).map((o) => o.rating), 0) || 5;
+  const score = answer.rating >= (satisfiedFrom ?? top - 1) ? 'good' : 'bad';
+  const ticketIds = raw.subjects.filter((s) => s.type === 'ticket' && /^\d+$/.test(s.id)).map((s) => Number(s.id));
+  return { ticketIds, rating: { id: raw.id, score, ratedAt: unixOf(at) } };
 }
 
 export function emptyOrg(id: number): OrgState {

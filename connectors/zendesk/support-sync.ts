@@ -36,6 +36,13 @@ export interface SyncRun {
   records: number;
 }
 
+/** A next-page URL Zendesk gave (on its own host) moved onto our base URL, keeping its path after /api/v2 and its query. */
+export function onBase(url: string, endpointUri: string): string {
+  const u = new URL(url);
+  const i = u.pathname.indexOf('/api/v2/');
+  return `${endpointUri}${i >= 0 ? u.pathname.slice(i + '/api/v2'.length) : u.pathname}${u.search}`;
+}
+
 const writer = (run: SyncRun) => new SupportStateWriter(run.ctx.state, run.asOfS - run.config.backfillDays * DAY_S);
 const stopped = (run: SyncRun) => run.ctx.signal?.aborted === true;
 
@@ -72,7 +79,7 @@ export async function syncOrganizations(run: SyncRun): Promise<void> {
     if (page.end_time !== null) run.cursor.orgStartTime = page.end_time;
     await run.ctx.state.put(CURSOR_KEY, run.cursor);
     if (page.end_of_stream || !page.next_page) return;
-    resource = page.next_page;
+    resource = onBase(page.next_page, run.config.endpointUri);
   }
 }
 
@@ -98,9 +105,12 @@ export async function syncTickets(run: SyncRun): Promise<void> {
     for (const p of due) pending.delete(String(p.ticket.id));
   }
   const { endpointUri, pageSize } = run.config;
-  let resource: Parameters<typeof getBody>[1] = run.cursor.ticketCursor
-    ? `${endpointUri}/incremental/tickets/cursor.json?cursor=${encodeURIComponent(run.cursor.ticketCursor)}&per_page=${pageSize}`
-    : ['incremental', 'tickets', 'cursor', { start_time: run.cursor.coveredFrom, per_page: pageSize }];
+  // Whole URLs on our base: node-zendesk would add `page[size]=100` to a path it builds (this export
+  // documents only `per_page`), and Zendesk's `after_url` names its own host, not a custom baseUrl.
+  const at = (param: string) => `${endpointUri}/incremental/tickets/cursor.json?${param}&per_page=${pageSize}`;
+  let resource = run.cursor.ticketCursor
+    ? at(`cursor=${encodeURIComponent(run.cursor.ticketCursor)}`)
+    : at(`start_time=${run.cursor.coveredFrom}`);
   while (!stopped(run)) {
     const page: TicketExportPage = envelope(ticketExportPage, await getBody(run.client, resource), 'ticket export');
     const w = writer(run);
@@ -126,8 +136,8 @@ export async function syncTickets(run: SyncRun): Promise<void> {
     await run.ctx.state.put(PENDING_KEY, Object.fromEntries(pending));
     run.cursor.ticketCursor = page.after_cursor ?? run.cursor.ticketCursor;
     await run.ctx.state.put(CURSOR_KEY, run.cursor);
-    if (page.end_of_stream || !page.after_url) return;
-    resource = page.after_url;
+    if (page.end_of_stream || !page.after_cursor) return;
+    resource = at(`cursor=${encodeURIComponent(page.after_cursor)}`);
   }
 }
 
@@ -156,7 +166,7 @@ export async function syncRatings(run: SyncRun): Promise<void> {
     await w.flush();
     const next: string | null = page.links?.next ?? null;
     if (!next || page.meta?.has_more === false) break;
-    resource = next;
+    resource = onBase(next, run.config.endpointUri);
   }
   if (!stopped(run)) {
     run.cursor.ratingsThrough = run.asOfS;

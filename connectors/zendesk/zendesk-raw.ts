@@ -42,6 +42,36 @@ export const rawSatisfactionRating = z
   })
   .loose();
 
+// https://developer.zendesk.com/api-reference/ticketing/ticket-management/csat_survey_responses/#json-format
+const ratingAnswer = z
+  .object({
+    type: z.string(),
+    rating: z.number().int().optional(),
+    created_at: time.optional(),
+    updated_at: time.optional(),
+    question: z
+      .object({
+        sub_type: z.string().optional(),
+        options: z.array(z.object({ rating: z.number().int() }).loose()).nullish(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
+export const rawSurveyResponse = z
+  .object({
+    id: z.string(),
+    subjects: z.array(z.object({ id: z.string(), type: z.string() }).loose()),
+    answers: z.array(ratingAnswer),
+  })
+  .loose();
+
+export const surveyResponsesPage = z.object({
+  survey_responses: z.array(z.unknown()),
+  meta: z.object({ has_more: z.boolean(), after_cursor: z.string().nullish() }).loose(),
+});
+
 /** Page envelopes: their records stay `unknown` so each is validated (and rejected) on its own. */
 export const ticketExportPage = z.object({
   tickets: z.array(z.unknown()),
@@ -69,6 +99,8 @@ export type RatingsPage = z.infer<typeof ratingsPage>;
 export type RawTicket = z.infer<typeof rawTicket>;
 export type RawOrganization = z.infer<typeof rawOrganization>;
 export type RawSatisfactionRating = z.infer<typeof rawSatisfactionRating>;
+export type RawSurveyResponse = z.infer<typeof rawSurveyResponse>;
+export type SurveyResponsesPage = z.infer<typeof surveyResponsesPage>;
 
 export const unixOf = (iso: string): number => Math.floor(Date.parse(iso) / 1000);
 

@@ -6,14 +6,16 @@
 import { DAY_S } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { type IdentityMatch, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
+import { redactError } from '../shared/http-trace.ts';
 import type { AccountRef, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { parseZendeskConfig, type ZendeskConfigInput } from './config.ts';
 import { readDirectory } from './org-directory.ts';
+import { CSAT_KEYS, syncCsat } from './support-csat.ts';
 import type { CursorState, OrgState } from './support-model.ts';
 import { toSupportSignals } from './support-signals.ts';
 import { CURSOR_KEY, getMany, orgKey } from './support-state.ts';
-import { type SyncRun, syncOrganizations, syncRatings, syncTickets } from './support-sync.ts';
+import { type SyncRun, syncOrganizations, syncTickets } from './support-sync.ts';
 import { createZendeskClient, toZendeskError } from './zendesk-client.ts';
 
 export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
@@ -42,9 +44,9 @@ export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
     try {
       await syncOrganizations(run);
       await syncTickets(run);
-      await syncRatings(run);
+      await syncCsat(run);
     } catch (err) {
-      if (!ctx.signal?.aborted) throw toZendeskError(err);
+      if (!ctx.signal?.aborted) throw redactError(toZendeskError(err));
     }
     const complete = !ctx.signal?.aborted;
     if (complete) {
@@ -55,7 +57,14 @@ export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
     return {
       records: run.records,
       rejected: run.rejected,
-      checkpoint: { ticketCursor: cursor.ticketCursor, orgStartTime: cursor.orgStartTime, ratingsThrough: cursor.ratingsThrough, complete },
+      checkpoint: {
+        ticketCursor: cursor.ticketCursor,
+        orgStartTime: cursor.orgStartTime,
+        ratingsThrough: cursor.ratingsThrough,
+        csat: cursor.csatMode,
+        complete,
+      },
+      ...(cursor.csatFailure ? { warnings: [cursor.csatFailure.reason] } : {}),
     };
   }
 
@@ -64,6 +73,8 @@ export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
     const cursor = await ctx.state.get<CursorState>(CURSOR_KEY);
     const idOf = (a: AccountRef) => a.identities[IDENTITY.zendeskOrganizationId];
     const ids = accounts.map(idOf).filter((id): id is string => id !== undefined && /^\d+$/.test(id));
+    const csatFailed = cursor?.csatFailure?.asOf === ctx.asOf.toISOString() ? cursor.csatFailure : undefined;
+    if (csatFailed) result.partialFailures = [{ part: 'csat', keys: CSAT_KEYS, reason: csatFailed.reason }];
     const states = cursor ? await getMany<OrgState>(ctx.state, [...new Set(ids)].map(orgKey)) : new Map<string, OrgState>();
     for (const account of accounts) {
       const id = idOf(account);
@@ -76,6 +87,7 @@ export function createZendeskSource(input: ZendeskConfigInput): SignalSource {
         if (!org?.known) unmatched(`Zendesk has no organization ${id}`);
         else {
           const signals: Record<string, SignalValue> = toSupportSignals(org, ctx.asOf, cursor.coveredFrom, config);
+          if (csatFailed) for (const key of CSAT_KEYS) delete signals[key];
           result.signals.set(account.accountId, signals);
         }
       }

@@ -2,11 +2,16 @@
 // Query API's segmentation report (`/api/query/segmentation`, 60 queries an hour, 5 at once) and
 // the raw event export (`/api/2.0/export`, JSONL; 60 an hour, 3 a second, 100 at once), each under
 // its own base URL as on Mixpanel's hosts, with service-account basic auth, Mixpanel's error
-// bodies, 429s without Retry-After (Mixpanel sends none) on a compressible clock, and the shared fault injection.
+// bodies, 429s without Retry-After (Mixpanel sends none) on a compressible clock, and the shared fault
+// injection. It counts days in the project's time zone (`timeZone`) as Mixpanel does: segmentation
+// dates and buckets are local days; the export reads its dates in UTC (projects since 2023) or the
+// zone (older projects). Every request is checked against fake/rules.ts, and broken rules are kept
+// for the suite's audit.
 
 import { dayIndex, dayOfIndex, parseIsoDay } from '../../../lib/days.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
 import { type Compiled, compileExpression, ExpressionError } from './expression.ts';
+import { refusedByRules as broken } from './rules.ts';
 import { MixpanelEventStore, type MixpanelSeedEvent, type SegmentationType, type SegmentationUnit } from './store.ts';
 
 export type { MixpanelSeedEvent } from './store.ts';
@@ -27,7 +32,13 @@ export interface MixpanelFakeOptions {
   groupKeyProperty?: string;
   projectId?: string;
   serviceAccount?: { username: string; secret: string };
+  /** The project's time zone (IANA); UTC unless given. */
+  timeZone?: string;
+  /** How the export reads its dates: UTC (projects created since 2023, the default) or the project's zone. */
+  exportDates?: 'utc' | 'project';
 }
+
+export { takeMixpanelRuleViolations } from './rules.ts';
 
 /** One request the fake received on an endpoint, as tests read it back. */
 export interface FakeMixpanelRequest {
@@ -91,7 +102,7 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
   const projectId = options.projectId ?? '3141592';
   const serviceAccount = options.serviceAccount ?? { username: 'healthscore.7f3c1a.mp-service-account', secret: 'mp-sa-secret-5bd2e8c41f' };
   const groupKeyProperty = options.groupKeyProperty ?? 'company_id';
-  const store = new MixpanelEventStore();
+  const store = new MixpanelEventStore(options.timeZone ?? 'UTC', options.exportDates ?? 'utc');
   const acceptedQueryTimes: number[] = [];
   let queriesInFlight = 0;
   let exportsInFlight = 0;
@@ -145,6 +156,8 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
     if (queriesInFlight >= concurrent) return limited(queriesInFlight + 1, acceptedInHour());
     const slot = queryLimit.take();
     if (!slot.ok) return limited(queriesInFlight, acceptedInHour() + 1);
+    const refused = broken(req);
+    if (refused) return refused;
     acceptedQueryTimes.push(clock.now());
     queriesInFlight++;
     try {
@@ -197,6 +210,8 @@ export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Prom
     if (!perSecond.ok) return exportError(429, 'Export rate limit exceeded: 3 queries per second');
     const hourly = exportHourly.take();
     if (!hourly.ok) return exportError(429, `Export rate limit exceeded: ${exportHourly.limit} queries per hour`);
+    const refused = broken(req);
+    if (refused) return refused;
     exportsInFlight++;
     try {
       const q = req.query;

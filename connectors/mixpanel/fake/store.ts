@@ -2,6 +2,7 @@
 // a segmentation report (counts per segment and time bucket) and a raw export (one JSON line per
 // event). Pure in-memory work, kept apart from the HTTP side in server.ts.
 import { dayIndex, dayOfIndex } from '../../../lib/days.ts';
+import { zonedDayIndex, zoneOffsetMs } from '../../../lib/zoned-days.ts';
 import type { Compiled } from './expression.ts';
 
 /** One event as a test or the demo seeds it. */
@@ -17,7 +18,10 @@ export interface MixpanelSeedEvent {
 interface StoredEvent {
   event: string;
   timeMs: number;
+  /** The project-local day (segmentation counts it). */
   day: number;
+  /** The day the export's dates compare with: UTC, or local for a project that exports in its zone. */
+  exportDay: number;
   insertId: string;
   /** The properties as expressions see them: seeded ones plus `time` and `distinct_id`. */
   props: Record<string, unknown>;
@@ -77,6 +81,13 @@ export class MixpanelEventStore {
   private readonly byEvent = new Map<string, StoredEvent[]>();
   private readonly rawLines: string[] = [];
   private seq = 0;
+  private readonly timeZone: string;
+  private readonly exportDates: 'utc' | 'project';
+
+  constructor(timeZone = 'UTC', exportDates: 'utc' | 'project' = 'utc') {
+    this.timeZone = timeZone;
+    this.exportDates = exportDates;
+  }
 
   add(events: readonly MixpanelSeedEvent[]): void {
     for (const e of events) {
@@ -84,7 +95,8 @@ export class MixpanelEventStore {
       const stored: StoredEvent = {
         event: e.event,
         timeMs,
-        day: dayIndex(timeMs),
+        day: zonedDayIndex(timeMs, this.timeZone),
+        exportDay: this.exportDates === 'utc' ? dayIndex(timeMs) : zonedDayIndex(timeMs, this.timeZone),
         insertId: `fake-${++this.seq}`,
         props: { ...e.properties, time: Math.floor(timeMs / 1000), distinct_id: e.distinct_id },
       };
@@ -166,15 +178,21 @@ export class MixpanelEventStore {
     const picked: StoredEvent[] = [];
     for (const name of names) {
       for (const e of this.byEvent.get(name) ?? []) {
-        if (e.day < q.fromDay || e.day > q.toDay) continue;
+        if (e.exportDay < q.fromDay || e.exportDay > q.toDay) continue;
         if (q.where && !q.where(e.props)) continue;
         picked.push(e);
       }
     }
     picked.sort((a, b) => a.timeMs - b.timeMs || (a.insertId < b.insertId ? -1 : 1));
     const limited = q.limit === undefined ? picked : picked.slice(0, q.limit);
+    // An older project exports `time` in its own zone (epoch seconds shifted by the zone's offset).
+    const timeOf = (e: StoredEvent) =>
+      this.exportDates === 'utc' ? e.props.time : Math.floor((e.timeMs + zoneOffsetMs(e.timeMs, this.timeZone)) / 1000);
     const lines = limited.map((e) =>
-      JSON.stringify({ event: e.event, properties: { ...e.props, $insert_id: e.insertId, mp_processing_time_ms: e.timeMs + 1500 } }),
+      JSON.stringify({
+        event: e.event,
+        properties: { ...e.props, time: timeOf(e), $insert_id: e.insertId, mp_processing_time_ms: e.timeMs + 1500 },
+      }),
     );
     if (this.rawLines.length > 0) lines.splice(Math.min(1, lines.length), 0, ...this.rawLines);
     return lines;

@@ -13,6 +13,12 @@ export interface VendorRule<R> {
   evidence: 'confirmed' | 'inferred';
   /** The vendor's answer when `req` breaks the rule; undefined when it keeps it. */
   check(req: R): FakeResponse | undefined;
+  /**
+   * The vendor does not refuse such a request (e.g. a parameter it does not document, which it may
+   * ignore): the fake serves it, and records it for the suite's audit, since a connector relying on
+   * undocumented behaviour breaks the rule all the same.
+   */
+  auditOnly?: boolean;
 }
 
 /** The first rule `req` breaks, with the vendor's answer; undefined when it keeps them all. */
@@ -22,6 +28,30 @@ export function firstBrokenRule<R>(rules: readonly VendorRule<R>[], req: R): { r
     if (answer) return { rule, answer };
   }
   return undefined;
+}
+
+/**
+ * Checks `req` against every rule: each broken one is recorded in `log`; the answer is that of the
+ * first broken rule the vendor refuses (auditOnly rules are recorded and served).
+ */
+export function enforceRules<R>(
+  rules: readonly VendorRule<R>[],
+  req: R,
+  log: ViolationLog,
+  method: string,
+  path: string,
+): FakeResponse | undefined {
+  let answer: FakeResponse | undefined;
+  for (const rule of rules) {
+    const broken = rule.check(req);
+    if (!broken) continue;
+    log.record(rule.id, method, path);
+    if (!rule.auditOnly) {
+      answer = broken;
+      break;
+    }
+  }
+  return answer;
 }
 
 /** The requests a vendor's fakes refused for breaking a rule, as `<rule id>: <method> <path>`, until taken. */

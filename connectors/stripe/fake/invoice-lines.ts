@@ -1,6 +1,7 @@
 // The Stripe fake's invoice line items, shaped as Stripe serves them since API 2025-03-31 (`parent`
 // with subscription item details and the proration flag, `pricing` with the price id, `period`).
-import { type SeedStripeInvoiceLine, type StripeJson, toUnix } from './seed.ts';
+import { type SeedStripeInvoiceLine, toUnix } from './seed.ts';
+import { asJson, type Stripe, type StripeJson } from './shape.ts';
 
 /** `t` moved by `n` price intervals (calendar months and years, as Stripe bills). */
 export function addInterval(t: number, interval: 'day' | 'week' | 'month' | 'year', n: number): number {
@@ -56,11 +57,11 @@ export function buildInvoiceLine(id: string, line: SeedStripeInvoiceLine, price:
             subscription_item: ctx.subscriptionItem ?? `si_${id.slice(3)}`,
           },
         };
-  return {
+  return asJson<Stripe.InvoiceLineItem>({
     id,
     object: 'line_item',
     amount,
-    currency: price.currency ?? 'usd',
+    currency: String(price.currency ?? 'usd'),
     description: `${quantity} × ${String(price.product)}`,
     discount_amounts: [],
     discountable: true,
@@ -73,12 +74,12 @@ export function buildInvoiceLine(id: string, line: SeedStripeInvoiceLine, price:
     pretax_credit_amounts: [],
     pricing: {
       type: 'price_details',
-      price_details: { price: price.id, product: price.product },
+      price_details: { price: String(price.id), product: String(price.product) },
       unit_amount_decimal: String(proration ? amount / quantity : unit),
     },
     quantity,
     quantity_decimal: String(quantity),
     subtotal: amount,
     taxes: [],
-  };
+  });
 }

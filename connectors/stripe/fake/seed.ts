@@ -1,6 +1,10 @@
 // The Stripe fake's data: the typed seed shapes tests and the demo use, and the builders that turn
-// them into JSON shaped like Stripe's own objects (fixtures3.json: subscription, subscription_item,
-// price, invoice, subscription_schedule, customer). Times in a seed are whatever the seed says.
+// them into JSON shaped like Stripe's own objects, typed with the `stripe` package's types
+// (StripeShape: a field Stripe lacks does not compile). Times in a seed are whatever the seed says.
+import type { SeedStripePayment } from './payments.ts';
+import { asJson, type Stripe, type StripeJson } from './shape.ts';
+
+export type { StripeJson };
 
 export type StripeTime = string | Date | number;
 
@@ -37,15 +41,8 @@ export interface SeedStripeCustomer {
   created?: StripeTime;
 }
 
-export type StripeSubscriptionStatus =
-  | 'active'
-  | 'past_due'
-  | 'unpaid'
-  | 'canceled'
-  | 'incomplete'
-  | 'incomplete_expired'
-  | 'trialing'
-  | 'paused';
+/** Stripe's statuses (an open string in the `stripe` types: a status Stripe adds later is one too). */
+export type StripeSubscriptionStatus = Stripe.Subscription.Status;
 
 export interface SeedStripeSchedulePhase {
   start: StripeTime;
@@ -69,7 +66,7 @@ export interface SeedStripeSubscription {
   schedule?: SeedStripeSchedulePhase[];
 }
 
-export type StripeInvoiceStatus = 'draft' | 'open' | 'paid' | 'uncollectible' | 'void';
+export type StripeInvoiceStatus = Stripe.Invoice.Status;
 
 /** One line of an invoice: a subscription item's charge for a period (or a proration of one). */
 export interface SeedStripeInvoiceLine {
@@ -104,12 +101,15 @@ export interface SeedStripeInvoice {
   paidAt?: StripeTime | null;
   /** The invoice's lines; for a subscription invoice without lines, one per subscription item as it is when the invoice is added. */
   lines?: SeedStripeInvoiceLine[];
+  /** Its payment attempts; without them an open attempted invoice has one declined card payment, a paid one a card payment that succeeded. */
+  payments?: SeedStripePayment[];
 }
 
-export type StripeJson = Record<string, unknown>;
+/** How many items a subscription embeds in `items`; the rest are read from /v1/subscription_items. */
+export const EMBEDDED_ITEMS = 10;
 
 export function buildCustomer(id: string, c: SeedStripeCustomer, now: number): StripeJson {
-  return {
+  return asJson<Stripe.Customer>({
     id,
     object: 'customer',
     address: null,
@@ -128,11 +128,11 @@ export function buildCustomer(id: string, c: SeedStripeCustomer, now: number): S
     preferred_locales: [],
     tax_exempt: 'none',
     test_clock: null,
-  };
+  });
 }
 
 export function buildPrice(id: string, p: SeedStripePrice, created: number): StripeJson {
-  return {
+  return asJson<Stripe.Price>({
     id,
     object: 'price',
     active: true,
@@ -157,7 +157,7 @@ export function buildPrice(id: string, p: SeedStripePrice, created: number): Str
     type: 'recurring',
     unit_amount: p.unitAmount,
     unit_amount_decimal: String(p.unitAmount),
-  };
+  });
 }
 
 export function buildSubscriptionItem(
@@ -168,7 +168,7 @@ export function buildSubscriptionItem(
   created: number,
   period: { start: number; end: number },
 ): StripeJson {
-  return {
+  return asJson<Stripe.SubscriptionItem>({
     id,
     object: 'subscription_item',
     created,
@@ -181,7 +181,7 @@ export function buildSubscriptionItem(
     current_period_start: period.start,
     current_period_end: period.end,
     billing_thresholds: null,
-  };
+  });
 }
 
 export function buildSubscription(
@@ -192,7 +192,7 @@ export function buildSubscription(
   period: { start: number; end: number },
   scheduleId: string | null,
 ): StripeJson {
-  return {
+  return asJson<Stripe.Subscription>({
     id,
     object: 'subscription',
     application: null,
@@ -211,7 +211,12 @@ export function buildSubscription(
     description: null,
     discounts: [],
     ended_at: s.status === 'canceled' && s.canceledAt ? toUnix(s.canceledAt) : null,
-    items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
+    items: {
+      object: 'list',
+      data: items.slice(0, EMBEDDED_ITEMS) as never,
+      has_more: items.length > EMBEDDED_ITEMS,
+      url: `/v1/subscription_items?subscription=${id}`,
+    },
     latest_invoice: null,
     livemode: false,
     metadata: {},
@@ -223,28 +228,7 @@ export function buildSubscription(
     test_clock: null,
     trial_end: null,
     trial_start: null,
-  };
-}
-
-export function buildSchedule(id: string, subscription: string, customer: string, phases: StripeJson[], created: number): StripeJson {
-  return {
-    id,
-    object: 'subscription_schedule',
-    canceled_at: null,
-    completed_at: null,
-    created,
-    current_phase: null,
-    customer,
-    end_behavior: 'release',
-    livemode: false,
-    metadata: {},
-    phases,
-    released_at: null,
-    released_subscription: null,
-    status: 'active',
-    subscription,
-    test_clock: null,
-  };
+  });
 }
 
 /** How many lines an invoice embeds in `lines`; the rest are read from /v1/invoices/:id/lines. */
@@ -254,7 +238,7 @@ export function buildInvoice(id: string, i: SeedStripeInvoice, lines: StripeJson
   const created = toUnix(i.created);
   const paid = i.status === 'paid' ? (i.amountPaid ?? i.amountDue) : (i.amountPaid ?? 0);
   const finalized = i.status === 'draft' ? null : created;
-  return {
+  return asJson<Stripe.Invoice>({
     id,
     object: 'invoice',
     account_country: 'US',
@@ -295,5 +279,5 @@ export function buildInvoice(id: string, i: SeedStripeInvoice, lines: StripeJson
     },
     subtotal: i.amountDue,
     total: i.amountDue,
-  };
+  });
 }

@@ -4,9 +4,13 @@
 // global rate limit (25 req/s in test mode, 100 live) and each endpoint's own (25 req/s: one API
 // operation is one endpoint whatever the object id) on a compressible clock. Faults go through
 // `server.inject`. Seeding and read APIs live in StripeFakeData.
+
+import { enforceRules, ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import { stripeRules } from './rules.ts';
 import type { StripeJson } from './seed.ts';
 import { StripeFakeData, type StripeFakeSeed } from './store.ts';
+import { invoiceLines, subscriptionItems } from './sublists.ts';
 
 export interface StripeFakeOptions {
   /** The key the fake accepts; `sk_test_…` (25 req/s) unless given. */
@@ -35,6 +39,10 @@ export interface StripeFake extends StripeFakeData {
   close(): Promise<void>;
 }
 
+const violations = new ViolationLog();
+/** The requests any Stripe fake answered while they broke a rule of fake/rules.ts, until taken. */
+export const takeStripeRuleViolations = (): string[] => violations.take();
+
 const error = (status: number, type: string, message: string, code?: string, param?: string): FakeResponse => ({
   status,
   headers: { 'request-id': `req_fake${Date.now().toString(36)}` },
@@ -47,6 +55,7 @@ const EXPANDABLE: Record<string, keyof StripeFakeData['collections']> = {
   customer: 'customers',
   price: 'prices',
   subscription: 'subscriptions',
+  payment_intent: 'paymentIntents',
 };
 
 /** Expands one dotted path in place (arrays and list objects are walked); returns an error text or undefined. */
@@ -172,23 +181,6 @@ function badCreated(q: URLSearchParams): FakeResponse | undefined {
   return undefined;
 }
 
-/** The lines of one invoice, in invoice order, paged with `limit`/`starting_after`. https://docs.stripe.com/api/invoices/invoice_lines */
-function invoiceLines(data: StripeFakeData, req: FakeRequest): FakeResponse {
-  const id = req.params.id ?? '';
-  const lines = data.invoiceLines.get(id);
-  if (!lines) return error(404, 'invalid_request_error', `No such invoice: '${id}'`, 'resource_missing', 'invoice');
-  const bad = unknownParam(req.query, ['limit', 'starting_after', 'ending_before']);
-  if (bad) return error(400, 'invalid_request_error', `Received unknown parameter: ${bad}`, 'parameter_unknown', bad);
-  const limit = req.query.has('limit') ? Number(req.query.get('limit')) : 10;
-  if (!Number.isInteger(limit) || limit < 1 || limit > 100)
-    return error(400, 'invalid_request_error', 'This value must be between 1 and 100.', 'parameter_invalid_integer', 'limit');
-  const after = req.query.get('starting_after');
-  const i = after ? lines.findIndex((l) => l.id === after) : -1;
-  if (after && i < 0) return error(400, 'invalid_request_error', `No such object: '${after}'`, 'resource_missing', 'starting_after');
-  const page = lines.slice(i + 1, i + 1 + limit).map((l) => structuredClone(l));
-  return { status: 200, body: { object: 'list', data: page, has_more: lines.length > i + 1 + limit, url: `/v1/invoices/${id}/lines` } };
-}
-
 const subscriptionStatus: Filter = (o, q) => {
   const s = q.get('status');
   if (s === 'all') return true;
@@ -250,7 +242,7 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
       endpointLimits.set(endpoint, limit);
     }
     if (!limit.take().ok) return rateLimited('endpoint-rate');
-    return undefined;
+    return enforceRules(stripeRules, { method: req.method, path: req.path, query: req.query }, violations, req.method, req.path);
   };
 
   // https://docs.stripe.com/api/subscriptions/list
@@ -285,6 +277,16 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
   );
   server.route('GET', '/v1/invoices/:id', (req) => retrieve(data, req, 'invoices', 'invoice'));
   server.route('GET', '/v1/invoices/:id/lines', (req) => invoiceLines(data, req));
+  server.route('GET', '/v1/subscription_items', (req) => subscriptionItems(data, req));
+  // https://docs.stripe.com/api/invoice-payment/list
+  server.route('GET', '/v1/invoice_payments', (req) =>
+    list(data, req, 'invoicePayments', '/v1/invoice_payments', {
+      invoice: eq('invoice', (o) => o.invoice),
+      status: eq('status', (o) => o.status),
+    }),
+  );
+  server.route('GET', '/v1/invoice_payments/:id', (req) => retrieve(data, req, 'invoicePayments', 'invoice payment'));
+  server.route('GET', '/v1/payment_intents/:id', (req) => retrieve(data, req, 'paymentIntents', 'payment_intent'));
   server.route('GET', '/v1/customers', (req) => list(data, req, 'customers', '/v1/customers', { email: eq('email', (o) => o.email) }));
   server.route('GET', '/v1/customers/:id', (req) => retrieve(data, req, 'customers', 'customer'));
   server.route('GET', '/v1/subscription_schedules/:id', (req) => retrieve(data, req, 'schedules', 'subscription schedule'));

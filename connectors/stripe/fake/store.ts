@@ -3,11 +3,12 @@
 // (`cus_…`, `sub_…`, `in_…`), so a seeded portfolio reads the same on every run.
 import { DAY_S } from '../../../lib/days.ts';
 import { buildInvoiceLine } from './invoice-lines.ts';
+import { buildInvoicePayment, buildPaymentIntent, defaultPayments, type SeedStripePayment } from './payments.ts';
+import { buildSchedule } from './schedule.ts';
 import {
   buildCustomer,
   buildInvoice,
   buildPrice,
-  buildSchedule,
   buildSubscription,
   buildSubscriptionItem,
   type SeedStripeCustomer,
@@ -18,6 +19,7 @@ import {
   type StripeJson,
   toUnix,
 } from './seed.ts';
+import { asJson, type Stripe, type StripeShape } from './shape.ts';
 
 export interface StripeFakeSeed {
   customers?: SeedStripeCustomer[];
@@ -46,7 +48,11 @@ export class StripeFakeData {
     invoices: new Map<string, StripeJson>(),
     schedules: new Map<string, StripeJson>(),
     prices: new Map<string, StripeJson>(),
+    paymentIntents: new Map<string, StripeJson>(),
+    invoicePayments: new Map<string, StripeJson>(),
   };
+  /** Every item of each subscription (the subscription object embeds the first ten). */
+  readonly items = new Map<string, StripeJson[]>();
   private readonly seeds = new Map<string, SeedStripeSubscription>();
   private readonly invoiceSeeds = new Map<string, SeedStripeInvoice>();
   /** Every line of each invoice (the invoice object embeds the first ten). */
@@ -109,7 +115,7 @@ export class StripeFakeData {
     const created = s.created === undefined ? ((previous?.created as number) ?? Math.floor(Date.now() / 1000)) : toUnix(s.created);
     const start = s.currentPeriodStart === undefined ? created : toUnix(s.currentPeriodStart);
     const period = { start, end: s.currentPeriodEnd === undefined ? start + 30 * DAY_S : toUnix(s.currentPeriodEnd) };
-    const oldItems = ((previous?.items as { data: StripeJson[] } | undefined)?.data ?? []) as StripeJson[];
+    const oldItems = this.items.get(id) ?? [];
     const items = s.items.map((item, n) => {
       const priceId = this.addPrice(item.price, created);
       const old = oldItems[n];
@@ -121,18 +127,27 @@ export class StripeFakeData {
     let scheduleId: string | null = (previous?.schedule as string | null | undefined) ?? null;
     if (s.schedule) {
       scheduleId ??= this.nextId('sub_sched');
-      const phases = s.schedule.map((ph) => ({
-        start_date: toUnix(ph.start),
-        end_date: ph.end === undefined ? null : toUnix(ph.end),
-        items: ph.items.map((it) => ({ price: this.addPrice(it.price, created), quantity: it.quantity ?? 1, metadata: {}, tax_rates: [] })),
-        proration_behavior: 'create_prorations',
-        metadata: {},
-      }));
+      const phases = s.schedule.map(
+        (ph): StripeShape<Stripe.SubscriptionSchedule.Phase> => ({
+          start_date: toUnix(ph.start),
+          // Stripe always gives a phase its end (the pinned API types it as a number, never null).
+          end_date: ph.end === undefined ? toUnix(ph.start) + 365 * DAY_S : toUnix(ph.end),
+          items: ph.items.map((it) => ({
+            price: this.addPrice(it.price, created),
+            quantity: it.quantity ?? 1,
+            metadata: {},
+            tax_rates: [],
+          })),
+          proration_behavior: 'create_prorations',
+          metadata: {},
+        }),
+      );
       this.collections.schedules.set(scheduleId, buildSchedule(scheduleId, id, s.customer, phases, created));
     } else if (scheduleId) {
       this.collections.schedules.delete(scheduleId);
       scheduleId = null;
     }
+    this.items.set(id, items);
     const json = buildSubscription(id, s, items, created, period, scheduleId);
     json.latest_invoice = previous?.latest_invoice ?? null;
     this.collections.subscriptions.set(id, json);
@@ -148,6 +163,7 @@ export class StripeFakeData {
     this.invoiceLines.set(id, this.buildLines(id, i, sub));
     const json = buildInvoice(id, i, this.invoiceLines.get(id));
     this.collections.invoices.set(id, json);
+    this.rebuildPayments(id);
     if (sub) {
       const latest = typeof sub.latest_invoice === 'string' ? this.collections.invoices.get(sub.latest_invoice) : undefined;
       if (!latest || (latest.created as number) <= (json.created as number)) sub.latest_invoice = id;
@@ -176,6 +192,30 @@ export class StripeFakeData {
     const next = { ...i, ...patch } as SeedStripeInvoice;
     this.invoiceSeeds.set(id, next);
     this.collections.invoices.set(id, buildInvoice(id, next, this.invoiceLines.get(id)));
+    this.rebuildPayments(id);
+  }
+
+  /** The invoice's InvoicePayments and their PaymentIntents, from its seed (ids stay stable across updates). */
+  private rebuildPayments(invoice: string): void {
+    const i = this.invoiceSeeds.get(invoice) as SeedStripeInvoice;
+    for (const [key, p] of this.collections.invoicePayments)
+      if (p.invoice === invoice) {
+        this.collections.invoicePayments.delete(key);
+        this.collections.paymentIntents.delete(String((p.payment as { payment_intent: string }).payment_intent));
+      }
+    const seeds: SeedStripePayment[] = i.payments ?? defaultPayments(i.status ?? 'draft', i.attempted ?? false);
+    const ctx = { invoice, customer: i.customer, amount: i.amountDue, created: toUnix(i.created) };
+    seeds.forEach((p, n) => {
+      const suffix = `${invoice.slice(3)}${n}`;
+      const intent = p.id ?? `pi_${suffix}`;
+      this.collections.paymentIntents.set(intent, asJson(buildPaymentIntent(intent, p, ctx)));
+      this.collections.invoicePayments.set(`inpay_${suffix}`, asJson(buildInvoicePayment(`inpay_${suffix}`, intent, p, ctx)));
+    });
+  }
+
+  /** A PaymentIntent as the fake serves it. */
+  paymentIntent(id: string): StripeJson | undefined {
+    return this.collections.paymentIntents.get(id);
   }
 
   /** Merges raw JSON into a stored object, e.g. to make a record malformed. */

@@ -2,8 +2,14 @@
 // cursor-based incremental ticket export (`after_cursor`, `after_url`, `end_of_stream`), the
 // time-based incremental organization export, satisfaction ratings with cursor or offset pagination,
 // basic token auth (401 `{"error": ...}`), the plan's per-minute limit plus 10/min on incremental
-// exports (429 with Retry-After), on a compressible clock. Faults go through `server.inject`.
+// exports (429 with Retry-After), on a compressible clock. The API user's role (only admins may use
+// the exports, ratings and survey responses: 403 otherwise), the account's CSAT (legacy ratings, or
+// survey responses of the updated CSAT) and the request rules of fake/rules.ts, audited suite-wide.
+// Faults go through `server.inject`.
+
+import { enforceRules, ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import { zendeskRules } from './rules.ts';
 import type { ZendeskJson } from './seed.ts';
 import { ZendeskFakeData, type ZendeskFakeSeed } from './store.ts';
 
@@ -20,9 +26,27 @@ export interface ZendeskFakeOptions {
   /** The fake's clock, instead of one built from `clockScale` (e.g. a WaitOnlyClock). */
   clock?: FakeClock;
   seed?: ZendeskFakeSeed;
-  /** The API user's role, as `/api/v2/users/me` reports it (admin unless given). */
+  /**
+   * The API user's role, as `/api/v2/users/me` reports it (admin unless given); only an admin may
+   * read the exports, ratings and survey responses (403 otherwise).
+   */
   role?: 'admin' | 'agent' | 'end-user';
+  /** Which CSAT the account runs: legacy ratings (default) or the updated CSAT's survey responses. */
+  csat?: 'legacy' | 'survey';
+  /** The API root the fake names in its next-page links (Zendesk names its own host, e.g. behind a proxy); its own URL unless given. */
+  publicBase?: string;
 }
+
+const violations = new ViolationLog();
+/** The requests any Zendesk fake answered while they broke a rule of fake/rules.ts, until taken. */
+export const takeZendeskRuleViolations = (): string[] => violations.take();
+
+/** Zendesk's answer to an agent on an admins-only endpoint. */
+export const FORBIDDEN = {
+  error: 'Forbidden',
+  description: 'You do not have access to this page. Please contact the account owner of this help desk for further help.',
+};
+const ADMIN_ONLY = /^\/api\/v2\/(incremental\/|satisfaction_ratings|guide\/survey_responses)/;
 
 export interface ZendeskFake extends ZendeskFakeData {
   /** `http://127.0.0.1:<port>` */
@@ -65,7 +89,7 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   };
   const server = new FakeHttpServer();
   const url = await server.start();
-  const api = `${url}/api/v2`;
+  const api = options.publicBase ?? `${url}/api/v2`;
   const data = new ZendeskFakeData(url);
   if (options.seed) data.seed(options.seed);
   const expected = `Basic ${Buffer.from(`${username}/token:${token}`).toString('base64')}`;
@@ -91,8 +115,10 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
           headers: { 'retry-after': retryAfter(inc.retryAfterMs) },
         };
     }
-    return undefined;
+    if ((options.role ?? 'admin') !== 'admin' && ADMIN_ONLY.test(req.path)) return json(403, FORBIDDEN);
+    return enforceRules(zendeskRules, { method: req.method, path: req.path, query: req.query }, violations, req.method, req.path);
   };
+  const surveyMode = options.csat === 'survey';
 
   /** Items visible to an export: with a `now`, changes from the last minute are not exported yet. */
   const visible = (o: ZendeskJson) => data.nowUnix === undefined || tsOf(o) <= data.nowUnix - 60;
@@ -167,8 +193,8 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
     const score = q.get('score');
     const start = q.has('start_time') ? Number(q.get('start_time')) : undefined;
     const end = q.has('end_time') ? Number(q.get('end_time')) : undefined;
-    const rows = data
-      .ratings()
+    // Only one CSAT is active at a time: an account on the updated CSAT has no legacy ratings.
+    const rows = (surveyMode ? [] : data.ratings())
       .filter((r) => {
         const s = String(r.score);
         if (score && !(score.startsWith('received') ? RECEIVED.has(s) : s === score.replace(/_with(out)?_comment$/, ''))) return false;
@@ -210,6 +236,9 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
   server.route('GET', '/api/v2/satisfaction_ratings.json', ratingsList);
   server.route('GET', '/api/v2/satisfaction_ratings', ratingsList);
 
+  // https://developer.zendesk.com/api-reference/ticketing/ticket-management/csat_survey_responses/#list-survey-responses
+  server.route('GET', '/api/v2/guide/survey_responses', (req) => surveyResponses(data, req, surveyMode));
+
   const show = (map: Map<number, ZendeskJson>, key: string) => (req: FakeRequest) => {
     const found = map.get(Number((req.params.id ?? '').replace(/\.json$/, '')));
     return found ? json(200, { [key]: structuredClone(found) }) : json(404, { error: 'RecordNotFound', description: 'Not found' });
@@ -229,7 +258,7 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
 
   return Object.assign(data, {
     url,
-    endpointUri: api,
+    endpointUri: `${url}/api/v2`,
     port: server.port,
     username,
     token,
@@ -237,5 +266,31 @@ export async function startZendeskFake(options: ZendeskFakeOptions = {}): Promis
     clock,
     limits,
     close: () => server.stop(),
+  });
+}
+
+/** Survey responses, filtered by creation (ms) and ticket, ordered by id, cursor-paged (`page[size]` ≤ 100, `page[after]`). */
+function surveyResponses(data: ZendeskFakeData, req: FakeRequest, enabled: boolean): FakeResponse {
+  const q = req.query;
+  const ms = (k: string) => (q.has(k) ? Number(q.get(k)) / 1000 : undefined);
+  const start = ms('filter[created_at_start]');
+  const end = ms('filter[created_at_end]');
+  const zrns = q.get('filter[subject_zrns]')?.split(',');
+  const rows = (enabled ? data.surveyResponses() : [])
+    .filter((r) => {
+      const at = data.surveyOffered.get(String(r.id)) ?? 0;
+      return (start === undefined || at >= start) && (end === undefined || at <= end);
+    })
+    .filter((r) => !zrns || (r.subject_zrns as string[]).some((z) => zrns.includes(z)))
+    .sort((a, b) => String(a.id).localeCompare(String(b.id)));
+  const size = q.has('page[size]') ? Number(q.get('page[size]')) : 100;
+  const after = q.get('page[after]');
+  const from = after ? rows.findIndex((r) => Buffer.from(String(r.id)).toString('base64url') === after) + 1 : 0;
+  const page = rows.slice(from, from + size);
+  const last = page.at(-1);
+  const hasMore = rows.length > from + size;
+  return json(200, {
+    survey_responses: page.map((r) => structuredClone(r)),
+    meta: { has_more: hasMore, after_cursor: last ? Buffer.from(String(last.id)).toString('base64url') : null, before_cursor: null },
   });
 }

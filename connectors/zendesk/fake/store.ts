@@ -1,6 +1,7 @@
 // The Zendesk fake's store with its typed seeding API (organizations, tickets, satisfaction ratings,
 // updates and deletions over simulated days) and read API (the raw JSON the fake serves). Ids are
 // deterministic integers, so a seeded portfolio reads the same on every run.
+
 import {
   buildOrganization,
   buildRating,
@@ -14,6 +15,7 @@ import {
   type ZendeskTicketPatch,
   type ZendeskTime,
 } from './seed.ts';
+import { buildSurveyResponse, type SeedSurveyResponse } from './survey.ts';
 
 export interface ZendeskFakeSeed {
   organizations?: SeedZendeskOrganization[];
@@ -26,6 +28,10 @@ export class ZendeskFakeData {
   readonly organizationsById = new Map<number, ZendeskJson>();
   readonly ticketsById = new Map<number, ZendeskJson>();
   readonly ratingsById = new Map<number, ZendeskJson>();
+  /** Survey responses of the updated CSAT, by id. */
+  readonly surveyResponsesById = new Map<string, ZendeskJson>();
+  /** When each survey response was created (offered), unix s: what `filter[created_at_*]` compares. */
+  readonly surveyOffered = new Map<string, number>();
   /** The fake's notion of now (unix s): exports hide changes from the last minute before it. Unset = no cutoff. */
   nowUnix: number | undefined;
   private readonly base: string;
@@ -145,6 +151,21 @@ export class ZendeskFakeData {
   organizations(): ZendeskJson[] {
     return [...this.organizationsById.values()];
   }
+  /**
+   * Records a survey response (updated CSAT) to a ticket: `rating` on a `scale`-point scale, answered
+   * at `at`. Returns its id. https://developer.zendesk.com/api-reference/ticketing/ticket-management/csat_survey_responses/
+   */
+  addSurveyResponse(r: SeedSurveyResponse): string {
+    const id = r.id ?? `01J${String(this.surveyResponsesById.size + 1).padStart(23, '0')}`;
+    this.surveyResponsesById.set(id, buildSurveyResponse(id, r));
+    this.surveyOffered.set(id, toUnix(r.offeredAt ?? r.at));
+    return id;
+  }
+
+  surveyResponses(): ZendeskJson[] {
+    return [...this.surveyResponsesById.values()];
+  }
+
   ratings(): ZendeskJson[] {
     return [...this.ratingsById.values()];
   }

@@ -1,6 +1,11 @@
 // The fake speaks Mixpanel's HTTP API: the shapes, error bodies and limits the source relies on.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type MixpanelFake, type MixpanelFakeOptions, startMixpanelFake } from '../../../connectors/mixpanel/fake/server.ts';
+import {
+  type MixpanelFake,
+  type MixpanelFakeOptions,
+  startMixpanelFake,
+  takeMixpanelRuleViolations,
+} from '../../../connectors/mixpanel/fake/server.ts';
 import { daysAgo } from './helpers.ts';
 
 let fake: MixpanelFake | undefined;
@@ -94,6 +99,7 @@ describe('fake mixpanel', () => {
     const top = JSON.parse((await segmentation(f, { ...base, limit: '3' })).text);
     expect(Object.keys(top.data.values)).toEqual(['g70', 'g69', 'g68']);
     expect((await segmentation(f, { ...base, limit: '10001' })).status).toBe(400);
+    expect(takeMixpanelRuleViolations()).toEqual(['segmentation-limit-10000: GET /api/query/segmentation']);
   });
 
   it('given a where expression, when queried, then it filters events, and a malformed one is a 400', async () => {

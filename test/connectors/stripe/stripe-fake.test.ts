@@ -4,7 +4,7 @@
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { WaitOnlyClock } from '../../../connectors/shared/fake/server.ts';
-import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/server.ts';
+import { type StripeFake, startStripeFake, takeStripeRuleViolations } from '../../../connectors/stripe/fake/server.ts';
 import { seatPrice, seatSubscription, startFake } from './stripe-kit.ts';
 
 let fake: StripeFake;
@@ -43,13 +43,14 @@ describe('the Stripe fake', () => {
       amountDue: 25_000,
       created: '2026-05-01T00:00:00Z',
     });
-    const list = await sdk().subscriptions.list({ expand: ['data.latest_invoice', 'data.schedule.phases.items.price'] });
-    const s = list.data[0] as unknown as {
-      latest_invoice: { id: string; status: string };
-      schedule: { phases: { items: { price: { unit_amount: number } }[] }[] };
-    };
+    // Four levels at most (https://docs.stripe.com/expand): `data.` of a list counts as one.
+    const list = await sdk().subscriptions.list({ expand: ['data.latest_invoice', 'data.schedule'] });
+    const s = list.data[0] as unknown as { latest_invoice: { id: string; status: string }; schedule: { id: string } };
     expect(s.latest_invoice).toMatchObject({ id: inv, status: 'paid' });
-    expect(s.schedule.phases[0]?.items[0]?.price.unit_amount).toBe(5000);
+    const schedule = await sdk().subscriptionSchedules.retrieve(s.schedule.id, { expand: ['phases.items.price'] });
+    expect((schedule.phases[0]?.items[0]?.price as { unit_amount?: number } | undefined)?.unit_amount).toBe(5000);
+    await expect(sdk().subscriptions.list({ expand: ['data.schedule.phases.items.price'] })).rejects.toThrow(/more than 4 levels/);
+    expect(takeStripeRuleViolations()).toEqual(['expand-depth-4: GET /v1/subscriptions']);
     const one = await sdk().subscriptions.retrieve(sub, { expand: ['customer'] });
     expect((one.customer as { id: string }).id).toBe('cus_x');
   });
@@ -63,6 +64,11 @@ describe('the Stripe fake', () => {
     });
     await expect(sdk().subscriptions.list({ limit: 101 })).rejects.toMatchObject({ code: 'parameter_invalid_integer' });
     await expect(sdk().subscriptions.list({ expand: ['data.nothing'] })).rejects.toThrow(/cannot be expanded/);
+    await expect(sdk().subscriptionItems.list({} as never)).rejects.toMatchObject({ code: 'parameter_missing', param: 'subscription' });
+    expect(takeStripeRuleViolations()).toEqual([
+      'list-limit-100: GET /v1/subscriptions',
+      'subscription-items-need-subscription: GET /v1/subscription_items',
+    ]);
   });
 
   it('given more than 25 requests in one second, when sent, then the fake answers 429 rate_limit', async () => {

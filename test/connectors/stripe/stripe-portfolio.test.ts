@@ -108,11 +108,11 @@ describe('reading the portfolio', () => {
   it('given one malformed subscription, when synced, then it is reported with its id and reason, its customer is unmatched, and the rest are scored', async () => {
     const ids = seedPortfolio(fake, 3);
     const bad = fake.subscriptions().find((s) => s.customer === ids[1]);
-    fake.patchRaw('subscription', String(bad?.id), { status: 'sleeping' });
+    fake.patchRaw('subscription', String(bad?.id), { cancel_at_period_end: 'sometimes' });
     const source = sourceFor(fake);
     const ctx = context(asOf);
     const report = await source.sync?.(ctx);
-    expect(report?.rejected).toEqual([{ recordId: bad?.id, reason: expect.stringContaining('status') }]);
+    expect(report?.rejected).toEqual([{ recordId: bad?.id, reason: expect.stringContaining('cancel_at_period_end') }]);
     const result = await source.read(
       ids.map((id) => account(id, id)),
       ctx,

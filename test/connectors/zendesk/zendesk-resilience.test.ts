@@ -175,6 +175,7 @@ describe('credentials and secrets', () => {
     expect(lines.map((l) => new URL(l.url).pathname)).toEqual([
       '/api/v2/incremental/organizations.json',
       '/api/v2/incremental/tickets/cursor.json',
+      '/api/v2/guide/survey_responses',
       '/api/v2/satisfaction_ratings.json',
     ]);
     expect(lines.every((l) => l.vendor === 'zendesk')).toBe(true);
