@@ -39,6 +39,7 @@ describe('healthscore check', () => {
     );
     expect(stdout).toMatch(/^ok {4}stripe joins: 6 of 6 sample accounts \(100%\) join a record/m);
     expect(stdout).toMatch(/^ok {4}zendesk access: .* is an admin/m);
+    expect(stdout).toMatch(/^ok {4}zendesk mapping: support\.csat will come from legacy satisfaction ratings/m);
     expect(stdout).toMatch(/^ok {4}model coverage: model categories: expected completeness/m);
     expect(stdout).toMatch(
       /^ok {4}hubspot access: the private app in the environment variable HUBSPOT_ACCESS_TOKEN has every scope a run and setup use/m,
@@ -95,6 +96,19 @@ describe('healthscore check', () => {
       /^WARN {2}mixpanel mapping: no "Session Start" event in the last 30 days has the property company_key_typo: check groupKeyProperty/m,
     );
     expect(stdout).toMatch(/^WARN {2}mixpanel joins: 0 of 6 sample accounts \(0%\) join a record/m);
+    expect(code).toBe(1);
+  });
+
+  it('given zendesk.csat: survey on an account with only legacy ratings, then a warning says which setting to use', async () => {
+    const zendesk = { ...localRunConfigSections(w.v).zendesk, csat: 'survey' };
+    const { code, stdout } = await runCli(
+      ['check', '--as-of', asOf(), '--config', w.writeConfig('csat.yaml', { zendesk })],
+      undefined,
+      w.env,
+    );
+    expect(stdout).toMatch(
+      /^WARN {2}zendesk mapping: zendesk\.csat is survey but this account has no survey responses: set csat: auto \(or legacy\)/m,
+    );
     expect(code).toBe(1);
   });
 
