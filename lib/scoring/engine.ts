@@ -66,21 +66,23 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot, 
   const signals = snap.signals;
   const n = model.signals.length;
   const layerCount = model.layers.length;
-  // Scratch space reused across calls (scoring is synchronous, so calls never interleave).
-  const { pts, present, layerWeightSum, layerPointSum } = model.scratch;
-  present.fill(0);
-  layerWeightSum.fill(0);
-  layerPointSum.fill(0);
+  // Per-call accumulators (a snapshot's points, NaN when absent; each layer's present weight and
+  // weighted points): nothing is kept between calls, so scoring never shares state.
+  const pts: number[] = new Array(n);
+  const layerWeightSum: number[] = new Array(layerCount).fill(0);
+  const layerPointSum: number[] = new Array(layerCount).fill(0);
   let completeness = 0;
 
   for (let i = 0; i < n; i++) {
     const sig = model.signals[i] as (typeof model.signals)[number];
     const value = signals[sig.key];
-    if (value === undefined || value === null) continue;
+    if (value === undefined || value === null) {
+      pts[i] = Number.NaN;
+      continue;
+    }
     const p = sig.normalize(value);
     if (p === undefined) throw new ScoringDataError(snap.accountId, sig.key, value, model.id);
     pts[i] = p;
-    present[i] = 1;
     layerWeightSum[sig.layer] = (layerWeightSum[sig.layer] as number) + sig.weight;
     layerPointSum[sig.layer] = (layerPointSum[sig.layer] as number) + sig.weight * p;
     completeness += sig.fullShare;
@@ -144,11 +146,11 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot, 
   const impacts = new Map<string, number>();
   if (composite !== null) {
     for (let i = 0; i < n; i++) {
-      if (present[i] === 0) continue;
+      const p = pts[i] as number;
+      if (Number.isNaN(p)) continue;
       const sig = model.signals[i] as (typeof model.signals)[number];
       const layer = model.layers[sig.layer] as (typeof model.layers)[number];
       const share = (layer.weight / presentLayerWeight) * (sig.weight / (layerWeightSum[sig.layer] as number));
-      const p = pts[i] as number;
       const impact = share * (p - 100);
       if (withImpacts) impacts.set(sig.key, impact);
       // A signal at full points costs nothing: it is not a driver (the sum of impacts is unchanged).
