@@ -10,16 +10,17 @@
 import { addDays, isoDay } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
-import type { AccountRef, RejectedRecord, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
+import type { AccountRef, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { backfillHistory } from './billing-backfill.ts';
 import { type BillingHistory, pruneHistory, recordDay } from './billing-history.ts';
-import { type CustomerBilling, fromStripeSubscriptions } from './billing-model.ts';
+import type { CustomerBilling } from './billing-model.ts';
 import { toBillingSignals } from './billing-signals.ts';
 import { parseStripeConfig, type StripeConfig, type StripeConfigInput } from './config.ts';
 import { readInvoiceHistory } from './invoice-history-read.ts';
+import { type PortfolioRead, Rejections, readPortfolioPaged, toPortfolioRead } from './portfolio-read.ts';
 import { createStripeClient, toStripeError } from './stripe-client.ts';
-import { type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId } from './stripe-raw.ts';
+import { type RawInvoice, type RawSubscription, rawInvoice, rawSubscription } from './stripe-raw.ts';
 
 interface CustomerState {
   /** The `asOf` (ISO) of the read that produced `billing`. */
@@ -38,31 +39,14 @@ interface SyncMarker {
 const SYNC_KEY = 'stripe:sync';
 const customerKey = (id: string) => `stripe:customer:${id}`;
 
-interface PortfolioRead {
-  billing: Map<string, CustomerBilling>;
-  /** Every price seen on a subscription item, by id. */
-  prices: Map<string, RawPrice>;
-  rejected: RejectedRecord[];
-  rejectedCustomers: Map<string, string>;
-  records: number;
-}
-
-/** Reads subscriptions and open invoices (all customers, or one) and maps them per customer. */
+/** Reads one customer's subscriptions and open invoices and maps them (a read without the day's sync). */
 async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: string): Promise<PortfolioRead> {
   const client = createStripeClient(config, ctx.signal);
   const only = customer === undefined ? {} : { customer };
   const subs: RawSubscription[] = [];
   const invoices: RawInvoice[] = [];
-  const rejected: RejectedRecord[] = [];
-  const rejectedCustomers = new Map<string, string>();
+  const rejections = new Rejections();
   let records = 0;
-  const reject = (raw: unknown, kind: string, reason: string) => {
-    const r = raw as { id?: unknown; customer?: unknown };
-    const id = typeof r?.id === 'string' ? r.id : `(${kind} without id)`;
-    rejected.push({ recordId: id, reason: `${kind}: ${reason}` });
-    const cus = typeof r?.customer === 'string' ? r.customer : (r?.customer as { id?: unknown } | undefined)?.id;
-    if (typeof cus === 'string') rejectedCustomers.set(cus, `Stripe ${kind} ${id} failed validation (${reason})`);
-  };
   try {
     // https://docs.stripe.com/api/subscriptions/list (status=all includes canceled; expand: https://docs.stripe.com/api/expanding_objects)
     for await (const raw of client.subscriptions.list({
@@ -74,38 +58,20 @@ async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: 
       records++;
       const parsed = rawSubscription.safeParse(raw);
       if (parsed.success) subs.push(parsed.data);
-      else reject(raw, 'subscription', formatIssues(parsed.error));
+      else rejections.add(raw, 'subscription', formatIssues(parsed.error));
     }
     // https://docs.stripe.com/api/invoices/list
     for await (const raw of client.invoices.list({ status: 'open', limit: 100, ...only })) {
       records++;
       const parsed = rawInvoice.safeParse(raw);
       if (parsed.success) invoices.push(parsed.data);
-      else reject(raw, 'invoice', formatIssues(parsed.error));
+      else rejections.add(raw, 'invoice', formatIssues(parsed.error));
     }
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     throw toStripeError(err);
   }
-  const prices = new Map<string, RawPrice>();
-  const subsBy = new Map<string, RawSubscription[]>();
-  for (const s of subs) {
-    for (const item of s.items.data) prices.set(item.price.id, item.price);
-    const id = refId(s.customer);
-    subsBy.set(id, [...(subsBy.get(id) ?? []), s]);
-  }
-  const invoicesBy = new Map<string, RawInvoice[]>();
-  for (const inv of invoices) {
-    if (inv.customer === null) continue;
-    const id = refId(inv.customer);
-    invoicesBy.set(id, [...(invoicesBy.get(id) ?? []), inv]);
-  }
-  const billing = new Map<string, CustomerBilling>();
-  for (const [id, list] of subsBy) {
-    if (rejectedCustomers.has(id)) continue;
-    billing.set(id, fromStripeSubscriptions(id, list, invoicesBy.get(id) ?? [], prices, { seatProducts: config.seatProducts }));
-  }
-  return { billing, prices, rejected, rejectedCustomers, records };
+  return toPortfolioRead(config, subs, invoices, rejections, records);
 }
 
 /**
@@ -136,7 +102,8 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
   const config = parseStripeConfig(input);
 
   async function sync(ctx: SourceContext): Promise<SyncReport> {
-    const read = await readBilling(config, ctx);
+    // Page by page with a checkpoint after each (portfolio-read.ts): a sync stopped by the deadline resumes.
+    const read = await readPortfolioPaged(config, ctx);
     await storeBilling(config, ctx, read);
     const marker: SyncMarker = {
       asOf: ctx.asOf.toISOString(),
