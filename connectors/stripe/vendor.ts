@@ -26,11 +26,5 @@ export const stripeVendor: SourceVendor<'stripe'> = {
     'stripe.seats',
   ],
   identityField: 'stripeCustomerId',
-  // Stripe reads per customer only when the day's sync did not run. Its default depends on the key
-  // (20/s test, 90/s live), unknown at deploy time: the test-mode figure is the safe one unless set.
-  workerBudgets: (section) => {
-    const { limits } = stripeConfigSchema.parse(section);
-    return [{ path: ['limits', 'requests'], limit: limits.requests ?? 20, windowMs: limits.windowMs, crmRequests: false }];
-  },
   createSource: async (section) => createStripeSource(section as never),
 };
