@@ -66,26 +66,32 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot, 
   const signals = snap.signals;
   const n = model.signals.length;
   const layerCount = model.layers.length;
-  // Per-call accumulators (a snapshot's points, NaN when absent; each layer's present weight and
-  // weighted points): nothing is kept between calls, so scoring never shares state.
-  const pts: number[] = new Array(n);
-  const layerWeightSum: number[] = new Array(layerCount).fill(0);
-  const layerPointSum: number[] = new Array(layerCount).fill(0);
+  // Per-call accumulators: each signal's points (NaN when absent) and each layer's present weight
+  // and weighted points, filled by push (packed arrays of doubles). Nothing is kept between calls, so
+  // scoring never shares state. pts follows
+  // model.signals, which lists each layer's signals in turn.
+  const pts: number[] = [];
+  const layerWeightSum: number[] = [];
+  const layerPointSum: number[] = [];
   let completeness = 0;
-
-  for (let i = 0; i < n; i++) {
-    const sig = model.signals[i] as (typeof model.signals)[number];
-    const value = signals[sig.key];
-    if (value === undefined || value === null) {
-      pts[i] = Number.NaN;
-      continue;
+  for (const layer of model.layers) {
+    let weight = 0;
+    let points = 0;
+    for (const sig of layer.signals) {
+      const value = signals[sig.key];
+      if (value === undefined || value === null) {
+        pts.push(Number.NaN);
+        continue;
+      }
+      const p = sig.normalize(value);
+      if (p === undefined) throw new ScoringDataError(snap.accountId, sig.key, value, model.id);
+      pts.push(p);
+      weight += sig.weight;
+      points += sig.weight * p;
+      completeness += sig.fullShare;
     }
-    const p = sig.normalize(value);
-    if (p === undefined) throw new ScoringDataError(snap.accountId, sig.key, value, model.id);
-    pts[i] = p;
-    layerWeightSum[sig.layer] = (layerWeightSum[sig.layer] as number) + sig.weight;
-    layerPointSum[sig.layer] = (layerPointSum[sig.layer] as number) + sig.weight * p;
-    completeness += sig.fullShare;
+    layerWeightSum.push(weight);
+    layerPointSum.push(points);
   }
 
   let presentLayerWeight = 0;
