@@ -94,4 +94,33 @@ describe('a Stripe sync stopped mid-read', () => {
     expect(pages).toHaveLength(3);
     expect(pages[1]?.query).not.toContain('starting_after=');
   });
+
+  it('given a first sync stopped after page 2 of the invoice history, when synced again, then it reads history page 3 only, no subscription page, and stores what an uninterrupted sync stores', async () => {
+    const ids = seedPortfolio(fake, 250);
+    const history = () => fake.server.calls('GET', '/v1/invoices').filter((c) => c.query.includes('created'));
+    const whole = new MemoryStateStore();
+    await sourceFor(fake).sync?.(context(asOf, whole));
+    const expected = await signalsOf(ids, whole);
+    expect(history()).toHaveLength(3);
+
+    const state = new MemoryStateStore();
+    const stop = new AbortController();
+    const stopped = sourceFor(fake).sync?.({
+      ...context(asOf, state),
+      signal: stop.signal,
+      log: (event, detail) => {
+        if (event === 'stripe.history_page' && detail.page === 2) stop.abort(new Error('deadline'));
+      },
+    });
+    await expect(stopped).rejects.toThrow('deadline');
+    expect(history()).toHaveLength(3 + 2);
+    const subscriptionsBefore = subscriptionPages().length;
+
+    await sourceFor(fake).sync?.(context(asOf, state));
+    expect(subscriptionPages()).toHaveLength(subscriptionsBefore);
+    const resumed = history().slice(5);
+    expect(resumed).toHaveLength(1);
+    expect(resumed[0]?.query).toContain('starting_after=');
+    expect(await signalsOf(ids, state)).toEqual(expected);
+  });
 });
