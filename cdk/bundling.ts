@@ -1,10 +1,11 @@
 // How the handlers are bundled: locally by esbuild (no Docker), as minified ESM for Node 24, with
 // the AWS SDK left to the Lambda runtime, and with code the deployment can never run left out, as
-// each vendor's registry entry says (`bundling`: the other CRM's SDK, unused API groups, transports
+// each vendor's deploy entry says (`bundling`: the other CRM's SDK, unused API groups, transports
 // we replace). The model files are copied alongside.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { vendorDeploy } from '../connectors/deploy-registry.ts';
 import { vendors } from '../connectors/registry.ts';
 import type { Crm } from './deploy-config.ts';
 
@@ -31,7 +32,7 @@ export function bundlePlan(crm: Crm, bundleAwsSdk = false): BundlePlan {
   const aliases: Record<string, string> = {};
   const externals = bundleAwsSdk ? [] : [...RUNTIME_PROVIDED];
   for (const v of vendors()) {
-    const b = v.bundling;
+    const b = vendorDeploy(v.id).bundling;
     const rules = [b?.always, v.kind === 'crm' ? (v.id === crm ? b?.whenUsed : b?.whenUnused) : undefined];
     for (const rule of rules) {
       Object.assign(aliases, rule?.aliases?.() ?? {});

@@ -1,7 +1,7 @@
 // Runs per day × calls per run against each vendor's daily (or hourly) allowance: an hourly schedule
 // that fits a daily one's budget may not fit the vendor's day. Synthesis prints these as warnings;
 // they are estimates (the portfolio size is the deploy config's expectedAccounts).
-import { requireVendor } from '../connectors/registry.ts';
+import { vendorDeploy } from '../connectors/deploy-registry.ts';
 import type { DeployConfig } from './deploy-config.ts';
 
 export interface CadenceBudget {
@@ -13,13 +13,13 @@ export interface CadenceBudget {
 }
 
 /**
- * The CRM and each configured source with an allowance in its registry entry. `crmCallsPerBatch`:
+ * The CRM and each configured source with an allowance in its deploy entry. `crmCallsPerBatch`:
  * the concurrency plan's figure (measured when the deploy config gives one, estimated otherwise).
  */
 export function cadenceBudgets(c: DeployConfig, crmCallsPerBatch: number): CadenceBudget[] {
   const { runsPerDay, periodMinutes } = c.cadenceOfSchedule;
   return [c.crm, ...c.sources].flatMap((id): CadenceBudget[] => {
-    const allowance = requireVendor(id).allowance;
+    const allowance = vendorDeploy(id).allowance;
     if (!allowance) return [];
     const callsPerRun = allowance.callsPerRun(c.expectedAccounts, c.batchSize, crmCallsPerBatch);
     // An hourly allowance is shared by runs closer than an hour apart: compare per hour, expressed per day.

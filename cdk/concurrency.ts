@@ -1,18 +1,21 @@
 // How many batches may run at once (the Distributed Map's MaxConcurrency) and the rate budget each
 // worker gets, so that N parallel Lambdas together never exceed what one process would be allowed.
 // The formula is documented in docs/deploy.md ("Concurrency"); the numbers here are its inputs.
+import { vendorDeploy } from '../connectors/deploy-registry.ts';
 import { requireVendor } from '../connectors/registry.ts';
-import { ASSUMED_VOLUMES } from '../connectors/shared/vendor.ts';
+import { ASSUMED_VOLUMES } from '../connectors/shared/vendor-deploy.ts';
 import type { VendorBudget } from './vendor-sections.ts';
 
 /** Generous per-account volumes the CRM call estimate assumes (replace with crmCallsPerBatch once measured). */
 export const ASSUMED = ASSUMED_VOLUMES;
 
-/** CRM calls one batch of `b` accounts makes (reads + write-back + tasks), as the CRM's registry entry estimates them. */
+/** CRM calls one batch of `b` accounts makes (reads + write-back + tasks), as the CRM's deploy entry estimates them. */
 export function estimateCrmCallsPerBatch(crm: string, b: number): number {
   const entry = requireVendor(crm);
   if (entry.kind !== 'crm') throw new ConcurrencyError(`${crm} is not a CRM`);
-  return entry.callsPerBatch(b, ASSUMED);
+  const estimate = vendorDeploy(crm).callsPerBatch;
+  if (!estimate) throw new ConcurrencyError(`${crm} has no callsPerBatch in its deploy entry (connectors/${crm}/deploy.ts)`);
+  return estimate(b, ASSUMED);
 }
 
 export interface WorkerShare {

@@ -2,8 +2,10 @@
 // own schema (a placeholder stands in for the secret, which only the Lambda reads), and the rate
 // budgets they configure, which the stack shares out between parallel score-batch workers.
 
+import { vendorDeploy } from '../connectors/deploy-registry.ts';
 import { requireVendor } from '../connectors/registry.ts';
-import { type WorkerBudget, withValueAt } from '../connectors/shared/vendor.ts';
+import { withValueAt } from '../connectors/shared/vendor.ts';
+import type { WorkerBudget } from '../connectors/shared/vendor-deploy.ts';
 import { issueLines } from '../lib/zod-issues.ts';
 
 type Vendor = string;
@@ -41,6 +43,6 @@ export interface VendorBudget extends WorkerBudget {
  */
 export function workerBudgets(crm: Vendor, sources: readonly Vendor[], run: Sections): VendorBudget[] {
   return [crm, ...sources].flatMap((vendor) =>
-    (requireVendor(vendor).workerBudgets?.(withPlaceholder(vendor, run[vendor] ?? {})) ?? []).map((b) => ({ vendor, ...b })),
+    (vendorDeploy(vendor).workerBudgets?.(withPlaceholder(vendor, run[vendor] ?? {})) ?? []).map((b) => ({ vendor, ...b })),
   );
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { stubPath, type VendorBundling } from '../shared/vendor.ts';
+import { stubPath, type VendorBundling } from '../shared/vendor-deploy.ts';
 
 /**
  * The HubSpot SDK's lazily required API groups the connector reaches (client.crm.companies,

@@ -19,7 +19,5 @@ export const mixpanelVendor: SourceVendor<'mixpanel'> = {
   },
   signals: ['usage.trend14d', 'usage.daysSinceLastActive', 'usage.featureAdoption', 'usage.stickiness', 'mixpanel.activeUsers30d'],
   identityField: 'mixpanelGroupKey',
-  // The Query API allows 60 queries an hour; a run makes its fixed handful (6 in the demo).
-  allowance: { perDay: 60 * 24, hourly: true, callsPerRun: () => 6 },
   createSource: async (section) => createMixpanelSource(section as never),
 };

@@ -3,7 +3,7 @@
 // named keys), merged and checked into one complete `SalesforceAuth`, plus the warning for a JWT
 // certificate that expires soon.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from '../../lib/days.ts';
 import { ConfigError } from '../shared/errors.ts';
 

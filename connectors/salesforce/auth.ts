@@ -6,7 +6,7 @@
 import { createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import jsforce from 'jsforce';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, TransientError } from '../shared/errors.ts';
 import { registerSecret } from '../shared/http-trace.ts';
 import type { SalesforceAuth } from './auth-config.ts';

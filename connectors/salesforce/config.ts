@@ -2,7 +2,7 @@
 // Account / Contact / Task / Event fields feed which signal (every org is customized), validated
 // with zod, with defaults for everything but the org URL and the credentials (auth-config.ts).
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { DAY_MS } from '../../lib/days.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { ConfigError } from '../shared/errors.ts';

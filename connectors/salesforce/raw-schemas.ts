@@ -3,7 +3,7 @@
 // Each comes with the SOQL field list that selects exactly what it validates. Setup's answers (the
 // identity service, permission set metadata, Account describe) are checked here too.
 
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import type { RejectedRecord } from '../shared/source.ts';
 import type { SfRow } from './client.ts';

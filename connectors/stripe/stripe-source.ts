@@ -1,7 +1,7 @@
 // The Stripe billing source. `sync` reads the whole portfolio once per run through the official
-// client (all subscriptions, 100 per page with auto-pagination, latest invoice and schedule expanded;
-// then the open invoices) — ⌈subscriptions/100⌉ + ⌈open invoices/100⌉ calls whatever the batch
-// count — and stores each customer's facts plus its MRR/seat history in state. A customer without
+// client (all subscriptions, 100 a page with a checkpoint after each, latest invoice, schedule and
+// customer expanded; then the open invoices: portfolio-read.ts) — ⌈subscriptions/100⌉ + ⌈open
+// invoices/100⌉ calls whatever the batch count — and stores each customer's facts plus its MRR/seat history in state. A customer without
 // stored history has it backfilled from its invoices of the last 125 days (invoice-history-read.ts,
 // billing-backfill.ts): on the first run one more portfolio-wide list, ⌈invoices/100⌉ pages.
 // `read` answers a batch from state; without a sync at this `asOf` (e.g. a webhook rescoring one
@@ -12,17 +12,17 @@ import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { type DomainRecord, emailDomain, type IdentityMatch, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
 import { redactError } from '../shared/http-trace.ts';
-import type { AccountRef, RejectedRecord, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
+import type { AccountRef, SignalSource, SourceContext, SourceReadResult, SyncReport } from '../shared/source.ts';
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { backfillHistory } from './billing-backfill.ts';
 import { type BillingHistory, pruneHistory, recordDay } from './billing-history.ts';
-import { type CustomerBilling, fromStripeSubscriptions, type PaymentAttempt } from './billing-model.ts';
-import { completeItems, needsPaymentRead, readPaymentAttempts } from './billing-reads.ts';
+import type { CustomerBilling } from './billing-model.ts';
 import { toBillingSignals } from './billing-signals.ts';
 import { parseStripeConfig, type StripeConfig, type StripeConfigInput } from './config.ts';
 import { readInvoiceHistory } from './invoice-history-read.ts';
+import { completePortfolioRead, type PortfolioRead, Rejections, readPortfolioPaged } from './portfolio-read.ts';
 import { createStripeClient, toStripeError } from './stripe-client.ts';
-import { type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId, unknownValues } from './stripe-raw.ts';
+import { type RawInvoice, type RawSubscription, rawInvoice, rawSubscription } from './stripe-raw.ts';
 
 interface CustomerState {
   /** The `asOf` (ISO) of the read that produced `billing`. */
@@ -41,93 +41,38 @@ interface SyncMarker {
 const SYNC_KEY = 'stripe:sync';
 const customerKey = (id: string) => `stripe:customer:${id}`;
 
-interface PortfolioRead {
-  billing: Map<string, CustomerBilling>;
-  /** Each customer's e-mail and name, from the subscriptions' expanded customer (portfolio reads only). */
-  customers: Map<string, { email: string | null; name: string | null }>;
-  /** Every price seen on a subscription item, by id. */
-  prices: Map<string, RawPrice>;
-  rejected: RejectedRecord[];
-  rejectedCustomers: Map<string, string>;
-  records: number;
-  /** Values Stripe sent that this version does not know (kept): reported, never a rejection. */
-  warnings: string[];
-}
-
-/** Reads subscriptions and open invoices (all customers, or one) and maps them per customer. */
-async function readBilling(config: StripeConfig, ctx: SourceContext, customer?: string): Promise<PortfolioRead> {
+/** Reads one customer's subscriptions and open invoices and maps them (a read without the day's sync). */
+async function readBilling(config: StripeConfig, ctx: SourceContext, customer: string): Promise<PortfolioRead> {
   const client = createStripeClient(config, ctx.signal);
-  const only = customer === undefined ? {} : { customer };
   const subs: RawSubscription[] = [];
   const invoices: RawInvoice[] = [];
-  const rejected: RejectedRecord[] = [];
-  const rejectedCustomers = new Map<string, string>();
-  const customers: PortfolioRead['customers'] = new Map();
+  const rejections = new Rejections();
   let records = 0;
-  let payments = new Map<string, PaymentAttempt>();
-  const reject = (raw: unknown, kind: string, reason: string) => {
-    const r = raw as { id?: unknown; customer?: unknown };
-    const id = typeof r?.id === 'string' ? r.id : `(${kind} without id)`;
-    rejected.push({ recordId: id, reason: `${kind}: ${reason}` });
-    const cus = typeof r?.customer === 'string' ? r.customer : (r?.customer as { id?: unknown } | undefined)?.id;
-    if (typeof cus === 'string') rejectedCustomers.set(cus, `Stripe ${kind} ${id} failed validation (${reason})`);
-  };
   try {
     // https://docs.stripe.com/api/subscriptions/list (status=all includes canceled; expand: https://docs.stripe.com/api/expanding_objects)
     for await (const raw of client.subscriptions.list({
       status: 'all',
       limit: 100,
-      // The customer is expanded on the portfolio read only, for matching accounts by domain (no extra calls).
-      expand: ['data.latest_invoice', 'data.schedule', ...(customer === undefined ? ['data.customer'] : [])],
-      ...only,
+      expand: ['data.latest_invoice', 'data.schedule'],
+      customer,
     })) {
       records++;
       const parsed = rawSubscription.safeParse(raw);
-      if (parsed.success) {
-        subs.push(parsed.data);
-        const c = parsed.data.customer as { id: string; email?: unknown; name?: unknown };
-        if (typeof c === 'object')
-          customers.set(c.id, { email: typeof c.email === 'string' ? c.email : null, name: typeof c.name === 'string' ? c.name : null });
-      } else reject(raw, 'subscription', formatIssues(parsed.error));
+      if (parsed.success) subs.push(parsed.data);
+      else rejections.add(raw, 'subscription', formatIssues(parsed.error));
     }
     // https://docs.stripe.com/api/invoices/list
-    for await (const raw of client.invoices.list({ status: 'open', limit: 100, ...only })) {
+    for await (const raw of client.invoices.list({ status: 'open', limit: 100, customer })) {
       records++;
       const parsed = rawInvoice.safeParse(raw);
       if (parsed.success) invoices.push(parsed.data);
-      else reject(raw, 'invoice', formatIssues(parsed.error));
+      else rejections.add(raw, 'invoice', formatIssues(parsed.error));
     }
-    const calls = { items: 0, payments: 0 };
-    for (const id of await completeItems(client, subs, rejected, calls)) {
-      const sub = subs.find((s) => s.id === id);
-      if (sub) rejectedCustomers.set(refId(sub.customer), `Stripe subscription ${id}: an item failed validation`);
-    }
-    const latest = subs.flatMap((s) => (s.latest_invoice && typeof s.latest_invoice !== 'string' ? [s.latest_invoice] : []));
-    payments = await readPaymentAttempts(client, latest.filter(needsPaymentRead), rejected, calls);
-    records += calls.items + calls.payments;
+    return await completePortfolioRead(config, client, subs, invoices, rejections, records);
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;
     throw redactError(toStripeError(err));
   }
-  const prices = new Map<string, RawPrice>();
-  const subsBy = new Map<string, RawSubscription[]>();
-  for (const s of subs) {
-    for (const item of s.items.data) prices.set(item.price.id, item.price);
-    const id = refId(s.customer);
-    subsBy.set(id, [...(subsBy.get(id) ?? []), s]);
-  }
-  const invoicesBy = new Map<string, RawInvoice[]>();
-  for (const inv of invoices) {
-    if (inv.customer === null) continue;
-    const id = refId(inv.customer);
-    invoicesBy.set(id, [...(invoicesBy.get(id) ?? []), inv]);
-  }
-  const billing = new Map<string, CustomerBilling>();
-  for (const [id, list] of subsBy) {
-    if (rejectedCustomers.has(id)) continue;
-    billing.set(id, fromStripeSubscriptions(id, list, invoicesBy.get(id) ?? [], prices, { seatProducts: config.seatProducts }, payments));
-  }
-  return { billing, customers, prices, rejected, rejectedCustomers, records, warnings: subs.flatMap(unknownValues) };
 }
 
 /**
@@ -174,7 +119,8 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
   let directory: ReturnType<typeof customerDirectory> | undefined;
 
   async function sync(ctx: SourceContext): Promise<SyncReport> {
-    const read = await readBilling(config, ctx);
+    // Page by page with a checkpoint after each (portfolio-read.ts): a sync stopped by the deadline resumes.
+    const read = await readPortfolioPaged(config, ctx);
     await storeBilling(config, ctx, read);
     directory = { ...customerDirectory(read), asOf: ctx.asOf.toISOString() };
     const marker: SyncMarker = {

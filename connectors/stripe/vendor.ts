@@ -27,19 +27,5 @@ export const stripeVendor: SourceVendor<'stripe'> = {
     'stripe.seats',
   ],
   identityField: 'stripeCustomerId',
-  // Stripe reads per customer only when the day's sync did not run. Its default depends on the key
-  // (25/s test, 100/s live), unknown at deploy time: the test-mode figure is the safe one unless set.
-  workerBudgets: (section) => {
-    const { rateLimit } = stripeConfigSchema.parse(section);
-    return [
-      {
-        path: ['rateLimit', 'requests'],
-        limit: rateLimit.requests ?? 25,
-        windowMs: rateLimit.perMs,
-        crmRequests: false,
-        safety: rateLimit.safety,
-      },
-    ];
-  },
   createSource: async (section) => createStripeSource(section as never),
 };

@@ -1,7 +1,7 @@
 // Zendesk's registry entry: support signals from the incremental exports, read with an API token,
 // joined to the CRM by the organization id the CRM holds.
 
-import { type SourceVendor, stubPath } from '../shared/vendor.ts';
+import type { SourceVendor } from '../shared/vendor.ts';
 import { zendeskConfigSchema, zendeskRenamedKeys } from './config.ts';
 import { createZendeskSource } from './zendesk-source.ts';
 
@@ -26,7 +26,5 @@ export const zendeskVendor: SourceVendor<'zendesk'> = {
     'support.sentiment',
   ],
   identityField: 'zendeskOrganizationId',
-  // node-zendesk's default transport (cross-fetch → node-fetch) is replaced by the platform's fetch.
-  bundling: { always: { aliases: () => ({ 'cross-fetch': stubPath(import.meta.url, './bundle-stubs/native-fetch.ts') }) } },
   createSource: async (section) => createZendeskSource(section as never),
 };

@@ -39,8 +39,6 @@ export interface CompiledModel {
   rules: CompiledRule[];
   minCompleteness: number;
   tiers: { green: number; yellow: number };
-  /** Per-signal and per-layer scratch arrays the engine reuses instead of allocating per snapshot. */
-  scratch: { pts: Float64Array; present: Uint8Array; layerWeightSum: Float64Array; layerPointSum: Float64Array };
 }
 
 function bandsFn(bands: Band[]): NormalizeFn {
@@ -109,12 +107,6 @@ export function compileModel(config: ModelConfig): CompiledModel {
     rules: config.rules.map((r) => ({ id: r.id, kind: r.kind, value: r.kind === 'flag' ? 0 : r.value, reason: r.reason, when: r.when })),
     minCompleteness: config.minCompleteness,
     tiers: config.tiers,
-    scratch: {
-      pts: new Float64Array(signals.length),
-      present: new Uint8Array(signals.length),
-      layerWeightSum: new Float64Array(layers.length),
-      layerPointSum: new Float64Array(layers.length),
-    },
   };
 }
 

@@ -66,24 +66,32 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot, 
   const signals = snap.signals;
   const n = model.signals.length;
   const layerCount = model.layers.length;
-  // Scratch space reused across calls (scoring is synchronous, so calls never interleave).
-  const { pts, present, layerWeightSum, layerPointSum } = model.scratch;
-  present.fill(0);
-  layerWeightSum.fill(0);
-  layerPointSum.fill(0);
+  // Per-call accumulators: each signal's points (NaN when absent) and each layer's present weight
+  // and weighted points, filled by push (packed arrays of doubles). Nothing is kept between calls, so
+  // scoring never shares state. pts follows
+  // model.signals, which lists each layer's signals in turn.
+  const pts: number[] = [];
+  const layerWeightSum: number[] = [];
+  const layerPointSum: number[] = [];
   let completeness = 0;
-
-  for (let i = 0; i < n; i++) {
-    const sig = model.signals[i] as (typeof model.signals)[number];
-    const value = signals[sig.key];
-    if (value === undefined || value === null) continue;
-    const p = sig.normalize(value);
-    if (p === undefined) throw new ScoringDataError(snap.accountId, sig.key, value, model.id);
-    pts[i] = p;
-    present[i] = 1;
-    layerWeightSum[sig.layer] = (layerWeightSum[sig.layer] as number) + sig.weight;
-    layerPointSum[sig.layer] = (layerPointSum[sig.layer] as number) + sig.weight * p;
-    completeness += sig.fullShare;
+  for (const layer of model.layers) {
+    let weight = 0;
+    let points = 0;
+    for (const sig of layer.signals) {
+      const value = signals[sig.key];
+      if (value === undefined || value === null) {
+        pts.push(Number.NaN);
+        continue;
+      }
+      const p = sig.normalize(value);
+      if (p === undefined) throw new ScoringDataError(snap.accountId, sig.key, value, model.id);
+      pts.push(p);
+      weight += sig.weight;
+      points += sig.weight * p;
+      completeness += sig.fullShare;
+    }
+    layerWeightSum.push(weight);
+    layerPointSum.push(points);
   }
 
   let presentLayerWeight = 0;
@@ -144,11 +152,11 @@ export function scoreWithBreakdown(model: CompiledModel, snap: AccountSnapshot, 
   const impacts = new Map<string, number>();
   if (composite !== null) {
     for (let i = 0; i < n; i++) {
-      if (present[i] === 0) continue;
+      const p = pts[i] as number;
+      if (Number.isNaN(p)) continue;
       const sig = model.signals[i] as (typeof model.signals)[number];
       const layer = model.layers[sig.layer] as (typeof model.layers)[number];
       const share = (layer.weight / presentLayerWeight) * (sig.weight / (layerWeightSum[sig.layer] as number));
-      const p = pts[i] as number;
       const impact = share * (p - 100);
       if (withImpacts) impacts.set(sig.key, impact);
       // A signal at full points costs nothing: it is not a driver (the sum of impacts is unchanged).

@@ -4,11 +4,13 @@
 // the model can expect from that; then the quota one run would spend against what the vendor reports.
 // Each finding is ok / note / warn / fail with one sentence saying what to do.
 import { checkFor } from '../../connectors/checks.ts';
+import { vendorDeploy } from '../../connectors/deploy-registry.ts';
 import { requireVendor } from '../../connectors/registry.ts';
 import type { CheckContext, Finding, InspectResult, JoinResult, QuotaReading, VendorCheck } from '../../connectors/shared/check.ts';
 import { findingsFor } from '../../connectors/shared/check.ts';
 import type { AccountRef } from '../../connectors/shared/source.ts';
-import { ASSUMED_VOLUMES, withValueAt } from '../../connectors/shared/vendor.ts';
+import { withValueAt } from '../../connectors/shared/vendor.ts';
+import { ASSUMED_VOLUMES } from '../../connectors/shared/vendor-deploy.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import { configuredSources, type RunConfig, type SecretSource, vendorSection } from '../run-config.ts';
 import { reachableSignals } from '../source-coverage.ts';
@@ -219,13 +221,12 @@ function coverageFindings(c: NonNullable<CheckReport['coverage']>, maxUnknown: n
   return out;
 }
 
-/** What one run of this portfolio spends of the vendor's allowance, from its registry entry. */
+/** What one run of this portfolio spends of the vendor's allowance, from its deploy entry (the same estimate the stack checks a schedule with). */
 function callsPerRun(id: string, config: RunConfig, accounts: number): number {
-  const entry = requireVendor(id);
-  if (!entry.allowance) return 0;
-  const crm = requireVendor(config.crm);
-  const perBatch = crm.kind === 'crm' ? crm.callsPerBatch(config.batchSize, ASSUMED_VOLUMES) : 0;
-  return entry.allowance.callsPerRun(accounts, config.batchSize, perBatch);
+  const allowance = vendorDeploy(id).allowance;
+  if (!allowance) return 0;
+  const perBatch = vendorDeploy(config.crm).callsPerBatch?.(config.batchSize, ASSUMED_VOLUMES) ?? 0;
+  return allowance.callsPerRun(accounts, config.batchSize, perBatch);
 }
 
 function quotaFinding(id: string, q: QuotaReading, callsPerDay: number | undefined, runsPerDay: number): Finding {

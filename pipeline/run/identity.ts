@@ -8,6 +8,7 @@ import type { RejectedRecord, SignalSource, SourceContext, StateStore } from '..
 import { chunk } from '../../lib/chunk.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { PlannedBatch } from '../store/records.ts';
+import type { RunDeps } from './deps.ts';
 
 /** Records per stored chunk of a source's unclaimed list (well under DynamoDB's 400 KB item). */
 const CHUNK = 500;
@@ -22,6 +23,27 @@ export interface IdentityOutcome {
 
 type Account = PlannedBatch['accounts'][number];
 
+/** The plan's step: reads the planned batches back, joins their accounts by domain and saves them again (only when a source can). */
+export async function matchPlannedIdentities(
+  deps: Pick<RunDeps, 'sources' | 'store'>,
+  runId: string,
+  ctx: SourceContext,
+  failedSources: Record<string, string>,
+): Promise<IdentityOutcome> {
+  if (!deps.sources.some((s) => s.matchIdentities && !(s.name in failedSources))) return { matchedByDomain: {}, unclaimed: {} };
+  const batches = await deps.store.planBatches(runId);
+  const planned = batches.map(({ index, accounts }) => ({ index, accounts }));
+  const outcome = await matchIdentities(
+    deps.sources,
+    planned.flatMap((b) => b.accounts),
+    ctx,
+    runId,
+    failedSources,
+  );
+  await deps.store.savePlan(runId, planned);
+  return outcome;
+}
+
 /** Joins accounts by domain in place (identities, matchedByDomain, identityNotes) and stores each source's unclaimed records. */
 export async function matchIdentities(
   sources: readonly SignalSource[],
@@ -31,6 +53,12 @@ export async function matchIdentities(
   failedSources: Record<string, string>,
 ): Promise<IdentityOutcome> {
   const out: IdentityOutcome = { matchedByDomain: {}, unclaimed: {} };
+  // A plan attempted again starts from the CRM's own ids: what an earlier attempt found by domain goes.
+  for (const a of accounts) {
+    for (const key of a.matchedByDomain ?? []) delete a.identities[key];
+    delete a.matchedByDomain;
+    delete a.identityNotes;
+  }
   for (const source of sources) {
     if (!source.matchIdentities || source.name in failedSources) continue;
     let match: Awaited<ReturnType<NonNullable<SignalSource['matchIdentities']>>>;

@@ -1,14 +1,14 @@
-// Plan a run: list the CRM's accounts, cut them into batches, run each source's portfolio-wide
+// Plan a run: list the CRM's accounts into batches (checkpointed per page, plan-listing.ts), run each source's portfolio-wide
 // sync once, and save it all as the run's checkpoint. Planning an already planned run returns it;
 // planning a new run while the last one is still in progress skips it (runs never overlap).
 
 import { ConfigError, QuotaExhaustedError } from '../../connectors/shared/errors.ts';
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
-import type { RejectedRecord } from '../../connectors/shared/source.ts';
 import { isoDay } from '../../lib/days.ts';
-import type { PlannedBatch, RunRecord } from '../store/records.ts';
+import type { RunRecord } from '../store/records.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
-import { matchIdentities } from './identity.ts';
+import { matchPlannedIdentities } from './identity.ts';
+import { listIntoBatches } from './plan-listing.ts';
 
 export interface PlanResult {
   runId: string;
@@ -80,22 +80,8 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
   }
   const callsBefore = callStats();
 
-  const batches: PlannedBatch[] = [];
-  const crmRejected: RejectedRecord[] = [];
-  let current: PlannedBatch['accounts'] = [];
-  let accounts = 0;
-  for await (const page of deps.crm.listAccounts(signal ? { signal } : {})) {
-    crmRejected.push(...page.rejected);
-    for (const a of page.accounts) {
-      current.push(a);
-      accounts++;
-      if (current.length >= options.batchSize) {
-        batches.push({ index: batches.length, accounts: current });
-        current = [];
-      }
-    }
-  }
-  if (current.length) batches.push({ index: batches.length, accounts: current });
+  // The listing saves its batches and cursor page by page; a plan stopped mid-listing resumes it.
+  const listing = await listIntoBatches(deps, runId, options.batchSize, signal);
 
   const ctx = { asOf: options.asOf, state: deps.store.kv, ...(signal ? { signal } : {}), ...(deps.log ? { log: deps.log } : {}) };
   for (const message of deps.crm.configWarnings?.(options.asOf) ?? []) deps.log?.('crm.config_warning', { crm: deps.crm.kind, message });
@@ -125,24 +111,17 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
 
   // A sync cut short by the deadline saved its own cursor but is not complete: plan again (it resumes), never on partial data.
   signal?.throwIfAborted();
-  const identity = await matchIdentities(
-    deps.sources,
-    batches.flatMap((b) => b.accounts),
-    ctx,
-    runId,
-    failedSources,
-  );
-  await deps.store.savePlan(runId, batches);
+  const identity = await matchPlannedIdentities(deps, runId, ctx, failedSources);
   const run: RunRecord = {
     runId,
     day: isoDay(options.asOf),
     asOf: options.asOf.toISOString(),
     startedAt: new Date().toISOString(),
-    batches: batches.length,
-    accounts,
+    batches: listing.batches,
+    accounts: listing.accounts,
     failedSources,
     syncs,
-    crmRejected,
+    crmRejected: listing.rejected,
     ...(Object.keys(warnings).length > 0 ? { warnings } : {}),
     calls: callsSince(callsBefore),
     mode: options.mode ?? 'live',
@@ -154,8 +133,8 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     [LAST_DAY_KEY, day],
     [LAST_RUN_KEY, { runId, asOf: run.asOf }],
   ]);
-  deps.log?.('run.planned', { runId, accounts, batches: batches.length, failedSources });
-  return { runId, asOf: options.asOf, batches: range(batches.length), resumed: false };
+  deps.log?.('run.planned', { runId, accounts: listing.accounts, batches: listing.batches, failedSources });
+  return { runId, asOf: options.asOf, batches: range(listing.batches), resumed: false };
 }
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);

@@ -4,7 +4,7 @@ import { isoDay } from '../../lib/days.ts';
 import type { Tier } from '../../lib/scoring/engine.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { BatchSummary, ShadowCounts } from '../store/records.ts';
-import { emptySummary } from './score-batch.ts';
+import { emptySummary } from './batch-summary.ts';
 
 export interface RunSummary {
   runId: string;

@@ -30,6 +30,8 @@ const CEILING_BYTES = 1.6 * 1024 * 1024;
 /** Strings only the HubSpot SDK's generated clients and jsforce's connection contain. */
 const HUBSPOT_SDK_MARKER = '/crm/v3/objects/companies/batch/archive';
 const JSFORCE_MARKER = 'services/data';
+/** A message of zod's German locale: a bundle that materializes zod's whole namespace (`import { z } from 'zod'`) carries every locale, about 260 KB. */
+const ZOD_LOCALES_MARKER = 'ltige Eingabe: erwartet';
 const outdir = join(REPO_ROOT, 'cdk.out', `test-bundle-${process.pid}`);
 
 let hubspot: HubSpotFake;
@@ -139,6 +141,11 @@ describe('bundles', () => {
       expect(text).toContain(HUBSPOT_SDK_MARKER);
       expect(text).not.toContain(JSFORCE_MARKER);
     }
+  });
+
+  it('given each bundle, then zod comes without the locales nobody configures (zod is imported as a namespace everywhere)', () => {
+    for (const role of ['plan', 'scoreBatch', 'summarize', 'setup'] as const)
+      expect(readFileSync(join(assetDir(role), 'index.mjs'), 'utf8'), role).not.toContain(ZOD_LOCALES_MARKER);
   });
 
   it('given each bundle, then it carries every model preset', () => {

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoStore } from '../../pipeline/store/dynamo-store.ts';
 import { startLocalDynamo } from '../../pipeline/store/local-dynamo.ts';
-import type { DayRecord } from '../../pipeline/store/records.ts';
 import { plantedFixture } from '../support/backtest-fixture.ts';
 import { runCli } from '../support/cli.ts';
+import { storedDay } from '../support/stored-day.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'healthscore-backtest-store-'));
 const storeDir = join(dir, 'store');
@@ -23,8 +23,8 @@ beforeAll(async () => {
   const local = await startLocalDynamo({ path: storeDir });
   try {
     const store = new DynamoStore(local.client, { tableName: local.tableName });
-    // Only the fields a backtest reads; the run writes the full record.
-    await store.putDays(snaps.map((s) => ({ accountId: s.accountId, day: s.asOf, signals: s.signals }) as unknown as DayRecord));
+    // Rows as the run writes them; a backtest reads their signals.
+    await store.putDays(snaps.map((s) => storedDay(s.accountId, s.asOf, s.signals)));
   } finally {
     await local.close();
   }
@@ -61,7 +61,7 @@ describe('healthscore backtest --from-store', () => {
     const local = await startLocalDynamo();
     try {
       await new DynamoStore(local.client, { tableName: local.tableName }).putDays(
-        [...fx.snapshots()].map((s) => ({ accountId: s.accountId, day: s.asOf, signals: s.signals }) as unknown as DayRecord),
+        [...fx.snapshots()].map((s) => storedDay(s.accountId, s.asOf, s.signals)),
       );
       const env = {
         AWS_ENDPOINT_URL_DYNAMODB: local.endpoint,

@@ -290,3 +290,21 @@ describe('drivers', () => {
     expect(impacts).toEqual([...impacts].sort((a, b) => (a as number) - (b as number)));
   });
 });
+
+describe('purity', () => {
+  /** Freezes the model and everything in it: scoring may read it, never write to it. */
+  function deepFreeze<T>(value: T, seen = new Set<unknown>()): T {
+    if (value === null || typeof value !== 'object' || seen.has(value)) return value;
+    seen.add(value);
+    Object.freeze(value);
+    for (const v of Object.values(value as object)) deepFreeze(v, seen);
+    return value;
+  }
+
+  it('given a deep-frozen model, when 2,000 varied snapshots are scored, then each result equals the unfrozen model’s', () => {
+    const frozen = deepFreeze(preset('layered'));
+    for (const snap of syntheticSnapshots(2_000, 7)) {
+      expect(scoreWithBreakdown(frozen, snap)).toEqual(scoreWithBreakdown(layered, snap));
+    }
+  });
+});

@@ -4,11 +4,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../lib/days.ts';
 import { seasonalSentence, seasonalSignals } from '../../lib/history/seasonal.ts';
+import { emptySummary } from '../../pipeline/run/batch-summary.ts';
 import type { GatheredAccount } from '../../pipeline/run/gather-signals.ts';
 import { scoreAccounts } from '../../pipeline/run/score-accounts.ts';
-import { emptySummary } from '../../pipeline/run/score-batch.ts';
 import type { DayRecord } from '../../pipeline/store/records.ts';
 import { healthyLayered, modelFromYaml } from '../support/models.ts';
+import { storedDay } from '../support/stored-day.ts';
 import { startHarness } from './harness.ts';
 
 const layeredYaml = readFileSync(new URL('../../models/layered.yaml', import.meta.url), 'utf8');
@@ -85,7 +86,7 @@ describe('given a seasonal model in a run with a year of stored history', () => 
       h.deps.models = modelFromYaml(`${categories}\nseasonalBaseline: true\n`);
       const [a, b] = [...h.ids.values()] as [string, string];
       const lastYear = addDays(h.dayOf(0), -364);
-      await h.store.putDays([{ accountId: a, day: lastYear, signals: { 'usage.trend14d': 0.5 } } as unknown as DayRecord]);
+      await h.store.putDays([storedDay(a, lastYear, { 'usage.trend14d': 0.5 })]);
       await h.runDay(0);
       const [withYear] = await h.store.history(a, h.dayOf(0), h.dayOf(0));
       const [withoutYear] = await h.store.history(b, h.dayOf(0), h.dayOf(0));

@@ -26,6 +26,8 @@ export interface MixpanelFakeOptions {
   exportConcurrent?: number;
   /** Vendor time runs this many times faster than real time (rate-limit windows). */
   clockScale?: number;
+  /** The fake's clock, instead of one built from `clockScale` (e.g. a WaitOnlyClock). */
+  clock?: FakeClock;
   /** Real milliseconds each segmentation query takes, so concurrent queries overlap. */
   queryLatencyMs?: number;
   /** The event property holding the account's group key (used by `seedDailyUsers`). */
@@ -93,7 +95,7 @@ const HOUR = 3_600_000;
 const RATE_DOC = 'https://docs.mixpanel.com/docs/other-bits/rate-limits';
 
 export async function startMixpanelFake(options: MixpanelFakeOptions = {}): Promise<MixpanelFake> {
-  const clock = new FakeClock(options.clockScale ?? 1);
+  const clock = options.clock ?? new FakeClock(options.clockScale ?? 1);
   const queryLimit = new WindowLimit(options.queriesPerHour ?? 60, HOUR, clock);
   const exportHourly = new WindowLimit(options.exportPerHour ?? 60, HOUR, clock);
   const exportPerSecond = new WindowLimit(options.exportPerSecond ?? 3, 1000, clock);

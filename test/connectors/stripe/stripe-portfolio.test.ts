@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
-import { FakeHttpServer } from '../../../connectors/shared/fake/server.ts';
+import { FakeClock, FakeHttpServer } from '../../../connectors/shared/fake/server.ts';
 import { type StripeFake, startStripeFake } from '../../../connectors/stripe/fake/server.ts';
 import { createStripeSource } from '../../../connectors/stripe/stripe-source.ts';
 import { MemoryStateStore } from '../../support/memory-state-store.ts';
@@ -21,6 +21,20 @@ afterEach(async () => {
 });
 
 const asOf = day('2026-06-01');
+
+/** Vendor time that moves `step` ms each time the fake reads it (once per request its rate limit counts), never with the wall clock. */
+class RequestStepClock extends FakeClock {
+  private at = Date.UTC(2026, 0, 1);
+  private readonly step: number;
+  constructor(step: number) {
+    super(1);
+    this.step = step;
+  }
+  override now(): number {
+    this.at += this.step;
+    return this.at;
+  }
+}
 
 describe('reading the portfolio', () => {
   it('given 250 subscriptions, when first synced, then three subscription pages, one open-invoice page and three invoice-history pages are read and every customer gets signals', async () => {
@@ -77,16 +91,21 @@ describe('reading the portfolio', () => {
   });
 
   it("given a client budget above the fake's 25 req/s, when reading many customers, then the fake answers 429 and every one is still read", async () => {
-    // a vendor second of 250 ms, so 25 calls surely fall in one window
+    // Vendor time moves 35 ms with each request the fake counts, whatever the machine's speed: 25
+    // requests fill a vendor second before it ends, so the 26th is refused, deterministically.
     await fake.close();
-    fake = await startStripeFake({ clockScale: 4 });
+    fake = await startStripeFake({ clock: new RequestStepClock(35) });
     const ids = seedPortfolio(fake, 40);
-    const source = sourceFor(fake, { rateLimit: { requests: 1000, perMs: 250, perEndpoint: { requests: 1000, perMs: 250 } } });
+    const source = sourceFor(fake, {
+      rateLimit: { requests: 1000, perMs: 5, perEndpoint: { requests: 1000, perMs: 5 } },
+      retry: { maxAttempts: 10, baseDelayMs: 1, maxDelayMs: 5, maxTotalWaitMs: 5_000 },
+    });
     // no sync at this asOf: read fetches each customer (2 calls each = 80 calls, over the 25/s limit)
     const result = await source.read(
       ids.map((id) => account(id, id)),
       context(asOf),
     );
+    expect(fake.server.log.filter((c) => c.status === 200).length).toBeGreaterThanOrEqual(80);
     expect(fake.server.log.some((c) => c.status === 429)).toBe(true);
     expect(result.signals.size).toBe(40);
     expect(result.unmatched).toEqual([]);

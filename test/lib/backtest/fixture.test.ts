@@ -11,8 +11,10 @@ describe('planted-churn fixture', () => {
     const a = plantedFixture({ accounts: 30, weeks: 10, seed: 4 });
     const b = plantedFixture({ accounts: 30, weeks: 10, seed: 4 });
     expect(b.outcomes).toEqual(a.outcomes);
-    expect([...b.snapshots()]).toEqual([...a.snapshots()]);
-    expect([...a.snapshots()]).toEqual([...a.snapshots()]);
+    const fromB = [...b.snapshots()];
+    expect(fromB).toEqual([...a.snapshots()]);
+    // A second pass over the same fixture replays it (the backtest reads it more than once).
+    expect([...a.snapshots()]).toEqual(fromB);
     expect(plantedFixture({ accounts: 30, weeks: 10, seed: 5 }).outcomes).not.toEqual(a.outcomes);
   });
 

@@ -58,8 +58,13 @@ describe('tier confirmation', () => {
     expect(back.state).toEqual(green);
   });
 
-  it('given the same day re-run, then the result is identical (derived from the previous day only)', () => {
-    expect(confirmTier(green, 'yellow', '2026-10-01')).toEqual(confirmTier(green, 'yellow', '2026-10-01'));
+  it('given the same day re-run, then the result is the first run’s (derived from the previous day only, not from the first run)', () => {
+    const once = { state: { ...green, pending: 'yellow', pendingRuns: 1, pendingSince: '2026-10-01' }, change: null };
+    expect(confirmTier(green, 'yellow', '2026-10-01')).toEqual(once);
+    // The re-run reads the previous day's state again, so it lands where the first run did: one run pending, not two.
+    const rerun = confirmTier(green, 'yellow', '2026-10-01');
+    expect(rerun).toEqual(once);
+    expect(rerun.state.pendingRuns).toBe(1);
   });
 
   it('given an outage, then no progress is made towards a change and a pending change starts over', () => {
