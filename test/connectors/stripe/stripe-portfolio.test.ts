@@ -91,10 +91,11 @@ describe('reading the portfolio', () => {
   });
 
   it("given a client budget above the fake's 25 req/s, when reading many customers, then the fake answers 429 and every one is still read", async () => {
-    // Vendor time moves 35 ms with each request the fake counts, whatever the machine's speed: 25
-    // requests fill a vendor second before it ends, so the 26th is refused, deterministically.
+    // Vendor time moves 17 ms each time the fake reads its clock (twice a request: the global and
+    // the per-endpoint limit), whatever the machine's speed: about 29 requests fall in a vendor
+    // second, so some beyond the 25th are refused, deterministically, and retried into the next.
     await fake.close();
-    fake = await startStripeFake({ clock: new RequestStepClock(35) });
+    fake = await startStripeFake({ clock: new RequestStepClock(17) });
     const ids = seedPortfolio(fake, 40);
     const source = sourceFor(fake, {
       rateLimit: { requests: 1000, perMs: 5, perEndpoint: { requests: 1000, perMs: 5 } },
