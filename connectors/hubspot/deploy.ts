@@ -1,6 +1,6 @@
 // HubSpot's deploy entry: the bundling rules (bundle.ts), the worker's request budget, the call
 // estimate per batch and the daily allowance a schedule is checked against.
-import type { VendorDeploy } from '../shared/vendor-deploy.ts';
+import { requestBudget, type VendorDeploy } from '../shared/vendor-deploy.ts';
 import { hubspotBundling } from './bundle.ts';
 import { hubSpotConfigSchema } from './config.ts';
 
@@ -9,15 +9,7 @@ export const hubspotDeploy: VendorDeploy<'hubspot'> = {
   bundling: hubspotBundling,
   workerBudgets: (section) => {
     const { rateLimit } = hubSpotConfigSchema.parse(section);
-    return [
-      {
-        path: ['rateLimit', 'requests'],
-        limit: rateLimit.requests,
-        windowMs: rateLimit.perMs,
-        crmRequests: true,
-        safety: rateLimit.safety,
-      },
-    ];
+    return [requestBudget(rateLimit, true)];
   },
   // Reads 100 records and 1,000 association inputs per call, writes 100 per call.
   // Records with property history 50 a call; the engagement window searched 200 a page; association inputs 1,000 a call.

@@ -1,6 +1,6 @@
 // Salesforce's deploy entry: jsforce stubbed out of other CRMs' bundles, the worker's request and
 // concurrency budgets, the call estimate per batch and the daily allowance.
-import { stubPath, type VendorDeploy } from '../shared/vendor-deploy.ts';
+import { requestBudget, stubPath, type VendorDeploy } from '../shared/vendor-deploy.ts';
 import { salesforceConfigSchema } from './config.ts';
 
 export const salesforceDeploy: VendorDeploy<'salesforce'> = {
@@ -18,13 +18,7 @@ export const salesforceDeploy: VendorDeploy<'salesforce'> = {
   workerBudgets: (section) => {
     const { rateLimit } = salesforceConfigSchema.parse(section);
     return [
-      {
-        path: ['rateLimit', 'requests'],
-        limit: rateLimit.requests,
-        windowMs: rateLimit.perMs,
-        crmRequests: true,
-        safety: rateLimit.safety,
-      },
+      requestBudget(rateLimit, true),
       { path: ['rateLimit', 'concurrency'], limit: rateLimit.concurrency ?? 25, windowMs: undefined, crmRequests: false },
     ];
   },

@@ -39,6 +39,21 @@ export interface WorkerBudget {
   safety?: number;
 }
 
+/** The worker budget of a section's main `rateLimit` (requests per `perMs`, its safety kept free). */
+export function requestBudget(
+  rateLimit: { requests?: number | undefined; perMs: number; safety: number },
+  crmRequests: boolean,
+  fallback = 0,
+): WorkerBudget {
+  return {
+    path: ['rateLimit', 'requests'],
+    limit: rateLimit.requests ?? fallback,
+    windowMs: rateLimit.perMs,
+    crmRequests,
+    safety: rateLimit.safety,
+  };
+}
+
 /** Per-account volumes a CRM call estimate assumes. */
 export interface AssumedVolumes {
   contactsPerAccount: number;

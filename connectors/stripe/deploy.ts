@@ -1,5 +1,5 @@
 // Stripe's deploy entry: the request budget a score-batch worker spends on it.
-import type { VendorDeploy } from '../shared/vendor-deploy.ts';
+import { requestBudget, type VendorDeploy } from '../shared/vendor-deploy.ts';
 import { stripeConfigSchema } from './config.ts';
 
 export const stripeDeploy: VendorDeploy<'stripe'> = {
@@ -8,14 +8,6 @@ export const stripeDeploy: VendorDeploy<'stripe'> = {
   // (25/s test, 100/s live), unknown at deploy time: the test-mode figure is the safe one unless set.
   workerBudgets: (section) => {
     const { rateLimit } = stripeConfigSchema.parse(section);
-    return [
-      {
-        path: ['rateLimit', 'requests'],
-        limit: rateLimit.requests ?? 25,
-        windowMs: rateLimit.perMs,
-        crmRequests: false,
-        safety: rateLimit.safety,
-      },
-    ];
+    return [requestBudget(rateLimit, false, 25)];
   },
 };
