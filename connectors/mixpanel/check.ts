@@ -4,7 +4,7 @@
 // that events carry the group key, and which sample accounts' keys (their mixpanelGroupKey, else
 // their domain) have events.
 import { lastCompleteZonedDay } from '../../lib/zoned-days.ts';
-import type { CheckContext, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
+import type { CheckContext, InspectResult, JoinResult, Joins, VendorCheck } from '../shared/check.ts';
 import { findingsFor } from '../shared/check.ts';
 import { normalizeDomain } from '../shared/domain-match.ts';
 import { type AccountRef, IDENTITY } from '../shared/source.ts';
@@ -62,8 +62,8 @@ export function createMixpanelCheck(section: unknown): VendorCheck {
     return out;
   }
 
-  async function joins(sample: readonly AccountRef[]): Promise<JoinResult[]> {
-    return sample.map((a): JoinResult => {
+  async function joins(sample: readonly AccountRef[]): Promise<Joins> {
+    const accounts = sample.map((a): JoinResult => {
       const mapped = a.identities[IDENTITY.mixpanelGroupKey];
       const key = mapped ?? (config.groupKeyFromDomain ? normalizeDomain(a.domain) : undefined);
       if (!key)
@@ -79,6 +79,8 @@ export function createMixpanelCheck(section: unknown): VendorCheck {
         reason: `no "${event}" events with ${config.groupKeyProperty} = "${key}" in the last 30 days${mapped ? '' : " (the key is the account's domain: map mixpanelGroupKey if your product sends another value)"}`,
       };
     });
+    // Group keys carry no company to list them by: only the accounts' side is reported.
+    return { accounts, unclaimed: [] };
   }
 
   return { inspect, joins };

@@ -3,7 +3,7 @@
 // sample accounts resolve to a record. Each finding is one sentence saying what to do. A vendor's
 // check lives in its folder (check.ts) and is reached through its registry entry.
 import type { IdentityMatch } from './domain-match.ts';
-import type { AccountRef } from './source.ts';
+import type { AccountRef, RejectedRecord } from './source.ts';
 
 export type CheckStatus = 'ok' | 'note' | 'warn' | 'fail';
 export type CheckArea = 'access' | 'mapping' | 'joins' | 'coverage' | 'quota';
@@ -49,11 +49,17 @@ export interface JoinResult {
   reason?: string;
 }
 
+export interface Joins {
+  accounts: JoinResult[];
+  /** The vendor's live records no sample account claims, with the reason (meaningful when the sample is every account). */
+  unclaimed: RejectedRecord[];
+}
+
 export interface VendorCheck {
   /** Access (reachable, credentials, permissions) and mapping (fields, labels, modes): read calls only. */
   inspect(ctx: CheckContext): Promise<InspectResult>;
   /** Sources: which of the sample accounts resolve to one of the vendor's records, and why others do not. */
-  joins?(sample: readonly AccountRef[], ctx: CheckContext): Promise<JoinResult[]>;
+  joins?(sample: readonly AccountRef[], ctx: CheckContext): Promise<Joins>;
 }
 
 /** A finding builder for one vendor. */

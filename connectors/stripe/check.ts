@@ -4,7 +4,7 @@
 // by the CRM's stripeCustomerId, else by the domain of the customers' e-mail (one portfolio read of
 // the subscriptions, the run's own sync read).
 import Stripe from 'stripe';
-import type { CheckContext, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
+import type { CheckContext, InspectResult, Joins, VendorCheck } from '../shared/check.ts';
 import { findingsFor, sampleJoins } from '../shared/check.ts';
 import { type DomainRecord, emailDomain, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
 import { type AccountRef, IDENTITY } from '../shared/source.ts';
@@ -12,6 +12,9 @@ import { parseStripeConfig } from './config.ts';
 import { createStripeClient, toStripeError } from './stripe-client.ts';
 
 const finding = findingsFor('stripe');
+
+/** Subscriptions being paid for (as the billing model counts them). */
+const LIVE = new Set(['active', 'past_due', 'unpaid']);
 
 /** "sk_live_…" → live; "rk_test_…" → test; anything else: unknown. */
 export function keyMode(key: string): 'live' | 'test' | undefined {
@@ -65,34 +68,36 @@ export function createStripeCheck(section: unknown): VendorCheck {
     return out;
   }
 
-  async function joins(sample: readonly AccountRef[], ctx: CheckContext): Promise<JoinResult[]> {
+  async function joins(sample: readonly AccountRef[], ctx: CheckContext): Promise<Joins> {
     const client = createStripeClient(config, ctx.signal);
     const customers = new Map<string, DomainRecord>();
+    const live = new Set<string>();
     try {
       for await (const sub of client.subscriptions.list({ status: 'all', limit: 100, expand: ['data.customer'] })) {
         const c = sub.customer;
         if (typeof c === 'string' || c.deleted) continue;
         const domain = emailDomain(c.email);
-        customers.set(c.id, { id: c.id, domains: domain ? [domain] : [] });
+        const label = [c.name, c.email].filter(Boolean).join(', ');
+        customers.set(c.id, { id: c.id, domains: domain ? [domain] : [], ...(label ? { label } : {}) });
+        if (LIVE.has(sub.status)) live.add(c.id);
       }
     } catch (err) {
       throw toStripeError(err);
     }
-    const byDomain = config.matchByDomain
-      ? matchByDomain({
-          key: IDENTITY.stripeCustomerId,
-          noun: 'Stripe customer',
-          accounts: sample,
-          byDomain: indexByDomain([...customers.values()]),
-          records: [],
-        })
-      : undefined;
-    return sampleJoins(
+    const byDomain = matchByDomain({
+      key: IDENTITY.stripeCustomerId,
+      noun: 'Stripe customer',
+      accounts: config.matchByDomain ? sample : sample.filter((a) => a.identities[IDENTITY.stripeCustomerId]),
+      byDomain: config.matchByDomain ? indexByDomain([...customers.values()]) : new Map(),
+      records: [...customers.values()].filter((c) => live.has(c.id)),
+    });
+    const accounts = sampleJoins(
       sample,
       IDENTITY.stripeCustomerId,
       (id) => (customers.has(id) ? undefined : `Stripe has no subscription for customer ${id}`),
-      byDomain,
+      config.matchByDomain ? byDomain : undefined,
     );
+    return { accounts, unclaimed: byDomain.unclaimed };
   }
 
   return { inspect, joins };

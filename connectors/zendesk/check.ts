@@ -3,11 +3,12 @@
 // headers against the configured plan limit. Joins: the sample accounts resolved as the run resolves
 // them — by the CRM's zendeskOrganizationId, else by the organizations' domain_names (read through
 // the incremental organization export, as the run's first sync reads them).
-import type { CheckContext, Finding, InspectResult, JoinResult, VendorCheck } from '../shared/check.ts';
+import type { CheckContext, Finding, InspectResult, Joins, VendorCheck } from '../shared/check.ts';
 import { findingsFor, sampleJoins } from '../shared/check.ts';
 import { type DomainRecord, indexByDomain, matchByDomain } from '../shared/domain-match.ts';
 import { type AccountRef, IDENTITY } from '../shared/source.ts';
 import { parseZendeskConfig } from './config.ts';
+import { onBase } from './support-sync.ts';
 import { createZendeskClient, getBody, toZendeskError, zendeskTransport } from './zendesk-client.ts';
 import { organizationExportPage, rawOrganization } from './zendesk-raw.ts';
 
@@ -92,7 +93,7 @@ export function createZendeskCheck(section: unknown): VendorCheck {
     return finding('mapping', 'ok', `support.csat will come from ${mode}`);
   }
 
-  async function joins(sample: readonly AccountRef[], ctx: CheckContext): Promise<JoinResult[]> {
+  async function joins(sample: readonly AccountRef[], ctx: CheckContext): Promise<Joins> {
     const client = createZendeskClient(config, ctx.signal);
     const orgs = new Map<string, DomainRecord>();
     // https://developer.zendesk.com/api-reference/ticketing/ticket-management/incremental_exports/#incremental-organization-export
@@ -106,24 +107,23 @@ export function createZendeskCheck(section: unknown): VendorCheck {
         else orgs.set(String(o.data.id), { id: String(o.data.id), domains: o.data.domain_names ?? [], label: o.data.name });
       }
       if (page.end_of_stream || !page.next_page) break;
-      resource = page.next_page;
+      resource = onBase(page.next_page, config.endpointUri);
     }
     const records = [...orgs.values()];
-    const byDomain = config.matchByDomain
-      ? matchByDomain({
-          key: IDENTITY.zendeskOrganizationId,
-          noun: 'Zendesk organization',
-          accounts: sample,
-          byDomain: indexByDomain(records),
-          records: [],
-        })
-      : undefined;
-    return sampleJoins(
+    const byDomain = matchByDomain({
+      key: IDENTITY.zendeskOrganizationId,
+      noun: 'Zendesk organization',
+      accounts: config.matchByDomain ? sample : sample.filter((a) => a.identities[IDENTITY.zendeskOrganizationId]),
+      byDomain: config.matchByDomain ? indexByDomain(records) : new Map(),
+      records,
+    });
+    const accounts = sampleJoins(
       sample,
       IDENTITY.zendeskOrganizationId,
       (id) => (orgs.has(id) ? undefined : `Zendesk has no organization ${id}`),
-      byDomain,
+      config.matchByDomain ? byDomain : undefined,
     );
+    return { accounts, unclaimed: byDomain.unclaimed };
   }
 
   return { inspect, joins };

@@ -6,7 +6,7 @@
 import { checkFor } from '../../connectors/checks.ts';
 import { vendorDeploy } from '../../connectors/deploy-registry.ts';
 import { requireVendor } from '../../connectors/registry.ts';
-import type { CheckContext, Finding, InspectResult, JoinResult, QuotaReading, VendorCheck } from '../../connectors/shared/check.ts';
+import type { CheckContext, Finding, InspectResult, JoinResult, Joins, QuotaReading, VendorCheck } from '../../connectors/shared/check.ts';
 import { findingsFor } from '../../connectors/shared/check.ts';
 import type { AccountRef } from '../../connectors/shared/source.ts';
 import { withValueAt } from '../../connectors/shared/vendor.ts';
@@ -32,6 +32,8 @@ export interface JoinSummary {
   of: number;
   /** Up to five sample accounts that did not join, with the reason. */
   examples: { accountId: string; reason: string }[];
+  /** When the sample is every account: the vendor's live records none claims (up to five, with the reason). */
+  unclaimed?: { count: number; examples: { recordId: string; reason: string }[] };
 }
 
 export interface CheckReport {
@@ -102,16 +104,19 @@ export async function runCheck(
   }
 
   const usable = (id: string) => checks.has(id) && !findings.some((f) => f.vendor === id && f.area === 'access' && f.status === 'fail');
-  const sample = usable(config.crm) ? await sampleAccounts(config, sections, options) : [];
+  const sample = usable(config.crm) ? await sampleAccounts(config, sections, options, findings) : [];
   report.sample.listed = sample.length;
+  // The listing ended before the sample was full: the sample is every account of the CRM.
+  const wholePortfolio = sample.length < options.sample;
   if (sample.length > 0) {
     const joinedBy = new Map<string, Set<string>>(sample.map((a) => [a.accountId, new Set([config.crm])]));
     for (const id of vendorsToCheck.slice(1)) {
       const c = checks.get(id);
       if (!c?.check.joins || !usable(id)) continue;
       let results: JoinResult[];
+      let unclaimed: Joins['unclaimed'];
       try {
-        results = await c.check.joins(sample, c.ctx);
+        ({ accounts: results, unclaimed } = await c.check.joins(sample, c.ctx));
       } catch (err) {
         options.signal?.throwIfAborted();
         findings.push(findingsFor(id)('joins', 'fail', `the sample could not be joined: ${(err as Error).message}`));
@@ -125,6 +130,20 @@ export async function runCheck(
         .map((r) => ({ accountId: r.accountId, reason: r.reason ?? 'not joined' }));
       report.joins[id] = { joined: joined.length, of: results.length, examples };
       findings.push(joinFinding(id, joined.length, results.length, examples));
+      // Only a sample holding every account can say a record belongs to none.
+      if (wholePortfolio && unclaimed.length > 0) {
+        report.joins[id].unclaimed = { count: unclaimed.length, examples: unclaimed.slice(0, 5) };
+        findings.push(
+          findingsFor(id)(
+            'joins',
+            'warn',
+            `${unclaimed.length} of its live records join no CRM account, e.g. ${unclaimed
+              .slice(0, 3)
+              .map((r) => r.reason)
+              .join('; ')}`,
+          ),
+        );
+      }
     }
     report.coverage = coverageOf(models, sample, joinedBy);
     findings.push(...coverageFindings(report.coverage, options.maxUnknownShare));
@@ -149,10 +168,13 @@ async function sampleAccounts(
   config: RunConfig,
   sections: Map<string, Record<string, unknown>>,
   options: CheckOptions,
+  findings: Finding[],
 ): Promise<AccountRef[]> {
   const entry = requireVendor(config.crm);
   if (entry.kind !== 'crm') return [];
   const crm = await entry.createCrm(sections.get(config.crm) ?? {});
+  // What the run would warn about soon though nothing fails yet (e.g. a certificate about to expire).
+  for (const w of crm.configWarnings?.(options.asOf ?? new Date()) ?? []) findings.push(findingsFor(config.crm)('access', 'warn', w));
   const out: AccountRef[] = [];
   for await (const page of crm.listAccounts(options.signal ? { signal: options.signal } : {})) {
     out.push(...page.accounts);

@@ -28,6 +28,8 @@ const hubspotSection = (extra: Record<string, unknown>) => ({
 describe('healthscore check', () => {
   it('given the sandbox configuration, when checked, then every finding is ok or a note and the exit code is 0; no write reaches any vendor and Mixpanel gets one query', async () => {
     const trace = join(mkdtempSync(join(tmpdir(), 'healthscore-check-')), 'trace.jsonl');
+    const servers = [w.v.hubspot?.server, w.v.stripe.server, w.v.zendesk.server, w.v.mixpanel.server].filter((x) => x !== undefined);
+    const before = servers.map((srv) => srv.log.length);
     const { code, stdout } = await runCli(['check', '--as-of', asOf(), '--config', w.writeConfig('ok.yaml')], undefined, {
       ...w.env,
       HEALTHSCORE_HTTP_TRACE: trace,
@@ -55,6 +57,10 @@ describe('healthscore check', () => {
     const writes = lines.filter((l) => l.method !== 'GET' && !/\/(search|batch\/read|access-token-info)$/.test(new URL(l.url).pathname));
     expect(writes).toEqual([]);
     expect(lines.filter((l) => l.vendor === 'mixpanel')).toHaveLength(1);
+    // The same seen by the fakes themselves: every request they received was a read.
+    const received = servers.flatMap((srv, i) => srv.log.slice(before[i]));
+    expect(received.length).toBeGreaterThan(10);
+    expect(received.filter((r) => r.method !== 'GET' && !/\/(search|batch\/read|access-token-info)$/.test(r.path))).toEqual([]);
   });
 
   it('given a wrong CRM token, then exit 2 and the failure names the variable to fix, without the token', async () => {
@@ -112,9 +118,18 @@ describe('healthscore check', () => {
     expect(code).toBe(1);
   });
 
-  it('given no Stripe id mapped and an account whose domain no Stripe customer has, then the joins warn with that account and why', async () => {
+  it('given no Stripe id mapped, an account whose domain no Stripe customer has and a customer whose domain no account has, then the joins warn naming each and why', async () => {
     const [extra] =
       w.v.hubspot?.seedAccounts([{ key: 'nobill', name: 'No Billing Ltd', domain: 'nobill.example', contacts: [] }]) ?? new Map();
+    // And a paying customer whose domain no CRM account has: with every account in the sample, it is named.
+    w.v.stripe.addCustomer({ id: 'cus_orphan', name: 'Orphan Co', email: 'ap@orphan.example', created: 1_700_000_000 });
+    w.v.stripe.addSubscription({
+      customer: 'cus_orphan',
+      items: [{ price: w.v.stripe.addPrice({ id: 'price_orphan', unitAmount: 5000, interval: 'month' }, 1_700_000_000), quantity: 2 }],
+      created: 1_700_000_000,
+      currentPeriodStart: 1_700_000_000,
+      currentPeriodEnd: 1_900_000_000,
+    });
     const noIds = { ...seededPortalMapping.company, identities: { mixpanelGroupKey: 'mixpanel_group_key' } };
     const { code, stdout } = await runCli(
       ['check', '--as-of', asOf(), '--config', w.writeConfig('domain.yaml', hubspotSection({ company: noIds }))],
@@ -126,6 +141,9 @@ describe('healthscore check', () => {
         `^WARN {2}stripe joins: 6 of 7 sample accounts \\(86%\\) join a record: the others get no signals from it; not joined, e.g. ${extra?.[1]}: no Stripe customer has the domain nobill\\.example; map stripeCustomerId on the account to join it`,
         'm',
       ),
+    );
+    expect(stdout).toMatch(
+      /^WARN {2}stripe joins: 1 of its live records join no CRM account, e\.g\. Stripe customer cus_orphan \(Orphan Co, ap@orphan\.example\): no CRM account has the domain orphan\.example or this id in stripeCustomerId; map stripeCustomerId on its CRM account to join it/m,
     );
     expect(code).toBe(1);
   });
