@@ -1,5 +1,6 @@
-// A local Slack incoming webhook: answers as Slack does ("ok", "invalid_payload", "no_service",
-// 429 with Retry-After) and keeps every message for tests and the demo to read.
+// A local Slack incoming webhook: answers as Slack does ("ok", "invalid_payload", "no_service"; a
+// 429 with Retry-After through `server.inject`, since Slack allows short bursts) and keeps every
+// message for tests and the demo to read.
 import { FakeHttpServer } from '../../shared/fake/server.ts';
 
 export interface SlackFake {
