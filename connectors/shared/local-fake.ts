@@ -3,6 +3,7 @@
 // run-config section a user's config file would hold for it, and the secret it accepts. Each vendor
 // folder exports one entry from fake/local.ts; connectors/local-fakes.ts lists them. Production code
 // never reads these (they start fakes).
+import type { LoggedRequest } from './fake/server.ts';
 import type { VendorSection } from './vendor.ts';
 
 export interface LocalWorld {
@@ -26,6 +27,8 @@ export interface RunningLocalFake<Fake = unknown> {
   /** The secret the fake accepts, under the vendor's `secret.env` (or its `legacyEnv` when `underLegacyEnv`). */
   secret: string;
   underLegacyEnv?: boolean;
+  /** Every request the fake answered, as it logs them (the bench counts calls and 429s from it). */
+  requests?: readonly LoggedRequest[];
   close(): Promise<void>;
 }
 

@@ -10,7 +10,7 @@ import { requireVendor } from '../../connectors/registry.ts';
 import type { CrmConnector } from '../../connectors/shared/crm.ts';
 import type { LocalWorld, RunningLocalFake } from '../../connectors/shared/local-fake.ts';
 import type { SignalSource } from '../../connectors/shared/source.ts';
-import type { ChannelVendor } from '../../connectors/shared/vendor.ts';
+import type { ChannelVendor, VendorSection } from '../../connectors/shared/vendor.ts';
 import { FEATURES } from './world.ts';
 
 export type { CrmKind } from '../../connectors/local-fakes.ts';
@@ -32,7 +32,7 @@ export interface LocalVendorOptions extends LocalFakeKnobs {
   crm?: CrmKind;
   /** Vendor time runs this many times faster than real time (default 1000). */
   scale?: number;
-  /** Which sources to connect (default every source with a local fake); a test may leave one out. Their fakes start anyway. */
+  /** Which sources to connect, by vendor id (default every source with a local fake); a test may leave one out. Their fakes start anyway. */
   sources?: string[];
   /**
    * `domain`: the customized CRM's mapping without its Stripe and Zendesk id fields, so those sources
@@ -41,36 +41,61 @@ export interface LocalVendorOptions extends LocalFakeKnobs {
   joinBy?: 'fields' | 'domain';
 }
 
-export async function startLocalVendors(options: LocalVendorOptions = {}): Promise<LocalVendors> {
+/** The started fakes of a local world, before any connector is built (the bench builds them in another process). */
+export interface LocalFakes {
+  crmKind: CrmKind;
+  /** Every started fake by vendor id, in registry order. */
+  fakes: ReadonlyMap<string, RunningLocalFake>;
+  /** The built-in fakes by the names tests reach them with. */
+  named: NamedLocalFakes;
+  close(): Promise<void>;
+}
+
+/** Starts the chosen CRM's fake and every source's and channel's, each from its vendor's fake/local.ts. */
+export async function startLocalFakes(options: LocalVendorOptions = {}): Promise<LocalFakes> {
   const world: LocalWorld = { scale: options.scale ?? 1000, joinBy: options.joinBy ?? 'fields', features: FEATURES, knobs: options };
   const entries = await Promise.all(localFakes().map(async (line) => ({ vendor: requireVendor(line.id), local: await line.load() })));
   const crmKind = options.crm ?? (entries.find((e) => e.vendor.kind === 'crm')?.vendor.id as CrmKind);
-  // Only the chosen CRM's fake starts; every source's and channel's does.
   const started = entries.filter((e) => e.vendor.kind !== 'crm' || e.vendor.id === crmKind);
   const running = await Promise.all(started.map(async (e) => ({ ...e, fake: await e.local.start(world) })));
-  const wanted = new Set(options.sources ?? running.filter((r) => r.vendor.kind === 'source').map((r) => r.vendor.id));
-  let crm: CrmConnector | undefined;
-  let slack: ChannelNotifier | undefined;
-  const sources: SignalSource[] = [];
-  for (const r of running) {
-    if (r.vendor.kind === 'crm') crm = await r.vendor.createCrm(r.fake.connector);
-    else if (r.vendor.kind === 'source' && wanted.has(r.vendor.id)) sources.push(await r.vendor.createSource(r.fake.connector));
-    else if (r.vendor.kind === 'channel') slack ??= await r.vendor.createChannel(r.fake.connector);
-  }
-  if (!crm || !slack) throw new Error(`the local world needs a CRM ('${crmKind}') and a channel with a local fake`);
-  const fakes = new Map(running.map((r) => [r.vendor.id, r.fake]));
-  const named = Object.fromEntries(running.map((r) => [r.local.as ?? r.local.id, r.fake.fake]));
   return {
-    ...(named as unknown as NamedLocalFakes),
     crmKind,
-    fakes,
-    crm,
-    sources,
-    slack,
+    fakes: new Map(running.map((r) => [r.vendor.id, r.fake])),
+    named: Object.fromEntries(running.map((r) => [r.local.as ?? r.local.id, r.fake.fake])) as unknown as NamedLocalFakes,
     close: async () => {
       await Promise.all(running.map((r) => r.fake.close()));
     },
   };
+}
+
+/** The connectors of a local world, built by each vendor's registry factory from its connector section (vendor id → section, in registry order). */
+export async function connectLocalVendors(
+  sections: Iterable<[string, VendorSection]>,
+  wantedSources?: readonly string[],
+): Promise<Pick<LocalVendors, 'crm' | 'sources' | 'slack'>> {
+  let crm: CrmConnector | undefined;
+  let slack: ChannelNotifier | undefined;
+  const sources: SignalSource[] = [];
+  for (const [id, section] of sections) {
+    const vendor = requireVendor(id);
+    if (vendor.kind === 'crm') crm = await vendor.createCrm(section);
+    else if (vendor.kind === 'source' && (!wantedSources || wantedSources.includes(id))) sources.push(await vendor.createSource(section));
+    else if (vendor.kind === 'channel') slack ??= await vendor.createChannel(section);
+  }
+  if (!crm || !slack) throw new Error('the local world needs a CRM and a channel with a local fake');
+  return { crm, sources, slack };
+}
+
+export async function startLocalVendors(options: LocalVendorOptions = {}): Promise<LocalVendors> {
+  const local = await startLocalFakes(options);
+  try {
+    const sections = [...local.fakes].map(([id, f]): [string, VendorSection] => [id, f.connector]);
+    const connected = await connectLocalVendors(sections, options.sources);
+    return { ...local.named, crmKind: local.crmKind, fakes: local.fakes, ...connected, close: local.close };
+  } catch (error) {
+    await local.close();
+    throw error;
+  }
 }
 
 /** The fakes' dummy credentials under the environment variables the CLI reads secrets from (each vendor's registry entry). */

@@ -47,6 +47,7 @@ export const hubspotLocalFake: LocalFakeEntry<HubSpotFake> = {
       // The fake holds customized accounts: the config maps the custom fields they hold, as a user's would.
       runConfig: { basePath: fake.url, portalId: '4242', ...seededPortalMapping },
       secret: fake.token,
+      requests: fake.server.log,
       close: () => fake.close(),
     };
   },

@@ -33,6 +33,7 @@ export const mixpanelLocalFake: LocalFakeEntry<MixpanelFake> = {
         coreFeatures: [...world.features],
       },
       secret: fake.serviceAccount.secret,
+      requests: fake.server.log,
       close: () => fake.close(),
     };
   },

@@ -43,6 +43,7 @@ export const salesforceLocalFake: LocalFakeEntry<SalesforceFake> = {
       // An access token goes under the older variable the Salesforce connector still reads.
       secret: fake.accessToken,
       underLegacyEnv: true,
+      requests: fake.server.log,
       close: () => fake.close(),
     };
   },

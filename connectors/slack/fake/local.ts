@@ -13,6 +13,7 @@ export const slackLocalFake: LocalFakeEntry<SlackFake> = {
       fake,
       connector: { webhookUrl: fake.webhookUrl, windowMs: Math.max(1, Math.round(1000 / world.scale)) },
       secret: fake.webhookUrl,
+      requests: fake.server.log,
       close: () => fake.close(),
     };
   },

@@ -18,6 +18,7 @@ export const stripeLocalFake: LocalFakeEntry<StripeFake> = {
       },
       runConfig: { baseUrl: fake.url },
       secret: fake.apiKey,
+      requests: fake.server.log,
       close: () => fake.close(),
     };
   },

@@ -19,6 +19,7 @@ export const zendeskLocalFake: LocalFakeEntry<ZendeskFake> = {
       },
       runConfig: { username: fake.username, baseUrl: fake.endpointUri },
       secret: fake.token,
+      requests: fake.server.log,
       close: () => fake.close(),
     };
   },
