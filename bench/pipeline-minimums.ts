@@ -34,7 +34,7 @@ export const LIMITS = {
 
 export type Limits = { [K in keyof typeof LIMITS]: { limit: number; windowMs: number } };
 
-/** The budgets the benchmark's connectors run with (as pipeline/demo/local-vendors.ts sets them): the limits less each connector's margin. */
+/** The budgets the benchmark's connectors run with (as each vendor's fake/local.ts sets them): the limits less each connector's margin. */
 export const CONNECTOR_BUDGETS: Limits = {
   hubspot: { limit: 90, windowMs: 10_000 },
   stripe: { limit: 20, windowMs: 1000 },

@@ -4,19 +4,9 @@
 import type { Causes } from './pipeline-causes.ts';
 import type { SeededCounts } from './pipeline-seed.ts';
 
-/** Where each fake listens and the credentials it accepts. */
+/** What the run needs to reach the world: each vendor's connector section pointed at its fake (vendor id → section, in registry order), and the table. */
 export interface Endpoints {
-  hubspot: { url: string; token: string };
-  stripe: { url: string; apiKey: string };
-  zendesk: { endpointUri: string; username: string; token: string };
-  mixpanel: {
-    queryBaseUrl: string;
-    exportBaseUrl: string;
-    serviceAccount: { username: string; secret: string };
-    projectId: string;
-    groupKeyProperty: string;
-  };
-  slackWebhookUrl: string;
+  connectors: [string, Record<string, unknown>][];
   dynamo: { endpoint: string; tableName: string };
 }
 

@@ -1,16 +1,12 @@
 // The run's side of the pipeline benchmark, in its own process (forked by bench/pipeline.ts): the
-// real connectors pointed at the fakes of bench/pipeline-world.ts, their rate budgets compressed by
-// the same `scale` as the fakes' clocks (as pipeline/demo/local-vendors.ts does), DynamoDB through
+// real connectors, built by each vendor's registry factory from the sections the fakes of
+// bench/pipeline-world.ts handed over (their rate budgets compressed by the same `scale` as the
+// fakes' clocks, by each vendor's fake/local.ts, as for the demo), DynamoDB through
 // the AWS SDK, and the real run (plan, then runAll) once per day. Reports wall times, the
 // connectors' own call and 429 counts, and this process's memory.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createHubSpotConnector } from '../connectors/hubspot/connector.ts';
-import { createMixpanelSource } from '../connectors/mixpanel/index.ts';
 import { callStats, resetCallStats } from '../connectors/shared/http-trace.ts';
-import { createSlackNotifier } from '../connectors/slack/webhook.ts';
-import { createStripeSource } from '../connectors/stripe/stripe-source.ts';
-import { createZendeskSource } from '../connectors/zendesk/zendesk-source.ts';
-import { FEATURES } from '../pipeline/demo/world.ts';
+import { connectLocalVendors } from '../pipeline/demo/local-vendors.ts';
 import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
 import { planRun } from '../pipeline/run/plan.ts';
@@ -20,45 +16,9 @@ import { type RunSummary, summarizeRun } from '../pipeline/run/summary.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 import type { DayRun, Endpoints, RunnerReply, RunnerRequest } from './pipeline-protocol.ts';
 
-const fastRetry = { baseDelayMs: 5, maxDelayMs: 100, maxTotalWaitMs: 20_000 };
-
-/** The connectors, configured as pipeline/demo/local-vendors.ts configures them for compressed time. */
-function connect(e: Endpoints, scale: number, store: DynamoStore): RunDeps {
-  const crm = createHubSpotConnector({
-    accessToken: e.hubspot.token,
-    basePath: e.hubspot.url,
-    portalId: '4242',
-    rateLimit: { requests: 100, perMs: 10_000 / scale, search: { requests: 5, perMs: 1_000 / scale } },
-    retry: fastRetry,
-  });
-  const sources = [
-    createStripeSource({
-      apiKey: e.stripe.apiKey,
-      baseUrl: e.stripe.url,
-      rateLimit: { requests: 20, perMs: 1000 / scale, safety: 0, perEndpoint: { perMs: 1000 / scale } },
-      retry: fastRetry,
-    }),
-    createZendeskSource({
-      username: e.zendesk.username,
-      apiToken: e.zendesk.token,
-      baseUrl: e.zendesk.endpointUri,
-      rateLimit: { requests: 200, perMs: 60_000 / scale, incremental: { requests: 10, perMs: 60_000 / scale } },
-      retry: fastRetry,
-    }),
-    createMixpanelSource({
-      region: 'us',
-      queryBaseUrl: e.mixpanel.queryBaseUrl,
-      exportBaseUrl: e.mixpanel.exportBaseUrl,
-      serviceAccount: e.mixpanel.serviceAccount,
-      projectId: e.mixpanel.projectId,
-      groupKeyProperty: e.mixpanel.groupKeyProperty,
-      activeEvents: ['Session Start'],
-      coreFeatures: [...FEATURES],
-      rateLimit: { perMs: 3_600_000 / scale, export: { perMs: 3_600_000 / scale }, exportPerSecond: { perMs: 1000 / scale } },
-      retry: fastRetry,
-    }),
-  ];
-  const slack = createSlackNotifier({ webhookUrl: e.slackWebhookUrl, windowMs: Math.max(1, Math.round(1000 / scale)) });
+/** The connectors, built from the world's sections as the demo builds them. */
+async function connect(e: Endpoints, store: DynamoStore): Promise<RunDeps> {
+  const { crm, sources, slack } = await connectLocalVendors(e.connectors);
   return { crm, sources: measuredSyncs(sources), store, models: loadModel('portfolio'), slack };
 }
 
@@ -158,7 +118,7 @@ process.on('message', async (raw) => {
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       maxAttempts: 5,
     });
-    deps = connect(m.endpoints, m.scale, new DynamoStore(client, { tableName: m.endpoints.dynamo.tableName }));
+    deps = await connect(m.endpoints, new DynamoStore(client, { tableName: m.endpoints.dynamo.tableName }));
     await deps.crm.setup(); // once per portal, not part of a daily run
     resetCallStats();
     send({ type: 'ready', maxRssMb: rssMb() });

@@ -3,12 +3,8 @@
 // the light world seeded into them. Keeping them apart from the run means the run's process holds
 // only what the pipeline holds, so its peak RSS is the pipeline's. Answers the orchestrator over
 // IPC: what each vendor saw since the last mark, and which CRM properties a run changed (and why).
-import { startHubSpotFake } from '../connectors/hubspot/fake/server.ts';
-import { startMixpanelFake } from '../connectors/mixpanel/fake/server.ts';
 import type { LoggedRequest } from '../connectors/shared/fake/server.ts';
-import { startSlackFake } from '../connectors/slack/fake/server.ts';
-import { startStripeFake } from '../connectors/stripe/fake/server.ts';
-import { startZendeskFake } from '../connectors/zendesk/fake/server.ts';
+import { startLocalFakes } from '../pipeline/demo/local-vendors.ts';
 import { scoreChangeCauses } from './pipeline-causes.ts';
 import type { Endpoints, VendorLog, WorldReply, WorldRequest } from './pipeline-protocol.ts';
 import { seedBenchWorld } from './pipeline-seed.ts';
@@ -18,13 +14,11 @@ const scale = Number(process.argv[3]);
 const days = Number(process.argv[4]);
 const mb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-const [hubspot, stripe, zendesk, mixpanel, slack] = await Promise.all([
-  startHubSpotFake({ clockScale: scale }),
-  startStripeFake({ clockScale: scale }),
-  startZendeskFake({ clockScale: scale }),
-  startMixpanelFake({ clockScale: scale }),
-  startSlackFake(),
-]);
+// Every registered vendor's local fake (HubSpot as the CRM, read with the connector's default mapping).
+const local = await startLocalFakes({ crm: 'hubspot', scale, hubspotMapping: {} });
+const { stripe, zendesk, mixpanel, slackFake: slack } = local.named;
+if (!local.named.hubspot) throw new Error('the bench needs the HubSpot fake');
+const hubspot = local.named.hubspot;
 const { startLocalDynamo } = await import('../pipeline/store/local-dynamo.ts');
 const dynamo = await startLocalDynamo();
 
@@ -63,13 +57,9 @@ const labels: Record<string, (r: LoggedRequest) => string> = {
   mixpanel: (r) => (r.path.endsWith('/segmentation') ? 'segmentation reports' : r.path.endsWith('/export') ? 'raw export' : r.path),
   slack: () => 'webhook messages',
 };
-const logs: Record<string, LoggedRequest[]> = {
-  hubspot: hubspot.server.log,
-  stripe: stripe.server.log,
-  zendesk: zendesk.server.log,
-  mixpanel: mixpanel.server.log,
-  slack: slack.server.log,
-};
+const logs: Record<string, readonly LoggedRequest[]> = Object.fromEntries(
+  [...local.fakes].flatMap(([vendor, fake]) => (fake.requests ? [[vendor, fake.requests]] : [])),
+);
 const seen: Record<string, number> = {};
 const updates = () => new Map(bench.companyIds.map((id) => [id, hubspot.updateCount(id)]));
 let lastUpdates = updates();
@@ -119,17 +109,7 @@ const scoreProperties = (id: string) =>
   );
 
 const endpoints: Endpoints = {
-  hubspot: { url: hubspot.url, token: hubspot.token },
-  stripe: { url: stripe.url, apiKey: stripe.apiKey },
-  zendesk: { endpointUri: zendesk.endpointUri, username: zendesk.username, token: zendesk.token },
-  mixpanel: {
-    queryBaseUrl: mixpanel.queryBaseUrl,
-    exportBaseUrl: mixpanel.exportBaseUrl,
-    serviceAccount: mixpanel.serviceAccount,
-    projectId: mixpanel.projectId,
-    groupKeyProperty: mixpanel.groupKeyProperty,
-  },
-  slackWebhookUrl: slack.webhookUrl,
+  connectors: [...local.fakes].map(([vendor, fake]) => [vendor, fake.connector]),
   dynamo: { endpoint: dynamo.endpoint, tableName: dynamo.tableName },
 };
 
@@ -157,7 +137,7 @@ process.on('message', async (raw) => {
     send({ type: 'diff', companies: changed.length, byProperty, examples, causes });
   } else if (m.type === 'close') {
     const peak = mb();
-    await Promise.all([hubspot.close(), stripe.close(), zendesk.close(), mixpanel.close(), slack.close(), dynamo.close()]);
+    await Promise.all([local.close(), dynamo.close()]);
     process.send?.({ type: 'closed', maxRssMb: peak } satisfies WorldReply, () => process.exit(0));
   }
 });

@@ -39,7 +39,7 @@ describe('vendor ids outside connectors/', () => {
     expect(files.flatMap(vendorIdsIn)).toEqual([]);
   });
 
-  it('given a file of the demo, which starts each vendor by name, when searched the same way, then the ids are found (the search can see them)', () => {
-    expect(vendorIdsIn('pipeline/demo/local-vendors.ts').length).toBe(VENDOR_IDS.length);
+  it('given the local-fakes registry, which lists each vendor by name, when searched the same way, then the ids are found (the search can see them)', () => {
+    expect(vendorIdsIn('connectors/local-fakes.ts').length).toBe(VENDOR_IDS.length);
   });
 });

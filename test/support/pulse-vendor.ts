@@ -1,7 +1,9 @@
 // A minimal extra source that lives only in the test tree, to show what adding a vendor takes: this
 // file (its registry entry and its source) and one `registerVendor` call. "Pulse" answers with the
-// number of survey responses per account; it needs an API key and a survey id.
+// number of survey responses per account; it needs an API key and a survey id. Its local fake (one
+// `registerLocalFake` call) makes it part of the local world the demo and the tests start.
 import * as z from 'zod';
+import type { LocalFakeEntry } from '../../connectors/shared/local-fake.ts';
 import { emptyReadResult, type SignalSource } from '../../connectors/shared/source.ts';
 import type { SourceVendor } from '../../connectors/shared/vendor.ts';
 
@@ -42,4 +44,19 @@ export const pulseVendor: SourceVendor<'pulse'> = {
   signals: ['pulse.responses'],
   identityField: 'pulseAccountId',
   createSource: async (section) => createPulseSource(section),
+};
+
+/** Pulse's local fake: nothing listens (the source above answers by itself), but the local world gets its connector section, run-config section and secret from here, as from any vendor's fake/local.ts. */
+export const pulseLocalFake: LocalFakeEntry<{ apiKey: string; surveyId: string }> = {
+  id: 'pulse',
+  async start() {
+    const fake = { apiKey: 'pk_local_1', surveyId: 'srv_local' };
+    return {
+      fake,
+      connector: { apiKey: fake.apiKey, surveyId: fake.surveyId },
+      runConfig: { surveyId: fake.surveyId },
+      secret: fake.apiKey,
+      close: async () => {},
+    };
+  },
 };
