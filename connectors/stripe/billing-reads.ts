@@ -73,16 +73,29 @@ export function fromInvoicePayments(payments: readonly RawInvoicePayment[]): Pay
   return 'pending';
 }
 
-/** The payment state of each invoice given, one list call each (https://docs.stripe.com/api/invoice-payment/list). */
+/** A failed attempt as an earlier run read it: it stands until Stripe attempts the invoice again. */
+export type KnownFailures = Record<string, { attemptCount: number }>;
+
+/**
+ * The payment state of each invoice given, one list call each
+ * (https://docs.stripe.com/api/invoice-payment/list) — except an invoice whose attempt an earlier run
+ * read as failed and that Stripe has not attempted since (same `attempt_count`): a declined attempt
+ * stays declined, while a debit in flight or an attempt awaiting the customer is read again.
+ */
 export async function readPaymentAttempts(
   client: Stripe,
   invoices: readonly RawInvoice[],
   rejected: RejectedRecord[],
   calls: FollowUpCalls,
+  known: KnownFailures = {},
 ): Promise<Map<string, PaymentAttempt>> {
   const out = new Map<string, PaymentAttempt>();
   for (const inv of invoices) {
     if (out.has(inv.id)) continue;
+    if (known[inv.id]?.attemptCount === inv.attempt_count) {
+      out.set(inv.id, 'failed');
+      continue;
+    }
     const payments: RawInvoicePayment[] = [];
     calls.payments++;
     for await (const raw of client.invoicePayments.list({ invoice: inv.id, limit: 100, expand: ['data.payment.payment_intent'] })) {

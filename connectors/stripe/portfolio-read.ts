@@ -8,9 +8,9 @@
 import type Stripe from 'stripe';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import { redactError } from '../shared/http-trace.ts';
-import type { RejectedRecord, SourceContext } from '../shared/source.ts';
+import type { RejectedRecord, SourceContext, StateStore } from '../shared/source.ts';
 import { type CustomerBilling, fromStripeSubscriptions, type PaymentAttempt } from './billing-model.ts';
-import { completeItems, needsPaymentRead, readPaymentAttempts } from './billing-reads.ts';
+import { completeItems, type KnownFailures, needsPaymentRead, readPaymentAttempts } from './billing-reads.ts';
 import type { StripeConfig } from './config.ts';
 import { createStripeClient, toStripeError } from './stripe-client.ts';
 import { type RawInvoice, type RawPrice, type RawSubscription, rawInvoice, rawSubscription, refId, unknownValues } from './stripe-raw.ts';
@@ -52,6 +52,7 @@ export async function completePortfolioRead(
   invoices: readonly RawInvoice[],
   rejections: Rejections,
   records: number,
+  state?: StateStore,
 ): Promise<PortfolioRead> {
   const calls = { items: 0, payments: 0 };
   for (const id of await completeItems(client, subs, rejections.rejected, calls)) {
@@ -59,7 +60,15 @@ export async function completePortfolioRead(
     if (sub) rejections.customers.set(refId(sub.customer), `Stripe subscription ${id}: an item failed validation`);
   }
   const latest = subs.flatMap((s) => (s.latest_invoice && typeof s.latest_invoice !== 'string' ? [s.latest_invoice] : []));
-  const payments = await readPaymentAttempts(client, latest.filter(needsPaymentRead), rejections.rejected, calls);
+  const attempted = latest.filter(needsPaymentRead);
+  const known = (await state?.get<KnownFailures>(FAILURES_KEY)) ?? {};
+  const payments = await readPaymentAttempts(client, attempted, rejections.rejected, calls, known);
+  if (state) {
+    // Only the failures of invoices still open and attempted are kept: a paid or voided invoice leaves.
+    const failures: KnownFailures = {};
+    for (const inv of attempted) if (payments.get(inv.id) === 'failed') failures[inv.id] = { attemptCount: inv.attempt_count };
+    await state.put(FAILURES_KEY, failures);
+  }
   return toPortfolioRead(config, subs, invoices, rejections, records + calls.items + calls.payments, payments);
 }
 
@@ -127,6 +136,8 @@ interface SavedPage {
 }
 
 export const PORTFOLIO_KEY = 'stripe:portfolio';
+/** Invoices whose latest attempt was read as failed, with the attempt count it was read at. */
+const FAILURES_KEY = 'stripe:payment-failures';
 const pageKey = (n: number) => `stripe:portfolio:page:${n}`;
 
 /** One page of a list, from `startingAfter`; `raw` holds the records as Stripe sent them. */
@@ -207,6 +218,7 @@ export async function readPortfolioPaged(config: StripeConfig, ctx: SourceContex
       pages.flatMap((p) => p.invoices),
       rejections,
       at.records,
+      ctx.state,
     );
   } catch (err) {
     if (ctx.signal?.aborted) throw ctx.signal.reason;

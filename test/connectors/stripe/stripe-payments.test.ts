@@ -79,6 +79,31 @@ describe('a card that was declined', () => {
     });
     expect((await syncAndRead('cus_card', day('2026-06-01'))).signals?.['billing.paymentStatus']).toBe('failed');
   });
+
+  it('given a declined attempt read on one day, when synced on the next days, then its payments are not read again until Stripe attempts the invoice again', async () => {
+    const sub = fake.addSubscription(seatSubscription('cus_declined', 10));
+    const card = { id: 'pi_card', method: 'card' as const, created: '2026-05-30T01:00:00Z' };
+    const invoice = fake.addInvoice({
+      customer: 'cus_declined',
+      subscription: sub,
+      status: 'open',
+      amountDue: 50_000,
+      created: '2026-05-30T00:00:00Z',
+      attempted: true,
+      attemptCount: 1,
+      payments: [{ ...card, status: 'requires_payment_method', failureCode: 'card_declined' }],
+    });
+    const state = new MemoryStateStore();
+    const reads = () => fake.server.calls('GET', '/v1/invoice_payments').length;
+    for (const d of ['2026-06-01', '2026-06-02', '2026-06-03']) {
+      expect((await syncAndRead('cus_declined', day(d), state)).signals?.['billing.paymentStatus'], d).toBe('failed');
+    }
+    expect(reads()).toBe(1);
+    // Stripe's retry succeeds as a debit in flight: a new attempt, so the payments are read again.
+    fake.updateInvoice(invoice, { attemptCount: 2, payments: [{ ...card, status: 'processing' }] });
+    expect((await syncAndRead('cus_declined', day('2026-06-04'), state)).signals?.['billing.paymentStatus']).toBe('current');
+    expect(reads()).toBe(2);
+  });
 });
 
 describe('what payment state costs', () => {
