@@ -235,13 +235,18 @@ export function demoOutcomes(
  * (gmail.com says nothing about the company), so the run lists it as unclaimed with that reason.
  */
 export function addFreeMailCustomer(v: LocalVendors, state: SeedState): void {
+  addPayingCustomer(v, { id: 'cus_demo_freemail', name: 'Robin Freelance', email: 'robin.freelance@gmail.com', seats: 1 }, state);
+}
+
+/** A customer paying for `seats` on a live monthly subscription, with the demo's first price (or one of its own). */
+export function addPayingCustomer(v: LocalVendors, c: { id: string; name: string; email: string; seats: number }, state?: SeedState): void {
   const created = 1_700_000_000;
-  v.stripe.addCustomer({ id: 'cus_demo_freemail', name: 'Robin Freelance', email: 'robin.freelance@gmail.com', created });
-  const price = state.prices.values().next().value;
-  if (price === undefined) return;
+  v.stripe.addCustomer({ id: c.id, name: c.name, email: c.email, created });
+  const price =
+    state?.prices.values().next().value ?? v.stripe.addPrice({ id: `price_${c.id}`, unitAmount: 1000, interval: 'month' }, created);
   v.stripe.addSubscription({
-    customer: 'cus_demo_freemail',
-    items: [{ price, quantity: 1, created }],
+    customer: c.id,
+    items: [{ price, quantity: c.seats, created }],
     created,
     currentPeriodStart: created,
     currentPeriodEnd: created + 10 * 365 * DAY_S,

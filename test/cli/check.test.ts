@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededPortalMapping } from '../../connectors/hubspot/fake/seed.ts';
 import { localRunConfigSections } from '../../pipeline/demo/local-vendors.ts';
+import { addPayingCustomer } from '../../pipeline/demo/seed-vendors.ts';
 import { runCli } from '../support/cli.ts';
 import { type CliWorld, startCliWorld } from '../support/cli-world.ts';
 
@@ -122,14 +123,7 @@ describe('healthscore check', () => {
     const [extra] =
       w.v.hubspot?.seedAccounts([{ key: 'nobill', name: 'No Billing Ltd', domain: 'nobill.example', contacts: [] }]) ?? new Map();
     // And a paying customer whose domain no CRM account has: with every account in the sample, it is named.
-    w.v.stripe.addCustomer({ id: 'cus_orphan', name: 'Orphan Co', email: 'ap@orphan.example', created: 1_700_000_000 });
-    w.v.stripe.addSubscription({
-      customer: 'cus_orphan',
-      items: [{ price: w.v.stripe.addPrice({ id: 'price_orphan', unitAmount: 5000, interval: 'month' }, 1_700_000_000), quantity: 2 }],
-      created: 1_700_000_000,
-      currentPeriodStart: 1_700_000_000,
-      currentPeriodEnd: 1_900_000_000,
-    });
+    addPayingCustomer(w.v, { id: 'cus_orphan', name: 'Orphan Co', email: 'ap@orphan.example', seats: 2 });
     const noIds = { ...seededPortalMapping.company, identities: { mixpanelGroupKey: 'mixpanel_group_key' } };
     const { code, stdout } = await runCli(
       ['check', '--as-of', asOf(), '--config', w.writeConfig('domain.yaml', hubspotSection({ company: noIds }))],

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localRunConfigSections } from '../../pipeline/demo/local-vendors.ts';
+import { addPayingCustomer } from '../../pipeline/demo/seed-vendors.ts';
 import { runCli } from '../support/cli.ts';
 import { type CliWorld, startCliWorld } from '../support/cli-world.ts';
 
@@ -40,14 +41,7 @@ describe('healthscore setup and run', () => {
   });
 
   it('given a CRM without the Stripe and Zendesk ids and a free-mail customer, when run with --json and --unmatched-csv, then the joins are by domain and the customer is listed with its reason in both', async () => {
-    w.v.stripe.addCustomer({ id: 'cus_cli_freemail', name: 'Sam Gmail', email: 'sam@gmail.com', created: 1_700_000_000 });
-    w.v.stripe.addSubscription({
-      customer: 'cus_cli_freemail',
-      items: [{ price: w.v.stripe.addPrice({ id: 'price_cli', unitAmount: 1000, interval: 'month' }, 1_700_000_000), quantity: 1 }],
-      created: 1_700_000_000,
-      currentPeriodStart: 1_700_000_000,
-      currentPeriodEnd: 1_900_000_000,
-    });
+    addPayingCustomer(w.v, { id: 'cus_cli_freemail', name: 'Sam Gmail', email: 'sam@gmail.com', seats: 1 });
     const hubspot = localRunConfigSections(w.v).hubspot as { company: Record<string, unknown> };
     const byDomain = w.writeConfig('healthscore.config-domain.yaml', {
       model: 'portfolio',

@@ -3,6 +3,7 @@
 // organization whose domain_names are the company's domain. A free-mail customer and a domain two
 // customers share never match, and the run lists each unmatched account and record with its reason.
 import { afterEach, describe, expect, it } from 'vitest';
+import { addPayingCustomer } from '../../pipeline/demo/seed-vendors.ts';
 import { unmatchedCsv, unmatchedRows } from '../../pipeline/run/identity.ts';
 import { formatSummary } from '../../pipeline/run/summary.ts';
 import { type Harness, startHarness } from './harness.ts';
@@ -49,23 +50,8 @@ describe('a standard HubSpot portal without id properties', () => {
     const h = await start('plain');
     const [first] = h.world.accounts;
     if (!first) throw new Error('world without accounts');
-    const price = h.state.prices.values().next().value as string;
-    h.vendors.stripe.addCustomer({ id: 'cus_freemail', name: 'Pat Solo', email: 'pat.solo@gmail.com', created: 1_700_000_000 });
-    h.vendors.stripe.addSubscription({
-      customer: 'cus_freemail',
-      items: [{ price, quantity: 1, created: 1_700_000_000 }],
-      created: 1_700_000_000,
-      currentPeriodStart: 1_700_000_000,
-      currentPeriodEnd: 1_900_000_000,
-    });
-    h.vendors.stripe.addCustomer({ id: 'cus_second', name: 'Second', email: `ap@${first.domain}`, created: 1_700_000_000 });
-    h.vendors.stripe.addSubscription({
-      customer: 'cus_second',
-      items: [{ price, quantity: 2, created: 1_700_000_000 }],
-      created: 1_700_000_000,
-      currentPeriodStart: 1_700_000_000,
-      currentPeriodEnd: 1_900_000_000,
-    });
+    addPayingCustomer(h.vendors, { id: 'cus_freemail', name: 'Pat Solo', email: 'pat.solo@gmail.com', seats: 1 }, h.state);
+    addPayingCustomer(h.vendors, { id: 'cus_second', name: 'Second', email: `ap@${first.domain}`, seats: 2 }, h.state);
 
     const summary = await h.runDay(0);
     expect(summary.matchedByDomain.stripe).toBe(4);
