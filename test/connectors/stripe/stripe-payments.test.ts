@@ -15,6 +15,25 @@ afterEach(async () => {
   await fake.close();
 });
 
+/** An open, automatically charged invoice Stripe has attempted once (50,000 cents unless given). */
+function openAttemptedInvoice(
+  customer: string,
+  subscription: string,
+  created: string,
+  extra: Partial<Parameters<StripeFake['addInvoice']>[0]> = {},
+) {
+  return fake.addInvoice({
+    customer,
+    subscription,
+    status: 'open',
+    amountDue: 50_000,
+    created,
+    attempted: true,
+    attemptCount: 1,
+    ...extra,
+  });
+}
+
 async function syncAndRead(customer: string, at: Date, state = new MemoryStateStore()) {
   const source = sourceFor(fake);
   const ctx = context(at, state);
@@ -27,16 +46,7 @@ describe('a bank debit in flight', () => {
   it('given an ACH debit processing for three days, when read each day, then current; when it then fails, then failed', async () => {
     const sub = fake.addSubscription(seatSubscription('cus_ach', 10));
     const ach = { id: 'pi_ach', method: 'us_bank_account' as const, created: '2026-05-29T02:00:00Z' };
-    const invoice = fake.addInvoice({
-      customer: 'cus_ach',
-      subscription: sub,
-      status: 'open',
-      amountDue: 50_000,
-      created: '2026-05-29T01:00:00Z',
-      attempted: true,
-      attemptCount: 1,
-      payments: [{ ...ach, status: 'processing' }],
-    });
+    const invoice = openAttemptedInvoice('cus_ach', sub, '2026-05-29T01:00:00Z', { payments: [{ ...ach, status: 'processing' }] });
     const state = new MemoryStateStore();
     for (const d of ['2026-05-29', '2026-05-30', '2026-05-31', '2026-06-01']) {
       const { signals } = await syncAndRead('cus_ach', day(d), state);
@@ -50,14 +60,8 @@ describe('a bank debit in flight', () => {
 
   it('given a SEPA debit that succeeded while the invoice is still open, when read, then current', async () => {
     const sub = fake.addSubscription(seatSubscription('cus_sepa', 4));
-    fake.addInvoice({
-      customer: 'cus_sepa',
-      subscription: sub,
-      status: 'open',
+    openAttemptedInvoice('cus_sepa', sub, '2026-05-28T00:00:00Z', {
       amountDue: 20_000,
-      created: '2026-05-28T00:00:00Z',
-      attempted: true,
-      attemptCount: 1,
       payments: [{ method: 'sepa_debit', status: 'succeeded' }],
     });
     expect((await syncAndRead('cus_sepa', day('2026-06-01'))).signals?.['billing.paymentStatus']).toBe('current');
@@ -67,14 +71,7 @@ describe('a bank debit in flight', () => {
 describe('a card that was declined', () => {
   it('given a card invoice with one failed attempt, when read, then failed', async () => {
     const sub = fake.addSubscription(seatSubscription('cus_card', 10));
-    fake.addInvoice({
-      customer: 'cus_card',
-      subscription: sub,
-      status: 'open',
-      amountDue: 50_000,
-      created: '2026-05-30T00:00:00Z',
-      attempted: true,
-      attemptCount: 1,
+    openAttemptedInvoice('cus_card', sub, '2026-05-30T00:00:00Z', {
       payments: [{ method: 'card', status: 'requires_payment_method', failureCode: 'card_declined' }],
     });
     expect((await syncAndRead('cus_card', day('2026-06-01'))).signals?.['billing.paymentStatus']).toBe('failed');
@@ -83,14 +80,7 @@ describe('a card that was declined', () => {
   it('given a declined attempt read on one day, when synced on the next days, then its payments are not read again until Stripe attempts the invoice again', async () => {
     const sub = fake.addSubscription(seatSubscription('cus_declined', 10));
     const card = { id: 'pi_card', method: 'card' as const, created: '2026-05-30T01:00:00Z' };
-    const invoice = fake.addInvoice({
-      customer: 'cus_declined',
-      subscription: sub,
-      status: 'open',
-      amountDue: 50_000,
-      created: '2026-05-30T00:00:00Z',
-      attempted: true,
-      attemptCount: 1,
+    const invoice = openAttemptedInvoice('cus_declined', sub, '2026-05-30T00:00:00Z', {
       payments: [{ ...card, status: 'requires_payment_method', failureCode: 'card_declined' }],
     });
     const state = new MemoryStateStore();
@@ -111,15 +101,7 @@ describe('what payment state costs', () => {
     const ids = seedPortfolio(fake, 50);
     for (const customer of ids.slice(0, 2)) {
       const sub = String(fake.subscriptions().find((s) => s.customer === customer)?.id);
-      fake.addInvoice({
-        customer,
-        subscription: sub,
-        status: 'open',
-        amountDue: 50_000,
-        created: '2026-05-31T00:00:00Z',
-        attempted: true,
-        attemptCount: 1,
-      });
+      openAttemptedInvoice(customer, sub, '2026-05-31T00:00:00Z');
     }
     const source = sourceFor(fake);
     const ctx = context(day('2026-06-01'));
