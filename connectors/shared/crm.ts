@@ -11,7 +11,29 @@ export interface ManualOverride {
   expiresOn: string;
 }
 
+/**
+ * Whether a CRM record is a customer the product scores (`in`), from the CRM's scope rule (HubSpot
+ * `lifecyclestage`, Salesforce `Type`, or the configured property / field). `reason` says why a record
+ * is out ("lifecyclestage is lead, not customer").
+ */
+export interface AccountScope {
+  in: boolean;
+  reason?: string;
+}
+
+/** A configured CRM field says the customer has left (e.g. Salesforce Type = "Former Customer"). */
+export interface CrmChurnEvidence {
+  /** "Type is Former Customer" */
+  evidence: string;
+  /** The day the CRM says it happened (YYYY-MM-DD), when a date field is mapped; else the run's day is used. */
+  on?: string;
+}
+
 export interface CrmAccount extends AccountRef {
+  /** Absent: in scope (a CRM without a scope rule scores every record). */
+  scope?: AccountScope;
+  /** Present when the configured churn field / value matches. */
+  churn?: CrmChurnEvidence;
   /** Present only when the CRM holds a complete override (score, reason and expiry). */
   override?: ManualOverride;
   /** ISO date-time the CRM last modified the record (for incremental reads). */
@@ -35,11 +57,17 @@ export interface ListAccountsOptions {
 }
 
 export type Tier = 'green' | 'yellow' | 'red' | 'unknown';
+/**
+ * What the CRM's tier property / picklist shows: a model's tier, or `churned`, the lifecycle value the
+ * run (never a model) writes when a customer has left (docs/scoring-method.md §4).
+ */
+export type CrmTier = Tier | 'churned';
+export const CRM_TIERS: readonly CrmTier[] = ['green', 'yellow', 'red', 'unknown', 'churned'];
 
 /** The values written back to the CRM, one custom property / field each. */
 export interface ScoreProperties {
   score: number | null;
-  tier: Tier;
+  tier: CrmTier;
   /** The top three driver sentences, one per line. */
   drivers: string;
   change7d: number | null;

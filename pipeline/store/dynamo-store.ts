@@ -1,5 +1,5 @@
 // The run's storage on one DynamoDB table, as small repositories: history rows (days), account
-// state, alert claims, runs with their plans and checkpoints, and the key-value state sources keep
+// state, alert claims, runs with their plans and checkpoints, recorded outcomes, and the key-value state sources keep
 // between runs. Every read is parsed (record-schemas.ts). DynamoStore gathers them behind the one
 // object the run, the CLI and the tests are given.
 
@@ -8,6 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AlertsRepository } from './alerts-repository.ts';
 import { DaysRepository } from './days-repository.ts';
 import { KeyValueRepository } from './kv-repository.ts';
+import { OutcomesRepository } from './outcomes-repository.ts';
 import { RunsRepository } from './runs-repository.ts';
 import { StatesRepository } from './states-repository.ts';
 import { Table } from './table.ts';
@@ -26,6 +27,7 @@ export class DynamoStore {
   readonly states: StatesRepository;
   readonly alertClaims: AlertsRepository;
   readonly runs: RunsRepository;
+  readonly outcomeRecords: OutcomesRepository;
   /** Key-value state for sources (cursors, aggregates), under pk KV#<key>. */
   readonly kv: KeyValueRepository;
 
@@ -47,6 +49,9 @@ export class DynamoStore {
   readonly planBatches: RunsRepository['planBatches'];
   readonly markBatchDone: RunsRepository['markBatchDone'];
   readonly batchSummaries: RunsRepository['batchSummaries'];
+  readonly putOutcomes: OutcomesRepository['putOutcomes'];
+  readonly outcomes: OutcomesRepository['outcomes'];
+  readonly allOutcomes: OutcomesRepository['allOutcomes'];
 
   constructor(client: DynamoDBClient, options: StoreOptions) {
     const table = new Table(client, options.tableName);
@@ -58,6 +63,7 @@ export class DynamoStore {
     this.alertClaims = new AlertsRepository(table, this.retentionDays);
     this.runs = new RunsRepository(table);
     this.kv = new KeyValueRepository(table);
+    this.outcomeRecords = new OutcomesRepository(table, this.retentionDays);
     this.putDays = this.days.putDays.bind(this.days);
     this.getDays = this.days.getDays.bind(this.days);
     this.history = this.days.history.bind(this.days);
@@ -75,5 +81,8 @@ export class DynamoStore {
     this.planBatches = this.runs.planBatches.bind(this.runs);
     this.markBatchDone = this.runs.markBatchDone.bind(this.runs);
     this.batchSummaries = this.runs.batchSummaries.bind(this.runs);
+    this.putOutcomes = this.outcomeRecords.putOutcomes.bind(this.outcomeRecords);
+    this.outcomes = this.outcomeRecords.outcomes.bind(this.outcomeRecords);
+    this.allOutcomes = this.outcomeRecords.allOutcomes.bind(this.outcomeRecords);
   }
 }

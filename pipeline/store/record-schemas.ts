@@ -4,7 +4,15 @@
 // fields are exactly optional (absent, never undefined), as the records are written.
 import * as z from 'zod';
 import { formatIssues } from '../../lib/zod-issues.ts';
-import type { AccountState, BatchSummary, DayRecord, PlannedBatch, RunRecord } from './records.ts';
+import {
+  type AccountState,
+  type BatchSummary,
+  type DayRecord,
+  type PlannedBatch,
+  RECORDED_OUTCOMES,
+  type RecordedOutcome,
+  type RunRecord,
+} from './records.ts';
 
 const signalValue = z.union([z.number(), z.boolean(), z.string()]);
 const tier = z.enum(['green', 'yellow', 'red', 'unknown']);
@@ -87,7 +95,7 @@ const recentDay = z.object({
 
 const scoreProperties = z.object({
   score: z.number().nullable(),
-  tier,
+  tier: z.enum(['green', 'yellow', 'red', 'unknown', 'churned']),
   drivers: z.string(),
   change7d: z.number().nullable(),
   change30d: z.number().nullable(),
@@ -197,6 +205,15 @@ export const plannedBatchItem = z.object({
 }) satisfies z.ZodType<PlannedBatch>;
 
 export const batchSummaryItem = plannedBatchItem.pick({ index: true, status: true, summary: true });
+
+export const recordedOutcome = z.object({
+  accountId: z.string(),
+  date: z.string(),
+  kind: z.enum(RECORDED_OUTCOMES),
+  evidence: z.string(),
+  runId: z.string(),
+  change: z.object({ measure: z.enum(['mrr', 'seats']), from: z.number(), to: z.number() }).exactOptional(),
+}) satisfies z.ZodType<RecordedOutcome>;
 
 /** An alert claim as stored: its detail is free-form (what the claimer chose to record). */
 export const alertItem = z.record(z.string(), z.unknown());

@@ -168,6 +168,24 @@ export interface RunRecord {
   matchedByDomain?: Record<string, number>;
 }
 
+/** What the run saw happen to a customer (docs/scoring-method.md §4): churn, renewal, expansion, contraction. */
+export const RECORDED_OUTCOMES = ['churned', 'renewed', 'expanded', 'contracted'] as const;
+export type RecordedOutcomeKind = (typeof RECORDED_OUTCOMES)[number];
+
+/** One outcome the run recorded, kept with the account's history (pk ACCOUNT#id, sk OUTCOME#date#kind). */
+export interface RecordedOutcome {
+  accountId: string;
+  /** The day it happened (YYYY-MM-DD): the subscription's end, the new term's start, the change's first day. */
+  date: string;
+  kind: RecordedOutcomeKind;
+  /** One sentence naming the records behind it. */
+  evidence: string;
+  /** The run that recorded it. */
+  runId: string;
+  /** For expanded / contracted: what moved, from what to what. */
+  change?: { measure: 'mrr' | 'seats'; from: number; to: number };
+}
+
 export interface PlannedBatch {
   index: number;
   accounts: (AccountRef & { override?: { score: number; reason: string; expiresOn: string } })[];
