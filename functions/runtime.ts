@@ -10,7 +10,7 @@ import { requireVendor } from '../connectors/registry.ts';
 import { loadModel } from '../pipeline/model-files.ts';
 import type { RunDeps, RunOptions } from '../pipeline/run/deps.ts';
 import { activeMode } from '../pipeline/run/mode.ts';
-import { buildConnectors, cadenceOf, parseRunConfig, parseRunSettings, type RunConfig } from '../pipeline/run-config.ts';
+import { accountsOf, buildConnectors, cadenceOf, parseRunConfig, parseRunSettings, type RunConfig } from '../pipeline/run-config.ts';
 import { DynamoStore } from '../pipeline/store/dynamo-store.ts';
 
 export const logger = new Logger({ serviceName: 'healthscore' });
@@ -71,6 +71,7 @@ export function runtime(): Promise<{ deps: RunDeps; config: RunConfig }> {
       store,
       models: loadModel(config.model),
       cadence: cadenceOf(config),
+      accounts: accountsOf(config),
       log: (event, detail) => logger.info(event, detail),
     };
     return { deps, config };

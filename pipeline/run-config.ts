@@ -14,7 +14,7 @@ import { type VendorSection, withValueAt } from '../connectors/shared/vendor.ts'
 import type { SlackNotifier } from '../connectors/slack/webhook.ts';
 import { URGENT_EVENTS } from '../lib/history/urgent-events.ts';
 import { issueLines } from '../lib/zod-issues.ts';
-import type { Cadence } from './run/deps.ts';
+import type { AccountsPolicy, Cadence } from './run/deps.ts';
 
 const section = z.record(z.string(), z.unknown()).optional();
 
@@ -36,6 +36,12 @@ const cadenceSchema = z.strictObject({
   urgentEvents: z.array(z.enum(URGENT_EVENTS)).default([]),
 });
 
+/** Which CRM records are customers beside the CRM's own scope rule, and what counts as an outcome. */
+const accountsSchema = z.strictObject({
+  requireLiveSubscription: z.boolean().default(false),
+  changeShare: z.number().gt(0).lt(1).default(0.1),
+});
+
 const baseSchema = z.strictObject({
   crm: z.string(),
   mode: z.enum(RUN_MODES).default('live'),
@@ -48,6 +54,7 @@ const baseSchema = z.strictObject({
     .prefault({}),
   retentionDays: z.number().int().min(400).default(400),
   cadence: cadenceSchema.prefault({}),
+  accounts: accountsSchema.prefault({}),
 });
 
 /** The run config: the settings above plus one section per registered vendor (CRM, sources, channels). */
@@ -170,4 +177,9 @@ export function cadenceOf(config: RunConfig): Cadence {
     urgentEvents: config.cadence.urgentEvents,
     ...(config.cadence.runTimeoutMinutes !== undefined ? { runTimeoutMinutes: config.cadence.runTimeoutMinutes } : {}),
   };
+}
+
+/** The run config's `accounts` section as the pipeline takes it. */
+export function accountsOf(config: RunConfig): AccountsPolicy {
+  return { requireLiveSubscription: config.accounts.requireLiveSubscription, changeShare: config.accounts.changeShare };
 }

@@ -13,6 +13,7 @@ import { RunOrderError } from '../../pipeline/run/plan.ts';
 import { runAll } from '../../pipeline/run/run-all.ts';
 import { formatSummary } from '../../pipeline/run/summary.ts';
 import {
+  accountsOf,
   buildConnectors,
   ConfigErrorList,
   cadenceOf,
@@ -149,7 +150,15 @@ export const runCommand: Command = {
     try {
       if (values['dry-run']) {
         const preview = await dryRun(
-          { crm: connectors.crm, sources: connectors.sources, models, store, log, cadence: cadenceOf(config) },
+          {
+            crm: connectors.crm,
+            sources: connectors.sources,
+            models,
+            store,
+            log,
+            cadence: cadenceOf(config),
+            accounts: accountsOf(config),
+          },
           { asOf, batchSize: config.batchSize, maxStaleDays: config.maxStaleDays, ...scope },
           {
             onSync: (_source, cost) => process.stderr.write(`dry run: syncing first — ${cost}\n`),
@@ -161,7 +170,7 @@ export const runCommand: Command = {
         return troubled ? EXIT_BAD_RECORDS : EXIT_OK;
       }
       const summary = await runAll(
-        { ...connectors, store, models, log, cadence: cadenceOf(config) },
+        { ...connectors, store, models, log, cadence: cadenceOf(config), accounts: accountsOf(config) },
         {
           asOf,
           batchSize: config.batchSize,

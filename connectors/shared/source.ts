@@ -2,6 +2,7 @@
 // accounts with their identity keys and the run's `asOf`, produce per-account signals, a report of
 // what could not be matched or parsed, and state to keep for the next run. A source never fails a
 // batch because of one bad record, and an account it knows nothing about gets no keys (unknown).
+import type { LifecycleEvidence } from '../../lib/lifecycle/lifecycle.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import type { IdentityMatch } from './domain-match.ts';
 
@@ -69,34 +70,8 @@ export interface PartialFailure {
   reason: string;
 }
 
-/**
- * What a source knows of an account's commercial life, beside its signals: the evidence the run
- * turns into lifecycle changes (churned, returned) and outcomes (churned, renewed, expanded,
- * contracted). Every field is optional: a source says only what it knows.
- */
-export interface LifecycleEvidence {
-  /**
-   * true: the account is paying now (a live subscription). false: every subscription it had has
-   * ended (canceled, and past its period) with none live: churn evidence. Absent: the source cannot tell.
-   */
-  live?: boolean;
-  /** When `live` is false: the day (YYYY-MM-DD) the last subscription ended. */
-  endedOn?: string;
-  /** One sentence naming the records behind `live` (e.g. "Stripe subscription sub_1 canceled on 2026-10-03, none live"). */
-  evidence?: string;
-  /** Monthly recurring revenue now, in the account's currency's minor unit (cents), of the live subscriptions. */
-  mrrCents?: number;
-  /** Paid seats now. */
-  seats?: number;
-  /** Length in days of the shortest billing period among the live subscriptions (a change must hold this long to count). */
-  periodDays?: number;
-  /**
-   * The current term of a live contract or subscription whose term is a year or more: it started
-   * on `start` (YYYY-MM-DD), lasts `months`, and `paid` tells whether the invoice that opened it is paid.
-   * A renewal is a new term starting while the customer stays live.
-   */
-  term?: { start: string; months: number; paid: boolean; id?: string };
-}
+/** A billing source's evidence of an account's commercial life (lib/lifecycle/lifecycle.ts). */
+export type { LifecycleEvidence } from '../../lib/lifecycle/lifecycle.ts';
 
 export interface SourceReadResult {
   /** accountId → signals this source knows for it. Accounts it knows nothing about are absent. */

@@ -12,11 +12,12 @@ import { isoDay } from '../../lib/days.ts';
 import type { CompiledModel, CompiledModelSet } from '../../lib/model/compile.ts';
 import type { Driver, Tier } from '../../lib/scoring/engine.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
-import { emptySummary } from '../run/batch-summary.ts';
+import { emptyLifecycleCounts, emptySummary } from '../run/batch-summary.ts';
 import { alertsDue, toScoreProperties } from '../run/deliver.ts';
-import type { Cadence, RunLog } from '../run/deps.ts';
+import type { AccountsPolicy, Cadence, RunLog } from '../run/deps.ts';
 import { gatherSignals } from '../run/gather-signals.ts';
 import { matchIdentities } from '../run/identity.ts';
+import { applyLifecycle } from '../run/lifecycle.ts';
 import { lastPlannedRun } from '../run/plan.ts';
 import { recentHistories, scoreAccounts } from '../run/score-accounts.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
@@ -30,6 +31,7 @@ export interface DryRunDeps {
   models: CompiledModel | CompiledModelSet;
   /** The run's table, read (never written) for source cursors, account state and alerts already sent. */
   store?: DynamoStore | undefined;
+  accounts?: AccountsPolicy;
   log?: RunLog;
   cadence?: Cadence;
 }
@@ -92,7 +94,8 @@ async function pickAccounts(crm: CrmConnector, options: DryRunOptions, signal?: 
   const rejected: { source: string; recordId: string; reason: string }[] = [];
   for await (const page of crm.listAccounts(signal ? { signal } : {})) {
     for (const r of page.rejected) rejected.push({ source: crm.kind, ...r });
-    for (const a of page.accounts) if (!wanted || wanted.has(a.accountId)) picked.push(a);
+    // Records outside the account scope are not customers: previewed only when asked for by id.
+    for (const a of page.accounts) if (wanted ? wanted.has(a.accountId) : a.scope?.in !== false) picked.push(a);
     // Stop listing as soon as the preview has its accounts: every page is a call.
     if (options.limit !== undefined && picked.length >= options.limit) break;
     if (wanted && picked.length >= wanted.size) break;
@@ -197,9 +200,18 @@ async function previewBatch(
   const runId = `dry-run-${options.asOf.toISOString()}`;
   const histories = recentHistories(states, ids, day, runId);
   const summary = emptySummary();
+  // As the run would: only customers are scored (a churned account shows `churned`, frozen; nothing is stored here).
+  const customers = applyLifecycle(
+    batch,
+    gathered.accounts,
+    states,
+    { day, runId, asOf: options.asOf, crmSource: deps.crm.source.name },
+    deps.accounts ?? {},
+    emptyLifecycleCounts(),
+  ).score;
   const records = scoreAccounts(
     deps.models,
-    batch,
+    customers,
     gathered.accounts,
     histories,
     { asOf: options.asOf, runId, confirmHours: deps.cadence?.confirmHours, urgentEvents: deps.cadence?.urgentEvents },

@@ -19,5 +19,10 @@ export function emptySummary(): BatchSummary {
     dataErrors: [],
     calls: {},
     rateLimited: {},
+    lifecycle: emptyLifecycleCounts(),
   };
+}
+
+export function emptyLifecycleCounts(): NonNullable<BatchSummary['lifecycle']> {
+  return { started: 0, churned: 0, returned: 0, leftScope: 0, frozen: 0, outcomes: {} };
 }

@@ -41,12 +41,16 @@ export async function writeBack(
   asOf: Date,
   summary: BatchSummary,
   signal?: AbortSignal,
+  frozen: readonly ScoreWrite[] = [],
 ): Promise<void> {
-  const rows: ScoreWrite[] = records.map((r) => ({
-    accountId: r.accountId,
-    values: toScoreProperties(r, asOf),
-    previous: states.get(r.accountId)?.crm,
-  }));
+  const rows: ScoreWrite[] = [
+    ...records.map((r) => ({
+      accountId: r.accountId,
+      values: toScoreProperties(r, asOf),
+      previous: states.get(r.accountId)?.crm,
+    })),
+    ...frozen,
+  ];
   const report = await deps.crm.writeScores(rows, signal);
   summary.writes.calls += report.calls;
   for (const o of report.outcomes) {

@@ -30,6 +30,14 @@ export interface Cadence {
   urgentEvents?: readonly UrgentEvent[];
 }
 
+/** Which accounts are customers and what counts as an outcome (the run config's `accounts` section). */
+export interface AccountsPolicy {
+  /** Only accounts with a live subscription (a billing source's evidence) are customers, beside the CRM's scope rule (default false). */
+  requireLiveSubscription?: boolean;
+  /** The least relative change of MRR or seats, held a billing period, recorded as expanded / contracted (default 0.1). */
+  changeShare?: number;
+}
+
 export type RunLog = (event: string, detail: Record<string, unknown>) => void;
 
 export interface RunDeps {
@@ -40,6 +48,7 @@ export interface RunDeps {
   models: CompiledModel | CompiledModelSet;
   slack?: SlackNotifier | undefined;
   cadence?: Cadence;
+  accounts?: AccountsPolicy;
   log?: RunLog;
   /** Configuration warnings by vendor (e.g. a renamed key still used), reported with the run's own warnings. */
   configWarnings?: Record<string, string[]>;

@@ -5,7 +5,7 @@
 // same way, as if a source named `<source>:<part>` had failed.
 
 import { QuotaExhaustedError } from '../../connectors/shared/errors.ts';
-import type { AccountRef, SignalSource, SourceContext } from '../../connectors/shared/source.ts';
+import type { AccountRef, LifecycleEvidence, SignalSource, SourceContext } from '../../connectors/shared/source.ts';
 import { daysBetween } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 import { deriveSignals } from '../../lib/signals/derive.ts';
@@ -17,6 +17,8 @@ export interface GatheredAccount {
   origins: Record<string, string>;
   staleSources: string[];
   failedSources: string[];
+  /** A billing source's lifecycle evidence read this run (never carried: an outage gives none). */
+  lifecycle?: LifecycleEvidence;
 }
 
 export interface GatherResult {
@@ -65,6 +67,8 @@ export async function gatherSignals(
       const state = states.get(account.accountId) ?? { accountId: account.accountId, sources: {} };
       states.set(account.accountId, state);
       if (read) {
+        const evidence = read.lifecycle?.get(account.accountId);
+        if (evidence && !acc.lifecycle) acc.lifecycle = evidence;
         const fresh = read.signals.get(account.accountId);
         const before = state.sources[source.name];
         if (fresh) {

@@ -1,6 +1,7 @@
-// The plan's listing of the CRM's accounts, checkpointed after every page: each page's accounts are
-// cut into batches, the full batches are saved with the run's plan, and the CRM's cursor with the
-// unfinished batch goes into the key-value state. A plan stopped mid-listing (the Lambda deadline,
+// The plan's listing of the CRM's accounts, checkpointed after every page: each page's accounts in
+// the account scope (and the customers that just left it) are cut into batches, the full batches
+// are saved with the run's plan, and the CRM's cursor with the unfinished batch goes into the
+// key-value state. Records out of scope are counted by reason and left out. A plan stopped mid-listing (the Lambda deadline,
 // a signal) resumes from the page after the last one saved, so a retried plan never lists again
 // what it already has. A cursor the CRM no longer accepts (a Salesforce query locator expires)
 // starts the listing over.
@@ -24,12 +25,15 @@ export interface ListingCheckpoint {
   /** The batch being filled (fewer than batchSize accounts). */
   current: PlannedBatch['accounts'];
   rejected: RejectedRecord[];
+  /** Records outside the account scope left out of the plan, by reason. */
+  outOfScope?: Record<string, number>;
 }
 
 export interface Listing {
   batches: number;
   accounts: number;
   rejected: RejectedRecord[];
+  outOfScope: Record<string, number>;
 }
 
 export const LISTING_KEY = 'plan:listing';
@@ -54,7 +58,33 @@ export async function listIntoBatches(deps: RunDeps, runId: string, batchSize: n
       at = fresh(runId);
     }
   }
-  return { batches: at.batches, accounts: at.accounts, rejected: at.rejected };
+  return { batches: at.batches, accounts: at.accounts, rejected: at.rejected, outOfScope: at.outOfScope ?? {} };
+}
+
+/**
+ * The page's accounts the run plans: every one in scope, and those out of scope that the run still
+ * tracks as customers (their batch sees them leave, with or without churn evidence). The rest are
+ * counted by the scope's reason and left out: prospects, partners, customers long gone.
+ */
+async function inPlan(
+  deps: RunDeps,
+  accounts: PlannedBatch['accounts'],
+  outOfScope: Record<string, number>,
+): Promise<PlannedBatch['accounts']> {
+  const out = accounts.filter((a) => a.scope?.in === false);
+  if (out.length === 0) return accounts;
+  const states = await deps.store.getStates(out.map((a) => a.accountId));
+  const tracked = (id: string) => {
+    const s = states.get(id);
+    // A state written before lifecycles were kept, with scores, is a customer's.
+    return s?.lifecycle ? s.lifecycle.status === 'customer' : (s?.recent?.length ?? 0) > 0;
+  };
+  return accounts.filter((a) => {
+    if (a.scope?.in !== false || tracked(a.accountId)) return true;
+    const reason = a.scope.reason ?? 'outside the account scope';
+    outOfScope[reason] = (outOfScope[reason] ?? 0) + 1;
+    return false;
+  });
 }
 
 /** Reads pages from `start` until the last one, saving each; returns the finished checkpoint. */
@@ -89,7 +119,9 @@ async function savePage(
 ): Promise<ListingCheckpoint> {
   const full: PlannedBatch[] = [];
   let current = [...before.current];
-  for (const a of accounts) {
+  const outOfScope = { ...before.outOfScope };
+  const planned = await inPlan(deps, accounts, outOfScope);
+  for (const a of planned) {
     current.push(a);
     if (current.length >= batchSize) {
       full.push({ index: before.batches + full.length, accounts: current });
@@ -109,9 +141,10 @@ async function savePage(
     done,
     pages: before.pages + 1,
     batches: before.batches + full.length,
-    accounts: before.accounts + accounts.length,
+    accounts: before.accounts + planned.length,
     current,
     rejected: [...before.rejected, ...rejected],
+    outOfScope,
   };
   await deps.store.kv.put(LISTING_KEY, at);
   return at;

@@ -126,6 +126,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     calls: callsSince(callsBefore),
     mode: options.mode ?? 'live',
     ...(Object.keys(identity.unclaimed).length > 0 ? { unclaimed: identity.unclaimed, matchedByDomain: identity.matchedByDomain } : {}),
+    ...(Object.keys(listing.outOfScope).length > 0 ? { outOfScope: listing.outOfScope } : {}),
   };
   // The run record goes last: a plan interrupted before it is simply planned again.
   await deps.store.saveRun(run);
@@ -133,7 +134,7 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     [LAST_DAY_KEY, day],
     [LAST_RUN_KEY, { runId, asOf: run.asOf }],
   ]);
-  deps.log?.('run.planned', { runId, accounts: listing.accounts, batches: listing.batches, failedSources });
+  deps.log?.('run.planned', { runId, accounts: listing.accounts, batches: listing.batches, outOfScope: listing.outOfScope, failedSources });
   return { runId, asOf: options.asOf, batches: range(listing.batches), resumed: false };
 }
 

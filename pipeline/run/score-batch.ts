@@ -1,5 +1,5 @@
-// One batch of a run, in order: load it (a batch already done is skipped), gather its signals,
-// score and store its day (batch-day.ts), send what changed (batch-delivery.ts), keep the accounts'
+// One batch of a run, in order: load it (a batch already done is skipped), gather its signals, step
+// each account's lifecycle (lifecycle.ts: only customers are scored), score and store its day (batch-day.ts), send what changed (batch-delivery.ts), keep the accounts'
 // state, and checkpoint it as done, so a resumed run skips it.
 
 import { callStats, callsSince } from '../../connectors/shared/http-trace.ts';
@@ -7,9 +7,10 @@ import { isoDay } from '../../lib/days.ts';
 import type { AccountState, BatchSummary, PlannedBatch } from '../store/records.ts';
 import { scoreBatchDay } from './batch-day.ts';
 import { deliverBatch } from './batch-delivery.ts';
-import { emptySummary } from './batch-summary.ts';
+import { emptyLifecycleCounts, emptySummary } from './batch-summary.ts';
 import type { RunDeps, RunOptions } from './deps.ts';
 import { gatherSignals } from './gather-signals.ts';
+import { applyLifecycle } from './lifecycle.ts';
 import { runIdFor } from './plan.ts';
 
 export interface BatchOutcome {
@@ -44,8 +45,19 @@ export async function scoreBatch(deps: RunDeps, options: RunOptions, index: numb
   summary.unmatchedAccounts = gathered.unmatchedAccounts;
   summary.rejected = gathered.rejected;
 
-  const scored = await scoreBatchDay(deps, { ...options, runId }, batch, states, gathered, day, summary);
-  await deliverBatch(deps, options, batch, scored, states, summary, signal);
+  // Only customers are scored; churned accounts show `churned` with their frozen score; outcomes are kept with the history.
+  const lifecycle = applyLifecycle(
+    batch.accounts,
+    gathered.accounts,
+    states,
+    { day, runId, asOf: options.asOf, crmSource: deps.crm.source.name },
+    deps.accounts ?? {},
+    summary.lifecycle ?? emptyLifecycleCounts(),
+  );
+  const customers = { ...batch, accounts: lifecycle.score };
+  const scored = await scoreBatchDay(deps, { ...options, runId }, customers, states, gathered, day, summary);
+  if (lifecycle.outcomes.length > 0) await deps.store.putOutcomes(lifecycle.outcomes);
+  await deliverBatch(deps, options, customers, scored, states, summary, signal, lifecycle.frozen);
   await deps.store.putStates([...states.values()] as AccountState[]);
   Object.assign(summary, callsSince(callsBefore));
   // A run told to stop must not checkpoint a batch it may not have finished (a retry redoes it, idempotently).

@@ -3,7 +3,7 @@
 // have written and alerted. Alerts are still claimed in the store, so a tier change confirmed while
 // in shadow counts as already confirmed once the mode goes live (no alert storm), while the CRM
 // values last written stay as they were, so the first live run writes today's values once.
-import { type CrmAccount, changedProperties } from '../../connectors/shared/crm.ts';
+import { type CrmAccount, changedProperties, type ScoreWrite } from '../../connectors/shared/crm.ts';
 import type { AccountState, DayRecord, RecentDay, ShadowCounts } from '../store/records.ts';
 import { alertsDue, claimAlerts, toScoreProperties } from './deliver.ts';
 import type { RunDeps } from './deps.ts';
@@ -13,9 +13,16 @@ export function emptyShadowCounts(): ShadowCounts {
 }
 
 /** Counts the CRM changes a live run would write (the same change detection as the CRM sinks). */
-export function countShadowWrites(records: readonly DayRecord[], states: Map<string, AccountState>, asOf: Date, into: ShadowCounts): void {
-  for (const r of records) {
-    const changed = changedProperties(toScoreProperties(r, asOf), states.get(r.accountId)?.crm);
+export function countShadowWrites(
+  records: readonly DayRecord[],
+  states: Map<string, AccountState>,
+  asOf: Date,
+  into: ShadowCounts,
+  frozen: readonly ScoreWrite[] = [],
+): void {
+  const rows = [...records.map((r) => ({ values: toScoreProperties(r, asOf), previous: states.get(r.accountId)?.crm })), ...frozen];
+  for (const row of rows) {
+    const changed = changedProperties(row.values, row.previous);
     if (changed.length === 0) continue;
     into.writes++;
     into.properties += changed.length;

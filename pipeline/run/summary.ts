@@ -4,7 +4,7 @@ import { isoDay } from '../../lib/days.ts';
 import type { Tier } from '../../lib/scoring/engine.ts';
 import type { DynamoStore } from '../store/dynamo-store.ts';
 import type { BatchSummary, ShadowCounts } from '../store/records.ts';
-import { emptySummary } from './batch-summary.ts';
+import { emptyLifecycleCounts, emptySummary } from './batch-summary.ts';
 
 export interface RunSummary {
   runId: string;
@@ -40,6 +40,10 @@ export interface RunSummary {
   /** Set when the run did nothing because the previous run was still in progress (until its timeout). */
   skipped?: { inProgress: string; until: string };
   mode: 'live' | 'shadow';
+  /** CRM records outside the account scope, not scored, by reason. */
+  outOfScope: Record<string, number>;
+  /** Lifecycle changes this run: churned, returned, left the scope (not a churn), frozen churned accounts, outcomes by kind. */
+  lifecycle: NonNullable<BatchSummary['lifecycle']>;
   /** In shadow mode: the CRM writes and alerts a live run would have made (none were). */
   shadow?: { writes: number; properties: number; alerts: Record<string, number>; alertSamples: ShadowCounts['alerts'] };
 }
@@ -77,6 +81,15 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     add(total.calls, s.calls ?? {});
     add(total.rateLimited, s.rateLimited ?? {});
     total.dataErrors.push(...s.dataErrors);
+    if (s.lifecycle) {
+      const l = total.lifecycle as NonNullable<BatchSummary['lifecycle']>;
+      l.started += s.lifecycle.started;
+      l.churned += s.lifecycle.churned;
+      l.returned += s.lifecycle.returned;
+      l.leftScope += s.lifecycle.leftScope;
+      l.frozen += s.lifecycle.frozen;
+      add(l.outcomes, s.lifecycle.outcomes);
+    }
     if (s.shadow) {
       shadow ??= { writes: 0, properties: 0, alerts: [] };
       shadow.writes += s.shadow.writes;
@@ -115,6 +128,8 @@ export async function summarizeRun(store: DynamoStore, runId: string): Promise<R
     dataErrors: total.dataErrors.slice(0, 50),
     ...(run.stoppedBy ? { stoppedBy: run.stoppedBy } : {}),
     mode: run.mode ?? 'live',
+    outOfScope: run.outOfScope ?? {},
+    lifecycle: total.lifecycle as NonNullable<BatchSummary['lifecycle']>,
     ...(shadow
       ? {
           shadow: {
@@ -164,6 +179,8 @@ export function skippedSummary(
     dataErrors: [],
     skipped,
     mode: mode ?? 'live',
+    outOfScope: {},
+    lifecycle: emptyLifecycleCounts(),
   };
 }
 
@@ -179,6 +196,28 @@ function identityLines(s: RunSummary): string[] {
   if (sources.length === 0) return [];
   const per = sources.map((k) => `${k} ${s.matchedByDomain[k] ?? 0} matched by domain, ${s.unclaimed[k]} records unclaimed`);
   return [`identity: ${per.join('; ')} (list: run --unmatched-csv FILE)`];
+}
+
+/** Records left out of scope, customers that churned, returned or left the scope, and the outcomes recorded. */
+function lifecycleLines(s: RunSummary): string[] {
+  const lines: string[] = [];
+  const out = Object.entries(s.outOfScope).sort((a, b) => b[1] - a[1]);
+  if (out.length > 0) {
+    const n = out.reduce((t, [, v]) => t + v, 0);
+    const shown = out.slice(0, 3).map(([why, v]) => `${v} ${why}`);
+    lines.push(`scope: ${n} CRM record${n === 1 ? '' : 's'} not customers, not scored (${shown.join('; ')}${out.length > 3 ? '; …' : ''})`);
+  }
+  const l = s.lifecycle;
+  const parts = [
+    l.churned > 0 ? `${l.churned} churned` : '',
+    l.returned > 0 ? `${l.returned} returned` : '',
+    l.leftScope > 0 ? `${l.leftScope} left the scope without churn evidence (no longer scored, not a churn)` : '',
+    l.frozen > 0 ? `${l.frozen} churned shown frozen` : '',
+  ].filter(Boolean);
+  const outcomes = Object.entries(l.outcomes).map(([k, v]) => `${k} ${v}`);
+  if (parts.length > 0 || outcomes.length > 0)
+    lines.push(`lifecycle: ${parts.join(', ') || 'no change'}; outcomes recorded: ${outcomes.join(', ') || 'none'}`);
+  return lines;
 }
 
 /** The summary as a few readable lines for a terminal or a log. */
@@ -204,6 +243,7 @@ export function formatSummary(s: RunSummary): string {
         .join(', ') || 'none'
     }; rejected records: ${s.rejected}`,
     ...identityLines(s),
+    ...lifecycleLines(s),
     `vendor calls: ${
       Object.entries(s.calls)
         .map(([k, v]) => `${k} ${v}${s.rateLimited[k] ? ` (${s.rateLimited[k]}×429)` : ''}`)

@@ -3,6 +3,7 @@
 // shape fails with its key and the field at fault instead of travelling on as a cast. Optional
 // fields are exactly optional (absent, never undefined), as the records are written.
 import * as z from 'zod';
+import type { LifecycleState } from '../../lib/lifecycle/lifecycle.ts';
 import { formatIssues } from '../../lib/zod-issues.ts';
 import {
   type AccountState,
@@ -129,12 +130,26 @@ const pendingAlert = z.object({
   attempts: z.number(),
 });
 
+const measure = z.enum(['mrr', 'seats']);
+const lifecycleState = z.object({
+  status: z.enum(['customer', 'churned', 'left']),
+  since: z.string(),
+  churn: z.object({ on: z.string(), evidence: z.string(), by: z.enum(['crm', 'billing']) }).exactOptional(),
+  returnedOn: z.string().exactOptional(),
+  baseline: z.object({ mrrCents: z.number().exactOptional(), seats: z.number().exactOptional(), since: z.string() }).exactOptional(),
+  pending: z.object({ measure, from: z.number(), to: z.number(), since: z.string(), periodDays: z.number() }).exactOptional(),
+  term: z.object({ start: z.string(), months: z.number(), id: z.string().exactOptional() }).exactOptional(),
+  renewalDate: z.string().exactOptional(),
+  renewedOn: z.string().exactOptional(),
+}) satisfies z.ZodType<LifecycleState>;
+
 export const accountState = z.object({
   accountId: z.string(),
   recent: z.array(recentDay).exactOptional(),
   crm: scoreProperties.exactOptional(),
   pendingAlerts: z.array(pendingAlert).exactOptional(),
   sources: z.record(z.string(), z.object({ day: z.string(), signals })),
+  lifecycle: lifecycleState.exactOptional(),
 }) satisfies z.ZodType<AccountState>;
 
 export const runRecord = z.object({
@@ -153,6 +168,7 @@ export const runRecord = z.object({
   mode: z.enum(['live', 'shadow']).exactOptional(),
   unclaimed: counts.exactOptional(),
   matchedByDomain: counts.exactOptional(),
+  outOfScope: counts.exactOptional(),
 }) satisfies z.ZodType<RunRecord>;
 
 export const batchSummary = z.object({
@@ -180,6 +196,16 @@ export const batchSummary = z.object({
       alerts: z.array(z.object({ accountId: z.string(), playbook: z.string(), key: z.string(), title: z.string() })),
     })
     .exactOptional(),
+  lifecycle: z
+    .object({
+      started: z.number(),
+      churned: z.number(),
+      returned: z.number(),
+      leftScope: z.number(),
+      frozen: z.number(),
+      outcomes: counts,
+    })
+    .exactOptional(),
 }) satisfies z.ZodType<BatchSummary>;
 
 const plannedAccount = z.object({
@@ -193,6 +219,8 @@ const plannedAccount = z.object({
   identityNotes: z.record(z.string(), z.string()).exactOptional(),
   override: z.object({ score: z.number(), reason: z.string(), expiresOn: z.string() }).exactOptional(),
   modifiedAt: z.string().exactOptional(),
+  scope: z.object({ in: z.boolean(), reason: z.string().exactOptional() }).exactOptional(),
+  churn: z.object({ evidence: z.string(), on: z.string().exactOptional() }).exactOptional(),
 });
 
 export const batchStatus = z.enum(['pending', 'done']);
@@ -212,7 +240,7 @@ export const recordedOutcome = z.object({
   kind: z.enum(RECORDED_OUTCOMES),
   evidence: z.string(),
   runId: z.string(),
-  change: z.object({ measure: z.enum(['mrr', 'seats']), from: z.number(), to: z.number() }).exactOptional(),
+  change: z.object({ measure, from: z.number(), to: z.number() }).exactOptional(),
 }) satisfies z.ZodType<RecordedOutcome>;
 
 /** An alert claim as stored: its detail is free-form (what the claimer chose to record). */

@@ -8,6 +8,7 @@ import type { TierState } from '../../lib/history/confirmation.ts';
 import type { OverrideStatus } from '../../lib/history/override.ts';
 import type { SeasonalReading } from '../../lib/history/seasonal.ts';
 import type { WhatChanged } from '../../lib/history/what-changed.ts';
+import type { LifecycleOutcomeKind, LifecycleState } from '../../lib/lifecycle/lifecycle.ts';
 import type { Driver, Tier } from '../../lib/scoring/engine.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
 
@@ -106,6 +107,22 @@ export interface AccountState {
   pendingAlerts?: PendingAlert[];
   /** Each source's last successfully read signals, for carrying forward through an outage. */
   sources: Record<string, CarriedSignals>;
+  /** Where the account stands as a customer (lib/lifecycle/lifecycle.ts); absent on states written before lifecycles. */
+  lifecycle?: LifecycleState;
+}
+
+/** What happened to accounts' lifecycles in a batch (docs/scoring-method.md §4). */
+export interface LifecycleCounts {
+  /** Accounts that became customers the run tracks (first seen in scope, or back in scope). */
+  started: number;
+  churned: number;
+  returned: number;
+  /** Customers that left the scope without churn evidence: no longer scored, not an outcome. */
+  leftScope: number;
+  /** Churned accounts shown as churned with their frozen score (not scored, not in the tier counts). */
+  frozen: number;
+  /** Outcomes recorded, by kind. */
+  outcomes: Record<string, number>;
 }
 
 export type BatchStatus = 'pending' | 'done';
@@ -134,6 +151,8 @@ export interface BatchSummary {
   rateLimited: Record<string, number>;
   /** In shadow mode: what a live run would have written and alerted (nothing was). */
   shadow?: ShadowCounts;
+  /** Lifecycle changes and outcomes (absent on batches of older runs). */
+  lifecycle?: LifecycleCounts;
 }
 
 export interface ShadowCounts {
@@ -166,11 +185,13 @@ export interface RunRecord {
   unclaimed?: Record<string, number>;
   /** Per source, how many accounts the plan joined by domain. */
   matchedByDomain?: Record<string, number>;
+  /** CRM records outside the account scope, not scored, by the reason (e.g. `lifecyclestage is "lead", not customer`). */
+  outOfScope?: Record<string, number>;
 }
 
 /** What the run saw happen to a customer (docs/scoring-method.md §4): churn, renewal, expansion, contraction. */
-export const RECORDED_OUTCOMES = ['churned', 'renewed', 'expanded', 'contracted'] as const;
-export type RecordedOutcomeKind = (typeof RECORDED_OUTCOMES)[number];
+export { OUTCOME_KINDS as RECORDED_OUTCOMES } from '../../lib/lifecycle/lifecycle.ts';
+export type RecordedOutcomeKind = LifecycleOutcomeKind;
 
 /** One outcome the run recorded, kept with the account's history (pk ACCOUNT#id, sk OUTCOME#date#kind). */
 export interface RecordedOutcome {
@@ -188,5 +209,10 @@ export interface RecordedOutcome {
 
 export interface PlannedBatch {
   index: number;
-  accounts: (AccountRef & { override?: { score: number; reason: string; expiresOn: string } })[];
+  accounts: (AccountRef & {
+    override?: { score: number; reason: string; expiresOn: string };
+    /** Absent: in scope. Out-of-scope accounts are planned only when the run still tracks them as customers (to see them leave). */
+    scope?: { in: boolean; reason?: string };
+    churn?: { evidence: string; on?: string };
+  })[];
 }
