@@ -32,6 +32,7 @@ function previousOf(state: AccountState | undefined): LifecycleState | undefined
 function evidenceOf(
   account: PlannedAccount,
   g: GatheredAccount | undefined,
+  state: AccountState,
   previous: LifecycleState | undefined,
   day: string,
   crmSource: string,
@@ -51,8 +52,10 @@ function evidenceOf(
     e.inScope = false;
     e.scopeReason = 'no live subscription';
   }
-  const days = g?.signals['commercial.daysToRenewal'];
-  if (typeof days === 'number' && g?.origins['commercial.daysToRenewal'] === crmSource) e.renewalDate = renewalDateOf(day, days);
+  // The CRM's own reading, read today (a billing source's period end is not a contract's renewal date).
+  const crm = state.sources[crmSource];
+  const days = crm?.day === day ? crm.signals['commercial.daysToRenewal'] : undefined;
+  if (typeof days === 'number') e.renewalDate = renewalDateOf(day, days);
   return e;
 }
 
@@ -92,7 +95,7 @@ export function applyLifecycle(
     states.set(id, state);
     const g = gathered.get(id);
     const previous = previousOf(state);
-    const step = stepLifecycle(previous, evidenceOf(account, g, previous, at.day, at.crmSource, policy), options);
+    const step = stepLifecycle(previous, evidenceOf(account, g, state, previous, at.day, at.crmSource, policy), options);
     if (step.state) state.lifecycle = step.state;
     else delete state.lifecycle;
     for (const o of step.outcomes) {

@@ -205,7 +205,9 @@ function lifecycleLines(s: RunSummary): string[] {
   if (out.length > 0) {
     const n = out.reduce((t, [, v]) => t + v, 0);
     const shown = out.slice(0, 3).map(([why, v]) => `${v} ${why}`);
-    lines.push(`scope: ${n} CRM record${n === 1 ? '' : 's'} not customers, not scored (${shown.join('; ')}${out.length > 3 ? '; …' : ''})`);
+    lines.push(
+      `scope: ${n} CRM record${n === 1 ? '' : 's'} outside the account scope, not scored (${shown.join('; ')}${out.length > 3 ? '; …' : ''})`,
+    );
   }
   const l = s.lifecycle;
   const parts = [

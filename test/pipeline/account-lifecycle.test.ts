@@ -88,7 +88,9 @@ describe('given a CRM with records outside the account scope', () => {
     expect(h.vendors.hubspot?.updateCount(id(0))).toBe(0);
     expect(summaries[0]?.outOfScope).toEqual({ 'lifecyclestage is "lead", not customer': 1 });
     expect(summaries[0]?.accounts).toBe(ACCOUNTS - 1);
-    expect(formatSummary(summaries[0] as RunSummary)).toMatch(/^scope: 1 CRM record not customers, not scored \(1 lifecyclestage is "lead", not customer\)$/m);
+    expect(formatSummary(summaries[0] as RunSummary)).toMatch(
+      /^scope: 1 CRM record outside the account scope, not scored \(1 lifecyclestage is "lead", not customer\)$/m,
+    );
   });
 });
 
