@@ -2,7 +2,7 @@
 // seeded with a deterministic demo portfolio, dynalite as the table — over simulated days, then
 // the portfolio printed and out/report.html written.
 import { relative } from 'node:path';
-import { runDemo } from '../../pipeline/demo/run-demo.ts';
+import { churnedOn, runDemo } from '../../pipeline/demo/run-demo.ts';
 import { buildPortfolio, topMovers, weeklyTiers } from '../../pipeline/report/portfolio.ts';
 import { topDriverTexts } from '../../pipeline/run/deliver.ts';
 import { type Command, crmOption, EXIT_OK, parseCommandArgs, positiveOption } from '../command.ts';
@@ -18,7 +18,7 @@ Options:
   --accounts   demo accounts (default 200)
   --days       simulated days (default 60)
   --model      preset, model set or model file (default portfolio)
-  --out        output folder for report.html, demo-outcomes.jsonl and the local store (default out)
+  --out        output folder for report.html, unmatched.csv and the local store (default out)
 `;
 
 function progressBar(done: number, total: number, width = 30): string {
@@ -60,7 +60,7 @@ export const demoCommand: Command = {
       if (tty) process.stderr.write('\n');
       const records = [];
       for await (const r of demo.store.allDays()) records.push(r);
-      const portfolio = buildPortfolio(records, demo.names);
+      const portfolio = buildPortfolio(records, demo.names, churnedOn(demo.outcomes));
       const out: string[] = [];
       out.push('', 'Tier counts by week (confirmed tiers)', '  day          green  yellow  red  unknown');
       for (const w of weeklyTiers(portfolio))
@@ -95,8 +95,16 @@ export const demoCommand: Command = {
       out.push(
         `Report: ${relative(process.cwd(), demo.reportPath)}   ·   finished in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
+      const kinds = new Map<string, number>();
+      for (const x of demo.outcomes) kinds.set(x.kind, (kinds.get(x.kind) ?? 0) + 1);
       out.push(
-        `Backtest the demo: npx healthscore backtest --from-store ${relative(process.cwd(), demo.storePath)} --outcomes ${relative(process.cwd(), demo.outcomesPath)} --model ${values.model} --horizons 30,60`,
+        `Customers only: ${demo.outOfScope} CRM records outside the account scope (prospects, partners, former customers) were never scored`,
+        `Outcomes the runs recorded: ${demo.outcomes.length} (${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}); churned accounts show "churned" in the CRM with their last score, frozen`,
+      );
+      for (const x of demo.outcomes.filter((y) => y.kind === 'churned').slice(0, 3))
+        out.push(`  ${x.date}  ${demo.names.get(x.accountId) ?? x.accountId} churned: ${x.evidence}`);
+      out.push(
+        `Backtest the demo on those outcomes: npx healthscore backtest --from-store ${relative(process.cwd(), demo.storePath)} --model ${values.model} --horizons 30`,
       );
       process.stdout.write(`${out.join('\n')}\n`);
     } finally {

@@ -1,8 +1,9 @@
 // The embedded default (`npm start`): the vendor fakes seeded with the demo portfolio, dynalite as
 // the table, and the real pipeline run once per simulated day, then the portfolio printed and the
-// HTML report, the outcomes file and the local store left in the output folder. The CRM holds no
-// Stripe or Zendesk ids, as a standard account would not: those sources join accounts by domain, and
-// the last run's unmatched accounts and records (a free-mail customer among them) go to a CSV.
+// HTML report and the local store (with the outcomes the runs recorded) left in the output folder.
+// The CRM holds no Stripe or Zendesk ids, as a standard account would not: those sources join
+// accounts by domain, and the last run's unmatched accounts and records (a free-mail customer among
+// them) go to a CSV.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { resetCallStats } from '../../connectors/shared/http-trace.ts';
@@ -16,8 +17,9 @@ import { runAll } from '../run/run-all.ts';
 import type { RunSummary } from '../run/summary.ts';
 import { DynamoStore } from '../store/dynamo-store.ts';
 import { copyTable, startLocalDynamo } from '../store/local-dynamo.ts';
+import type { RecordedOutcome } from '../store/records.ts';
 import { type CrmKind, startLocalVendors } from './local-vendors.ts';
-import { addFreeMailCustomer, applyDay, demoOutcomes, seedWorld } from './seed-vendors.ts';
+import { addFreeMailCustomer, applyDay, seedWorld } from './seed-vendors.ts';
 import { buildWorld } from './world.ts';
 
 export interface DemoOptions {
@@ -34,7 +36,10 @@ export interface DemoResult {
   summaries: RunSummary[];
   alerts: AlertRow[];
   reportPath: string;
-  outcomesPath: string;
+  /** The churns, renewals, expansions and contractions the runs recorded (the backtest reads them from the store). */
+  outcomes: RecordedOutcome[];
+  /** CRM records outside the account scope (prospects, partners, former customers): never scored. */
+  outOfScope: number;
   storePath: string;
   /** The last run's unmatched accounts and unclaimed vendor records, with reasons. */
   unmatchedPath: string;
@@ -61,7 +66,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     await dynamo.close();
   };
   try {
-    const world = buildWorld({ accounts: o.accounts, days: o.days });
+    // Beside the customers: prospects, partners and former customers the run must leave alone, stories
+    // that end in a churn or a contraction, and one customer a data clean-up moves out of the scope.
+    const world = buildWorld({
+      accounts: o.accounts,
+      days: o.days,
+      endings: true,
+      others: { prospects: Math.ceil(o.accounts / 10), partners: Math.ceil(o.accounts / 40), former: Math.ceil(o.accounts / 20) },
+      cleanupOffset: Math.floor((o.days * 2) / 3),
+    });
     const { state, crmIds } = seedWorld(vendors, world);
     addFreeMailCustomer(vendors, state);
     const names = new Map(world.accounts.map((a) => [crmIds.get(a.key) ?? a.key, a.name]));
@@ -87,7 +100,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     alerts.sort((a, b) => a.day.localeCompare(b.day) || a.name.localeCompare(b.name));
     const records = [];
     for await (const r of store.allDays()) records.push(r);
-    const portfolio = buildPortfolio(records, names);
+    const outcomes: RecordedOutcome[] = [];
+    for await (const x of store.allOutcomes()) outcomes.push(x);
+    outcomes.sort((a, b) => a.date.localeCompare(b.date) || a.accountId.localeCompare(b.accountId));
+    const portfolio = buildPortfolio(records, names, churnedOn(outcomes));
     const reportPath = join(outDir, 'report.html');
     writeFileSync(reportPath, renderReport(portfolio, alerts, `healthscore demo portfolio (${o.crm}, model ${o.model})`));
     const disk = await startLocalDynamo({ path: storePath });
@@ -96,13 +112,6 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     } finally {
       await disk.close();
     }
-    const outcomesPath = join(outDir, 'demo-outcomes.jsonl');
-    writeFileSync(
-      outcomesPath,
-      `${demoOutcomes(world, crmIds)
-        .map((x) => JSON.stringify(x))
-        .join('\n')}\n`,
-    );
     const rows = summaries.length > 0 ? await unmatchedRows(store, (summaries.at(-1) as RunSummary).runId) : [];
     const unmatchedPath = join(outDir, 'unmatched.csv');
     writeFileSync(unmatchedPath, unmatchedCsv(rows));
@@ -111,7 +120,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       summaries,
       alerts,
       reportPath,
-      outcomesPath,
+      outcomes,
+      outOfScope: Object.values(summaries.at(-1)?.outOfScope ?? {}).reduce((n, v) => n + v, 0),
       storePath,
       unmatchedPath,
       unmatchedRows: rows,
@@ -125,4 +135,9 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     await close();
     throw err;
   }
+}
+
+/** Each churned account's latest churn day. */
+export function churnedOn(outcomes: readonly RecordedOutcome[]): Map<string, string> {
+  return new Map(outcomes.filter((o) => o.kind === 'churned').map((o) => [o.accountId, o.date]));
 }

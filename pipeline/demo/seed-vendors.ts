@@ -4,7 +4,7 @@
 import type { SeedAccount, SeedActivity } from '../../connectors/shared/fake/crm-seed.ts';
 import { addDays, DAY_S, daysBetween } from '../../lib/days.ts';
 import type { LocalVendors } from './local-vendors.ts';
-import { activeShare, type DemoAccount, type DemoWorld, featuresUsed, seatsOn } from './world.ts';
+import { activeShare, type DemoAccount, type DemoOther, type DemoWorld, featuresUsed, seatsOn } from './world.ts';
 
 /** An instant `hours` after midnight (UTC) of `day`; may fall on a later day. */
 const at = (day: string, hours = 9) => new Date(Date.parse(`${day}T00:00:00Z`) + hours * 3_600_000).toISOString();
@@ -63,11 +63,13 @@ export interface SeedState {
   prices: Map<string, string>;
   /** Normal tickets awaiting their solve day, and whether the customer rates them good. */
   toSolve: Map<number, { on: string; good: boolean }>;
+  /** Seed key → CRM record id. */
+  crmIds: Map<string, string>;
 }
 
 /** Everything that exists before the first simulated day: CRM, customers and subscriptions, support history, usage history. */
 export function seedWorld(v: LocalVendors, world: DemoWorld): { state: SeedState; crmIds: Map<string, string> } {
-  const seeds = world.accounts.map((a) => crmSeed(a, world));
+  const seeds = [...world.accounts.map((a) => crmSeed(a, world)), ...world.others.map(otherSeed)];
   const crmIds = v.hubspot ? v.hubspot.seedAccounts(seeds) : (v.salesforce?.seedAccounts(seeds) ?? new Map<string, string>());
   const state: SeedState = {
     subscriptions: new Map(),
@@ -75,6 +77,7 @@ export function seedWorld(v: LocalVendors, world: DemoWorld): { state: SeedState
     openEscalations: new Map(),
     prices: new Map(),
     toSolve: new Map(),
+    crmIds,
   };
   for (const a of world.accounts) {
     v.stripe.addCustomer({ id: a.identities.stripeCustomerId, name: a.name, email: `billing@${a.domain}`, created: at(a.contractStart) });
@@ -96,6 +99,7 @@ export function seedWorld(v: LocalVendors, world: DemoWorld): { state: SeedState
       createdAt: at(a.contractStart),
     });
   }
+  for (const o of world.others) if (o.stage === 'former' && o.endedOn) addFormerCustomer(v, o, o.endedOn, state);
   // Support history: the incremental export's first run backfills it.
   for (let d = addDays(world.firstDay, -120); d < world.firstDay; d = addDays(d, 1)) supportDay(v, world, d, state);
   for (let d = addDays(world.firstDay, -45); d < world.firstDay; d = addDays(d, 1)) usageDay(v, world, d);
@@ -107,7 +111,7 @@ export function seedWorld(v: LocalVendors, world: DemoWorld): { state: SeedState
 function usageDay(v: LocalVendors, world: DemoWorld, day: string): void {
   const seeds: Parameters<LocalVendors['mixpanel']['seedDailyUsers']>[0][number][] = [];
   for (const a of world.accounts) {
-    if (day < a.contractStart) continue;
+    if (day < a.contractStart || (a.churnOn !== undefined && day >= a.churnOn)) continue;
     const users = Math.round(seatsOn(a, day) * activeShare(a, day));
     if (users === 0) continue;
     seeds.push({ group: a.identities.mixpanelGroupKey, day, users });
@@ -166,6 +170,12 @@ function billingDay(v: LocalVendors, world: DemoWorld, day: string, state: SeedS
     const sub = state.subscriptions.get(a.key) as string;
     const customer = a.identities.stripeCustomerId;
     const amount = seatsOn(a, day) * a.pricePerSeat * 100;
+    if (a.churnOn !== undefined && day >= a.churnOn) {
+      if (day === a.churnOn) endSubscription(v, sub, day);
+      continue;
+    }
+    if (a.contractOn === day)
+      v.stripe.updateSubscription(sub, { items: [{ price: `price_${a.pricePerSeat}`, quantity: seatsOn(a, day) }] });
     if (day.endsWith('-01') && day >= a.contractStart)
       v.stripe.addInvoice({
         customer,
@@ -206,9 +216,42 @@ function billingDay(v: LocalVendors, world: DemoWorld, day: string, state: SeedS
   }
 }
 
+/** A CRM record that is not a customer: no people, no activity, only its stage. */
+function otherSeed(o: DemoOther): SeedAccount {
+  return { key: o.key, name: o.name, domain: o.domain, stage: o.stage, contacts: [], activities: [] };
+}
+
+/** A data clean-up: the CRM record of a customer is marked as not one (HubSpot lifecycle stage Other, Salesforce Type Other). */
+function moveOutOfScope(v: LocalVendors, crmId: string): void {
+  if (v.hubspot) v.hubspot.setProperties('companies', crmId, { lifecyclestage: 'other' });
+  else v.salesforce?.edit('Account', crmId, { Type: 'Other' });
+}
+
+/** A Stripe subscription canceled on `day`: it ends at once (no live one is left). */
+function endSubscription(v: LocalVendors, sub: string, day: string): void {
+  v.stripe.updateSubscription(sub, { status: 'canceled', canceledAt: at(day, 8) });
+}
+
+/** A customer who left before the demo: its Stripe customer with the subscription that ended then. */
+function addFormerCustomer(v: LocalVendors, o: DemoOther, endedOn: string, state: SeedState): void {
+  const id = `cus_${o.key.replace(/-/g, '')}`;
+  const created = at(addDays(endedOn, -400));
+  v.stripe.addCustomer({ id, name: o.name, email: `billing@${o.domain}`, created });
+  const price = state.prices.values().next().value as string;
+  const sub = v.stripe.addSubscription({
+    customer: id,
+    items: [{ price, quantity: 10, created }],
+    created,
+    currentPeriodStart: at(addDays(endedOn, -30)),
+    currentPeriodEnd: at(endedOn),
+  });
+  endSubscription(v, sub, endedOn);
+}
+
 /** What happened on `day` in billing, support and usage; applied before that day's run. */
 export function applyDay(v: LocalVendors, world: DemoWorld, day: string, state: SeedState): void {
   v.zendesk.setNow(at(day, 23));
+  if (world.cleanup?.day === day) moveOutOfScope(v, state.crmIds.get(world.cleanup.key) as string);
   billingDay(v, world, day, state);
   supportDay(v, world, day, state);
   usageDay(v, world, day);

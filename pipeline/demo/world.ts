@@ -1,6 +1,7 @@
 // The demo portfolio: a deterministic world of accounts, each living one story over the simulated
 // days (steady, slow usage decay, champion departure, payment failure, escalation, onboarding,
-// expansion, renewal risk, and a noisy one-day dip that must not alert). Vendor-neutral: the
+// expansion, renewal risk, and a noisy one-day dip that must not alert; some of them end in a churn
+// or a contraction), and CRM records that are not customers. Vendor-neutral: the
 // seeding code turns each day's happenings into HubSpot/Salesforce, Stripe, Zendesk and Mixpanel data.
 
 import { addDays, daysBetween } from '../../lib/days.ts';
@@ -45,10 +46,24 @@ export interface DemoAccount {
   /** The day the story's turn happens (departure, failure, escalation, dip...). */
   turnDay: string;
   nps: number;
+  /** The day every subscription of the account ends (a churn), when its story ends so (world option `endings`). */
+  churnOn?: string;
+  /** The day the account cuts its seats by a fifth (a contraction), when its story does. */
+  contractOn?: string;
   /** A CSM's manual override entered in the CRM, when the story has one. */
   override?: { score: number; reason: string; expiresOn: string };
   identities: { stripeCustomerId: string; zendeskOrganizationId: string; mixpanelGroupKey: string };
   contacts: { key: string; name: string; email: string; title: string; champion?: boolean; execSponsor?: boolean; inRoleSince: string }[];
+}
+
+/** A CRM record that is not a customer: a prospect, a partner, or a customer who left before the demo began. */
+export interface DemoOther {
+  key: string;
+  name: string;
+  domain: string;
+  stage: 'prospect' | 'partner' | 'former';
+  /** For a former customer: the day its subscription ended (before the first simulated day). */
+  endedOn?: string;
 }
 
 export interface DemoWorld {
@@ -58,6 +73,10 @@ export interface DemoWorld {
   /** Activity is generated from this day on, so the first run already has 90 days of past. */
   historyStart: string;
   accounts: DemoAccount[];
+  /** CRM records outside the account scope (never scored). */
+  others: DemoOther[];
+  /** The customer whose CRM record is moved out of the scope by a data clean-up (not a churn), and the day. */
+  cleanup?: { key: string; day: string };
 }
 
 const NAMES = [
@@ -109,7 +128,27 @@ export interface WorldOptions {
   overrideDays?: number;
   /** What the product sends as the Mixpanel group key: an id of its own (default) or the company's domain. */
   mixpanelGroupKeys?: 'ids' | 'domains';
+  /** CRM records that are not customers: prospects and partners, and former customers (default none). */
+  others?: { prospects: number; partners: number; former: number };
+  /** Stories end as customers' do: some churn (every subscription canceled), some cut seats (default off: tests keep their stories as they are). */
+  endings?: boolean;
+  /** Moves one steady customer out of the CRM's scope this many days after the first day, without churn evidence (default never). */
+  cleanupOffset?: number;
 }
+
+/** When the story's customer leaves (every subscription ends): decay, payment failed (odd), renewal risk (odd). */
+function churnDay(a: DemoAccount): string | undefined {
+  if (a.story === 'decay') return addDays(a.turnDay, 25);
+  // Stripe's dunning cancels the subscription after its last retry (about three weeks).
+  if (a.story === 'payment_failed' && a.index % 2 === 1) return addDays(a.turnDay, 21);
+  // The cancellation set at the turn takes effect at the end of the period (the renewal date).
+  if (a.story === 'renewal_risk' && a.index % 2 === 1) return a.renewalDate;
+  return undefined;
+}
+
+/** Half of the customers whose champion left cut their seats by a fifth five days later (a contraction). */
+const contractionDay = (a: DemoAccount): string | undefined =>
+  a.story === 'champion_left' && a.index % 2 === 1 ? addDays(a.turnDay, 5) : undefined;
 
 export function buildWorld(options: WorldOptions = {}): DemoWorld {
   const count = options.accounts ?? 200;
@@ -199,7 +238,35 @@ export function buildWorld(options: WorldOptions = {}): DemoWorld {
       ],
     });
   }
-  return { firstDay, lastDay, historyStart: addDays(firstDay, -90), accounts };
+  if (options.endings)
+    for (const a of accounts) {
+      const churn = churnDay(a);
+      const cut = contractionDay(a);
+      if (churn !== undefined) a.churnOn = churn;
+      if (cut !== undefined) a.contractOn = cut;
+    }
+  const others: DemoOther[] = [];
+  const o = options.others ?? { prospects: 0, partners: 0, former: 0 };
+  const add = (stage: DemoOther['stage'], n: number, label: string) => {
+    for (let i = 0; i < n; i++) {
+      const name = `${label} ${NAMES[(i * 5 + others.length) % NAMES.length]} ${i + 1}`;
+      const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+      others.push({
+        key: `${stage}-${String(i).padStart(3, '0')}`,
+        name,
+        domain: `${slug}.example`,
+        stage,
+        ...(stage === 'former' ? { endedOn: addDays(firstDay, -60 - i * 17) } : {}),
+      });
+    }
+  };
+  add('prospect', o.prospects, 'Prospect');
+  add('partner', o.partners, 'Partner');
+  add('former', o.former, 'Former');
+  const steady = accounts.find((a) => a.story === 'steady' && a.index > 0);
+  const cleanup =
+    options.cleanupOffset !== undefined && steady ? { key: steady.key, day: addDays(firstDay, options.cleanupOffset) } : undefined;
+  return { firstDay, lastDay, historyStart: addDays(firstDay, -90), accounts, others, ...(cleanup ? { cleanup } : {}) };
 }
 
 /** Share of seats active on `day` for the account's story (0..1). */
@@ -230,5 +297,6 @@ export function featuresUsed(a: DemoAccount, day: string): string[] {
 
 export function seatsOn(a: DemoAccount, day: string): number {
   if (a.story === 'expansion' && day >= a.turnDay) return Math.round(a.seats * 1.25);
+  if (a.contractOn !== undefined && day >= a.contractOn) return Math.max(1, Math.round(a.seats * 0.8));
   return a.seats;
 }

@@ -5,6 +5,7 @@ import { topDriverTexts, weekView } from '../run/deliver.ts';
 import { type AlertRow, type Portfolio, topMovers } from './portfolio.ts';
 
 const colors: Record<Tier, string> = { green: '#2e9e5b', yellow: '#e0b000', red: '#d64545', unknown: '#9aa0a6' };
+const churnedColor = '#5f6368';
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function tierChart(p: Portfolio): string {
@@ -51,7 +52,11 @@ export function renderReport(p: Portfolio, alerts: readonly AlertRow[], title: s
     .map((s) => {
       const r = s.latest;
       const tier = r.tierState.confirmed;
-      return `<tr><td>${esc(s.name)}<div class="id">${esc(s.accountId)}</div></td><td class="num">${r.score ?? '–'}</td><td><span class="tier" style="background:${colors[tier]}">${tier}</span></td><td>${sparkline(s.points)}</td><td class="num">${r.change30d ?? '–'}</td><td>${topDriverTexts(
+      const badge =
+        s.churnedOn !== undefined
+          ? `<span class="tier" style="background:${churnedColor}">churned ${esc(s.churnedOn)}</span>`
+          : `<span class="tier" style="background:${colors[tier]}">${tier}</span>`;
+      return `<tr><td>${esc(s.name)}<div class="id">${esc(s.accountId)}</div></td><td class="num">${r.score ?? '–'}</td><td>${badge}</td><td>${sparkline(s.points)}</td><td class="num">${r.change30d ?? '–'}</td><td>${topDriverTexts(
         r.drivers,
       )
         .map((d) => `<div>${esc(d)}</div>`)

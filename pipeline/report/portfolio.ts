@@ -8,6 +8,8 @@ export interface AccountSeries {
   name: string;
   points: { day: string; score: number | null; tier: Tier }[];
   latest: DayRecord;
+  /** Set when the customer churned: the day; its score is frozen at `latest` and it has left the portfolio. */
+  churnedOn?: string;
 }
 
 export interface AlertRow {
@@ -25,7 +27,8 @@ export interface Portfolio {
   accounts: AccountSeries[];
 }
 
-export function buildPortfolio(records: Iterable<DayRecord>, names: Map<string, string>): Portfolio {
+/** `churned`: accounts that churned (account id → churn day), shown as churned and left out of the movers. */
+export function buildPortfolio(records: Iterable<DayRecord>, names: Map<string, string>, churned = new Map<string, string>()): Portfolio {
   const byAccount = new Map<string, DayRecord[]>();
   const tiersByDay: Record<string, Record<Tier, number>> = {};
   for (const r of records) {
@@ -43,6 +46,7 @@ export function buildPortfolio(records: Iterable<DayRecord>, names: Map<string, 
       name: names.get(accountId) ?? accountId,
       points: list.map((r) => ({ day: r.day, score: r.score, tier: r.tierState.confirmed })),
       latest: list.at(-1) as DayRecord,
+      ...(churned.has(accountId) ? { churnedOn: churned.get(accountId) as string } : {}),
     });
   }
   accounts.sort((a, b) => a.name.localeCompare(b.name));
@@ -60,6 +64,8 @@ export interface Mover {
 export function topMovers(p: Portfolio, n = 10): Mover[] {
   const movers: Mover[] = [];
   for (const s of p.accounts) {
+    // A churned customer has left the portfolio: its last score is history, not a movement to act on.
+    if (s.churnedOn !== undefined) continue;
     const scored = s.points.filter((x) => x.score !== null);
     const first = scored[0]?.score;
     const last = scored.at(-1)?.score;
