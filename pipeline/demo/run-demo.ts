@@ -20,7 +20,7 @@ import { copyTable, startLocalDynamo } from '../store/local-dynamo.ts';
 import type { RecordedOutcome } from '../store/records.ts';
 import { type CrmKind, startLocalVendors } from './local-vendors.ts';
 import { addFreeMailCustomer, applyDay, seedWorld } from './seed-vendors.ts';
-import { buildWorld } from './world.ts';
+import { buildWorld, type DemoWorld } from './world.ts';
 
 export interface DemoOptions {
   crm: CrmKind;
@@ -33,6 +33,10 @@ export interface DemoOptions {
 }
 
 export interface DemoResult {
+  /** The simulated world (which account lives which story, who churns when). */
+  world: DemoWorld;
+  /** Seed key → CRM record id. */
+  crmIds: Map<string, string>;
   summaries: RunSummary[];
   alerts: AlertRow[];
   reportPath: string;
@@ -117,6 +121,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     writeFileSync(unmatchedPath, unmatchedCsv(rows));
     const tasks = vendors.hubspot ? vendors.hubspot.tasks().length : (vendors.salesforce?.tasks().length ?? 0);
     return {
+      world,
+      crmIds,
       summaries,
       alerts,
       reportPath,
