@@ -116,6 +116,8 @@ export function toLifecycleEvidence(
     out.live = false;
     out.endedOn = isoDay((ended.at(-1)?.endedAt ?? 0) * 1000);
     out.evidence = `${list(ended, (s) => `${s.id} ended ${isoDay((s.endedAt ?? 0) * 1000)}`)}; none live`;
+  } else if (counted.length === 0 && all.length > 0) {
+    out.evidence = `${list(all, (s) => `${s.id} (${s.status})`)} never started; none live`;
   } else if (all.length > 0) {
     out.evidence = `${list(all, (s) => `${s.id} (${s.status})`)}: none live, not all ended`;
   }
