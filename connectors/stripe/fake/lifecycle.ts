@@ -36,6 +36,9 @@ export function renewSubscription(data: StripeFakeData, id: string, options: { p
   const first = items?.[0];
   if (!s || !first) throw new Error(`stripe fake: no subscription ${id}`);
   if (ENDED.has(s.status ?? 'active')) throw new StripeFakeEndedError(`stripe fake: subscription ${id} has ended`);
+  // Stripe ends such a subscription at its period end instead of renewing it.
+  if (s.cancelAtPeriodEnd)
+    throw new StripeFakeEndedError(`stripe fake: subscription ${id} cancels at its period end: end it (status canceled, endedAt) instead`);
   const recurring = (first.price as StripeJson).recurring as { interval: Interval; interval_count: number };
   const start = first.current_period_end as number;
   const end = addInterval(start, recurring.interval, recurring.interval_count);

@@ -94,6 +94,9 @@ describe('churn evidence', () => {
     );
     fake.updateSubscription(sub, { cancelAtPeriodEnd: true, canceledAt: '2026-05-25T09:00:00Z' });
     expect(await lifecycleOf('cus_leaving')).toMatchObject({ live: true, mrrCents: 30_000, seats: 6 });
+    expect(() => fake.renewSubscription(sub)).toThrow(
+      `stripe fake: subscription ${sub} cancels at its period end: end it (status canceled, endedAt) instead`,
+    );
     fake.updateSubscription(sub, { status: 'canceled', endedAt: '2026-06-10T00:00:00Z' });
     expect(await lifecycleOf('cus_leaving', '2026-06-11')).toEqual({
       live: false,
