@@ -1,7 +1,8 @@
 // Pure mapping from a customer's raw Stripe subscriptions and open invoices to the billing facts the
 // signals need (MRR, paid seats, latest and open invoices, pending cancellation, booked schedule
-// phases, renewal date). The facts are stored in state as they are, so they stay JSON and hold no
+// phases, renewal date) and each subscription's lifecycle facts (billing-lifecycle.ts). The facts are stored in state as they are, so they stay JSON and hold no
 // judgement that depends on `asOf`: signals apply `asOf` later (billing-signals.ts).
+import { fromStripeLifecycle, type SubscriptionLifecycle } from './billing-lifecycle.ts';
 import { type RawInvoice, type RawPrice, type RawSubscription, refId } from './stripe-raw.ts';
 
 export interface InvoiceFacts {
@@ -53,6 +54,8 @@ export interface CustomerBilling {
   schedules: ScheduleFacts[];
   /** Earliest current period end of the live subscriptions (unix s). */
   renewalAt: number | null;
+  /** Each subscription's lifecycle facts (status, end, billing period, yearly term); absent in facts stored before them. */
+  lifecycle?: SubscriptionLifecycle[];
 }
 
 export interface BillingOptions {
@@ -173,5 +176,6 @@ export function fromStripeSubscriptions(
     cancelPending: live.some((s) => s.cancel_at_period_end || s.cancel_at !== null),
     schedules: live.map((s) => scheduleFacts(s, prices, options)).filter((s): s is ScheduleFacts => s !== undefined),
     renewalAt,
+    lifecycle: subs.map((s) => fromStripeLifecycle(s, openInvoices)),
   };
 }

@@ -32,8 +32,21 @@ export const rawSubscriptionItem = z
     price: rawPrice,
     quantity: z.number().int().nonnegative().nullish(),
     created: unix,
-    // Since API 2025-03-31 the billing period lives on the items.
+    // Since API 2025-03-31 the billing period lives on the items:
+    // https://docs.stripe.com/changelog/basil/2025-03-31/deprecate-subscription-current-period-start-and-end
+    current_period_start: unix.optional(),
     current_period_end: unix.optional(),
+  })
+  .loose();
+
+/** What the lifecycle reads of an invoice's lines: the service period each pays for, and its subscription. */
+const rawLinePeriod = z
+  .object({
+    period: z.object({ start: unix, end: unix }).loose(),
+    parent: z
+      .object({ subscription_item_details: z.object({ subscription: z.string().nullable() }).loose().nullish() })
+      .loose()
+      .nullish(),
   })
   .loose();
 
@@ -51,6 +64,17 @@ export const rawInvoice = z
     created: unix,
     due_date: unix.nullable(),
     status_transitions: z.object({ finalized_at: unix.nullish() }).loose().nullish(),
+    // The subscription an invoice bills (API 2025-03-31 moved it under `parent`).
+    parent: z
+      .object({ subscription_details: z.object({ subscription: ref.nullable() }).loose().nullish() })
+      .loose()
+      .nullish(),
+    // Embedded first page of lines: an invoice's own period_start/period_end look back one period,
+    // the lines' `period` is the service period (https://docs.stripe.com/api/invoices/object#invoice_object-period_start).
+    lines: z
+      .object({ data: z.array(rawLinePeriod) })
+      .loose()
+      .optional(),
   })
   .loose();
 
@@ -105,10 +129,14 @@ export const rawSubscription = z
     created: unix,
     cancel_at_period_end: z.boolean(),
     cancel_at: unix.nullable(),
+    canceled_at: unix.nullable(),
+    // If the subscription has ended, when: https://docs.stripe.com/api/subscriptions/object#subscription_object-ended_at
+    ended_at: unix.nullable(),
     items: z.object({ data: z.array(rawSubscriptionItem), has_more: z.boolean() }).loose(),
     latest_invoice: z.union([z.string(), rawInvoice]).nullable(),
     schedule: z.union([z.string(), rawSchedule]).nullable(),
     // Before API 2025-03-31 the period was on the subscription.
+    current_period_start: unix.optional(),
     current_period_end: unix.optional(),
   })
   .loose();

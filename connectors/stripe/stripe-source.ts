@@ -6,6 +6,7 @@
 // billing-backfill.ts): on the first run one more portfolio-wide list, ⌈invoices/100⌉ pages.
 // `read` answers a batch from state; without a sync at this `asOf` (e.g. a webhook rescoring one
 // account) it reads just the batch's customers (two calls each, a third for one never seen).
+// Beside the signals, `read` reports each joined account's lifecycle evidence (billing-lifecycle.ts).
 
 import { addDays, isoDay } from '../../lib/days.ts';
 import type { SignalValue } from '../../lib/signals/catalog.ts';
@@ -16,6 +17,7 @@ import type { AccountRef, SignalSource, SourceContext, SourceReadResult, SyncRep
 import { emptyReadResult, IDENTITY } from '../shared/source.ts';
 import { backfillHistory } from './billing-backfill.ts';
 import { type BillingHistory, pruneHistory, recordDay } from './billing-history.ts';
+import { toLifecycleEvidence } from './billing-lifecycle.ts';
 import type { CustomerBilling } from './billing-model.ts';
 import { toBillingSignals } from './billing-signals.ts';
 import { parseStripeConfig, type StripeConfig, type StripeConfigInput } from './config.ts';
@@ -140,6 +142,8 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
 
   async function read(accounts: readonly AccountRef[], ctx: SourceContext): Promise<SourceReadResult> {
     const result = emptyReadResult();
+    const lifecycle: NonNullable<SourceReadResult['lifecycle']> = new Map();
+    result.lifecycle = lifecycle;
     const asOf = ctx.asOf.toISOString();
     const marker = await ctx.state.get<SyncMarker>(SYNC_KEY);
     const rejectedCustomers = new Map(Object.entries(marker?.asOf === asOf ? marker.rejectedCustomers : {}));
@@ -168,6 +172,7 @@ export function createStripeSource(input: StripeConfigInput): SignalSource {
       }
       const signals: Record<string, SignalValue> = toBillingSignals(state.billing, state.history, ctx.asOf, config);
       result.signals.set(account.accountId, signals);
+      lifecycle.set(account.accountId, toLifecycleEvidence(state.billing.lifecycle, state.billing));
     }
     return result;
   }

@@ -61,7 +61,10 @@ export interface SeedStripeSubscription {
   currentPeriodEnd?: StripeTime;
   cancelAtPeriodEnd?: boolean;
   cancelAt?: StripeTime | null;
+  /** When cancellation was asked (for `cancel_at_period_end`, the request, not the end). */
   canceledAt?: StripeTime | null;
+  /** When a canceled subscription ended; `canceledAt` unless given (an immediate cancellation). */
+  endedAt?: StripeTime | null;
   /** Phases of a subscription schedule attached to the subscription (e.g. a booked downgrade). */
   schedule?: SeedStripeSchedulePhase[];
 }
@@ -184,6 +187,13 @@ export function buildSubscriptionItem(
   });
 }
 
+/** `ended_at`: set once a subscription is canceled (https://docs.stripe.com/api/subscriptions/object#subscription_object-ended_at). */
+function endedAt(s: SeedStripeSubscription): number | null {
+  if (s.status !== 'canceled') return null;
+  const at = s.endedAt ?? s.canceledAt;
+  return at ? toUnix(at) : null;
+}
+
 export function buildSubscription(
   id: string,
   s: SeedStripeSubscription,
@@ -210,7 +220,7 @@ export function buildSubscription(
     default_payment_method: null,
     description: null,
     discounts: [],
-    ended_at: s.status === 'canceled' && s.canceledAt ? toUnix(s.canceledAt) : null,
+    ended_at: endedAt(s),
     items: {
       object: 'list',
       data: items.slice(0, EMBEDDED_ITEMS) as never,

@@ -7,6 +7,7 @@
 
 import { enforceRules, ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
+import { cancelRequest } from './lifecycle.ts';
 import { stripeRules } from './rules.ts';
 import type { StripeJson } from './seed.ts';
 import { StripeFakeData, type StripeFakeSeed } from './store.ts';
@@ -261,6 +262,8 @@ export async function startStripeFake(options: StripeFakeOptions = {}): Promise<
       }),
   );
   server.route('GET', '/v1/subscriptions/:id', (req) => retrieve(data, req, 'subscriptions', 'subscription'));
+  // https://docs.stripe.com/api/subscriptions/cancel (tests and the demo end subscriptions through the SDK)
+  server.route('DELETE', '/v1/subscriptions/:id', (req) => cancelRequest(data, req));
   // https://docs.stripe.com/api/invoices/list
   server.route(
     'GET',

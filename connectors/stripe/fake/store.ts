@@ -2,7 +2,8 @@
 // schedules, invoices) and read API (the raw JSON objects the fake serves). Ids are deterministic
 // (`cus_…`, `sub_…`, `in_…`), so a seeded portfolio reads the same on every run.
 import { DAY_S } from '../../../lib/days.ts';
-import { buildInvoiceLine } from './invoice-lines.ts';
+import { addInterval, buildInvoiceLine } from './invoice-lines.ts';
+import { cancelSubscription, renewSubscription, setSubscriptionQuantity } from './lifecycle.ts';
 import { buildInvoicePayment, buildPaymentIntent, defaultPayments, type SeedStripePayment } from './payments.ts';
 import { buildSchedule } from './schedule.ts';
 import {
@@ -17,6 +18,7 @@ import {
   type SeedStripeItem,
   type SeedStripeSubscription,
   type StripeJson,
+  type StripeTime,
   toUnix,
 } from './seed.ts';
 import { asJson, type Stripe, type StripeShape } from './shape.ts';
@@ -36,6 +38,7 @@ export interface StripeSubscriptionPatch {
   cancelAtPeriodEnd?: boolean;
   cancelAt?: SeedStripeSubscription['cancelAt'];
   canceledAt?: SeedStripeSubscription['canceledAt'];
+  endedAt?: SeedStripeSubscription['endedAt'];
   schedule?: SeedStripeSubscription['schedule'] | null;
 }
 
@@ -58,10 +61,40 @@ export class StripeFakeData {
   /** Every line of each invoice (the invoice object embeds the first ten). */
   readonly invoiceLines = new Map<string, StripeJson[]>();
   private counter = 0;
+  private nowUnix: number | undefined;
 
   private nextId(prefix: string): string {
     this.counter++;
     return `${prefix}_${this.counter.toString(36).padStart(14, '0')}`;
+  }
+
+  /** The instant the API acts at (a cancellation's `canceled_at`); the wall clock unless set. */
+  setNow(at: StripeTime | undefined): void {
+    this.nowUnix = at === undefined ? undefined : toUnix(at);
+  }
+
+  now(): number {
+    return this.nowUnix ?? Math.floor(Date.now() / 1000);
+  }
+
+  /** The seed a subscription is built from, as last updated. */
+  subscriptionSeed(id: string): Readonly<SeedStripeSubscription> | undefined {
+    return this.seeds.get(id);
+  }
+
+  /** Cancels a subscription now (or `at`), as `DELETE /v1/subscriptions/:id` does (fake/lifecycle.ts). */
+  cancelSubscription(id: string, at?: StripeTime): void {
+    cancelSubscription(this, id, at);
+  }
+
+  /** Renews a subscription's period with its invoice, paid unless `paid: false`; returns the invoice id (fake/lifecycle.ts). */
+  renewSubscription(id: string, options?: { paid?: boolean }): string {
+    return renewSubscription(this, id, options);
+  }
+
+  /** Sets one item's quantity (the first unless `item` says which) (fake/lifecycle.ts). */
+  setSubscriptionQuantity(id: string, quantity: number, item?: number): void {
+    setSubscriptionQuantity(this, id, quantity, item);
   }
 
   seed(seed: StripeFakeSeed): void {
@@ -109,12 +142,22 @@ export class StripeFakeData {
     this.rebuild(id);
   }
 
+  /** One interval of the first item's price after `start` for a yearly price (Stripe bills calendar years); 30 days otherwise. */
+  private defaultPeriodEnd(s: SeedStripeSubscription, start: number): number {
+    const price = s.items[0]?.price;
+    const r =
+      typeof price === 'string'
+        ? (this.collections.prices.get(price)?.recurring as { interval: string; interval_count: number } | undefined)
+        : { interval: price?.interval ?? 'month', interval_count: price?.intervalCount ?? 1 };
+    return r?.interval === 'year' ? addInterval(start, 'year', r.interval_count) : start + 30 * DAY_S;
+  }
+
   private rebuild(id: string): void {
     const s = this.seeds.get(id) as SeedStripeSubscription;
     const previous = this.collections.subscriptions.get(id);
     const created = s.created === undefined ? ((previous?.created as number) ?? Math.floor(Date.now() / 1000)) : toUnix(s.created);
     const start = s.currentPeriodStart === undefined ? created : toUnix(s.currentPeriodStart);
-    const period = { start, end: s.currentPeriodEnd === undefined ? start + 30 * DAY_S : toUnix(s.currentPeriodEnd) };
+    const period = { start, end: s.currentPeriodEnd === undefined ? this.defaultPeriodEnd(s, start) : toUnix(s.currentPeriodEnd) };
     const oldItems = this.items.get(id) ?? [];
     const items = s.items.map((item, n) => {
       const priceId = this.addPrice(item.price, created);
