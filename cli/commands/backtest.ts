@@ -30,7 +30,7 @@ Options:
   --outcomes FILE       JSONL or CSV with accountId, date, outcome (churned, renewed, expanded, contracted);
                         required with --history. With --from-store and no --outcomes, the outcomes the
                         runs recorded in that store are used (the report says which were used)
-  --model, -m           a preset (layered, categories) or a model file                                 (required)
+  --model, -m           a preset (layered, categories, onboarding, portfolio) or a model file          (required)
   --horizons LIST       days before the outcome, comma-separated (default 60,90)
   --format, -f          text (default) | json | html
   --out DIR             also write backtest.json, backtest.html, backtest.txt (and the calibrated model) there
@@ -42,7 +42,7 @@ Options:
   --seed N              seed of the bootstrap and of k-fold assignment (default 20260101)
 
 Timing goes to standard error for json and html, to the end of the report for text.
-Exit codes: 0 ok · 1 some input lines bad (each reported with its line, the rest used) · 2 usage or model error
+Exit codes: 0 ok · 1 some input lines or recorded outcomes unusable (each reported, the rest used) · 2 usage or model error
 `;
 
 function parseHorizons(text: string): number[] {
