@@ -164,7 +164,7 @@ export const backtestCommand: Command = {
     if (bad > 0) {
       for (const p of report.problems.slice(0, 20)) process.stderr.write(`${JSON.stringify(p)}\n`);
       process.stderr.write(
-        `healthscore backtest: ${bad} input line(s) could not be used${bad > 20 ? ' (first 20 above; all in --format json)' : ' (see above)'}\n`,
+        `healthscore backtest: ${bad} ${report.outcomesFrom?.source === 'store' ? 'recorded outcome(s) or stored day(s)' : 'input line(s)'} could not be used${bad > 20 ? ' (first 20 above; all in --format json)' : ' (see above)'}\n`,
       );
       return EXIT_BAD_RECORDS;
     }

@@ -67,7 +67,7 @@ export function textReport(report: BacktestReport, savedModel?: string): string 
   const out = [
     `Backtest of ${report.model.label} (version ${report.model.version})`,
     ...(report.outcomesFrom ? [`Outcome source: ${report.outcomesFrom.text}`] : []),
-    `Outcomes: ${int(i.outcomesUsed)} used${i.badOutcomeLines ? `; ${int(i.badOutcomeLines)} bad line(s)` : ''}${i.unknownAccounts ? ` (${int(i.unknownAccounts)} for accounts not in the history)` : ''}`,
+    `Outcomes: ${int(i.outcomesUsed)} used${i.badOutcomeLines ? `; ${int(i.badOutcomeLines)} ${report.outcomesFrom?.source === 'store' ? 'recorded outcome(s) unusable' : 'bad line(s)'}` : ''}${i.unknownAccounts ? ` (${int(i.unknownAccounts)} for accounts not in the history)` : ''}`,
     `History: ${int(i.snapshots)} snapshots streamed${i.badHistoryLines ? `, ${int(i.badHistoryLines)} bad line(s)` : ''}; ${int(i.retainedSnapshots)} kept for point-in-time selection`,
   ];
   if (report.problems.length > 0) {

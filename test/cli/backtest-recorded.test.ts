@@ -16,6 +16,7 @@ import { storedDay } from '../support/stored-day.ts';
 const dir = mkdtempSync(join(tmpdir(), 'healthscore-backtest-recorded-'));
 const storeDir = join(dir, 'store');
 const emptyDir = join(dir, 'empty-store');
+const ghostDir = join(dir, 'ghost-store');
 
 // Every signal of the `categories` model (the portfolio's default for accounts 60 days or older), set
 // so the score is known: A scores 100 (green); B 56 (yellow: usage 50, support 56.67, billing 60,
@@ -122,6 +123,18 @@ beforeAll(async () => {
   } finally {
     await local.close();
   }
+  const ghost = await startLocalDynamo({ path: ghostDir });
+  try {
+    const store = new DynamoStore(ghost.client, { tableName: ghost.tableName });
+    await store.putDays([storedDay('c1', '2026-03-01', C), storedDay('r1', '2026-03-01', A)]);
+    await store.putOutcomes([
+      outcome('c1', '2026-04-15', 'churned'),
+      outcome('r1', '2026-04-15', 'renewed'),
+      outcome('ghost', '2026-04-15', 'churned'),
+    ]);
+  } finally {
+    await ghost.close();
+  }
   const empty = await startLocalDynamo({ path: emptyDir });
   try {
     await new DynamoStore(empty.client, { tableName: empty.tableName }).putDays([storedDay('c1', '2026-01-01', A)]);
@@ -199,6 +212,23 @@ describe('healthscore backtest --from-store without --outcomes', () => {
     ]);
     expect(stdout).toMatch(/^At 30 days before the outcome: 14 accounts, 7 churned \(base churn rate 50\.0%\), 3 expanded$/m);
     expect(stdout).toMatch(/^ {2}ROC AUC 0\.806 · PR AUC 0\.743 {3}/m);
+  });
+
+  it('given the same store, when the report is HTML, then the page names the recorded outcomes too', async () => {
+    const { code, stdout } = await runCli(['backtest', '--from-store', storeDir, '--model', 'portfolio', '--horizons', '30', '-f', 'html']);
+    expect(code).toBe(0);
+    expect(stdout).toContain(`<p class="sub">Outcomes: ${source(storeDir)}.</p>`);
+  });
+
+  it('given a recorded outcome of an account with no stored day, then it is reported by account and run, the others used, exit 1', async () => {
+    const { code, stdout, stderr } = await runCli(['backtest', '--from-store', ghostDir, '--model', 'portfolio', '--horizons', '30']);
+    expect(code).toBe(1);
+    const problem =
+      'account ghost has no snapshot in the history at all (unknown account): its churned outcome on 2026-04-15 was recorded by run run-2026-04-15';
+    expect(stdout).toContain(`Outcomes: 2 used; 1 recorded outcome(s) unusable (1 for accounts not in the history)\n`);
+    expect(stdout).toContain(`Input problems (line: reason):\n  outcomes: ${problem}\n`);
+    expect(stderr).toContain(`${JSON.stringify({ source: 'outcomes', error: problem })}\n`);
+    expect(stderr).toContain('healthscore backtest: 1 recorded outcome(s) or stored day(s) could not be used (see above)\n');
   });
 
   it('given an outcomes file as well, when backtested from the store, then the file is used and the report says so', async () => {
