@@ -1,13 +1,14 @@
-// File input for `healthscore backtest`: outcomes read whole (they are small), history streamed line
-// by line as AccountSnapshots. Every bad line becomes a problem with its line number; none is dropped
-// silently.
+// Input for `healthscore backtest`: outcomes read whole (they are small) from a file or from the
+// outcomes the runs recorded in the store, history streamed line by line (or stored day by day) as
+// AccountSnapshots. Every bad line becomes a problem with its line number; none is dropped silently.
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { type InputProblem, type OutcomeFormat, type OutcomeRecord, readOutcomes } from '../lib/backtest/outcomes.ts';
+import { countKinds, type OutcomesFrom, outcomesFrom } from '../lib/backtest/recorded-outcomes.ts';
 import { historyFromStore } from '../lib/backtest/store-history.ts';
 import { type AccountSnapshot, parseSnapshot } from '../lib/signals/snapshot.ts';
-import { openHistoryStore } from './backtest-store.ts';
+import { type OpenedStore, readRecordedOutcomes } from './backtest-store.ts';
 import { UsageError } from './command.ts';
 
 /** Opens a file for reading, turning a missing or unreadable file into a usage error naming the option. */
@@ -32,6 +33,33 @@ export async function readOutcomesFile(path: string) {
   return readOutcomes(lines(await openInput(path, '--outcomes')), format);
 }
 
+/** Where the history comes from: --history FILE, or the store opened for --from-store (the caller closes it). */
+export type HistorySource = { file: string } | { store: OpenedStore };
+
+export interface BacktestOutcomes {
+  outcomes: OutcomeRecord[];
+  problems: InputProblem[];
+  /** Lines of the file, or recorded outcomes read from the store. */
+  lines: number;
+  from: OutcomesFrom;
+}
+
+/** The outcomes of --outcomes FILE when given (it wins), else the ones the runs recorded in the --from-store store. */
+export async function readBacktestOutcomes(file: string | undefined, source: HistorySource): Promise<BacktestOutcomes> {
+  if (file !== undefined) {
+    const read = await readOutcomesFile(file);
+    return { ...read, from: outcomesFrom('file', file, countKinds(read.outcomes), { storeToo: 'store' in source }) };
+  }
+  if (!('store' in source)) throw new UsageError('--outcomes FILE is required with --history');
+  const recorded = await readRecordedOutcomes(source.store);
+  return {
+    outcomes: recorded.outcomes,
+    problems: recorded.problems,
+    lines: recorded.outcomes.length + recorded.problems.length + recorded.sameDay,
+    from: outcomesFrom('store', source.store.label, recorded.kinds, { sameDay: recorded.sameDay }),
+  };
+}
+
 /** The history as snapshots; `position.line` is the line (or stored day) of the snapshot last yielded. */
 export interface HistoryStream {
   snapshots: AsyncIterable<AccountSnapshot>;
@@ -44,14 +72,14 @@ export interface HistoryStream {
   close(): Promise<void>;
 }
 
-/** The history of --history FILE, or of --from-store <dir|table> read for the given outcomes. */
+/** The history of --history FILE, or of the store opened for --from-store, read for the given outcomes (the caller closes the store). */
 export async function openHistory(
-  source: { file: string } | { store: string },
+  source: HistorySource,
   outcomes: readonly OutcomeRecord[],
   horizons: readonly number[],
 ): Promise<HistoryStream> {
   if ('file' in source) return historyStream(await openInput(source.file, '--history'), source.file);
-  const opened = await openHistoryStore(source.store);
+  const opened = source.store;
   const position = { line: 0 };
   async function* counted(): AsyncGenerator<AccountSnapshot> {
     for await (const snap of historyFromStore(opened.store, outcomes, horizons)) {
@@ -59,7 +87,7 @@ export async function openHistory(
       yield snap;
     }
   }
-  return { snapshots: counted(), position, problems: [], unit: 'stored days', label: opened.label, close: opened.close };
+  return { snapshots: counted(), position, problems: [], unit: 'stored days', label: opened.label, close: async () => undefined };
 }
 
 export function historyStream(input: Readable, label: string): HistoryStream {

@@ -1,6 +1,7 @@
-// `healthscore backtest`: checks a model against real outcomes (renewed / churned / expanded) using
-// only the data known H days before each outcome, and with --calibrate fits weights and tier
-// thresholds from them. Outcomes are read first; the history is streamed once.
+// `healthscore backtest`: checks a model against real outcomes (churned / renewed / expanded /
+// contracted) using only the data known H days before each outcome, and with --calibrate fits weights
+// and tier thresholds from them. Outcomes (a file, or those the runs recorded in the store) are read
+// first; the history is streamed once.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULT_EXCLUSIONS, parseExclusions } from '../../lib/backtest/features.ts';
@@ -9,22 +10,27 @@ import { backtestReport, DEFAULT_HORIZONS, selectFromHistory, withInputLines } f
 import { textReport } from '../../lib/backtest/text-report.ts';
 import { DEFAULT_TARGET_RECALL } from '../../lib/backtest/thresholds.ts';
 import { loadModel } from '../../pipeline/model-files.ts';
-import { openHistory, readOutcomesFile } from '../backtest-input.ts';
+import { type BacktestOutcomes, type HistorySource, type HistoryStream, openHistory, readBacktestOutcomes } from '../backtest-input.ts';
+import { openHistoryStore, storeFailure } from '../backtest-store.ts';
 import { type Command, EXIT_BAD_RECORDS, EXIT_OK, parseCommandArgs, UsageError } from '../command.ts';
 
 const usage = `
-Usage: healthscore backtest (--history FILE | --from-store REF) --outcomes FILE --model <preset|file> [options]
+Usage: healthscore backtest --history FILE --outcomes FILE --model <preset|file> [options]
+       healthscore backtest --from-store REF [--outcomes FILE] --model <preset|file> [options]
 
 Checks a model against what really happened: for each outcome and horizon H, scores the account's
 latest snapshot dated on or before (outcome date - H days) and reports churn per tier, precision and
-recall of red and red+yellow, ROC and PR AUC, lift, and churn by score band.
+recall of red and red+yellow, ROC and PR AUC, lift, and churn by score band. Only churned counts as
+churn; renewed, expanded and contracted are customers who stayed.
 
 Options:
   --history FILE        AccountSnapshot JSONL, many asOf dates per account ('-' reads standard input)
   --from-store REF      instead of --history: the run's stored history; REF is a local run's store
                         directory, or a deployed DynamoDB table name (AWS credentials from the environment)
-  --outcomes FILE       JSONL or CSV with accountId, date, outcome (renewed, churned, expanded)         (required)
-  --model, -m           a preset (layered, categories) or a model file                                 (required)
+  --outcomes FILE       JSONL or CSV with accountId, date, outcome (churned, renewed, expanded, contracted);
+                        required with --history. With --from-store and no --outcomes, the outcomes the
+                        runs recorded in that store are used (the report says which were used)
+  --model, -m           a preset (layered, categories, onboarding, portfolio) or a model file          (required)
   --horizons LIST       days before the outcome, comma-separated (default 60,90)
   --format, -f          text (default) | json | html
   --out DIR             also write backtest.json, backtest.html, backtest.txt (and the calibrated model) there
@@ -36,7 +42,7 @@ Options:
   --seed N              seed of the bootstrap and of k-fold assignment (default 20260101)
 
 Timing goes to standard error for json and html, to the end of the report for text.
-Exit codes: 0 ok · 1 some input lines bad (each reported with its line, the rest used) · 2 usage or model error
+Exit codes: 0 ok · 1 some input lines or recorded outcomes unusable (each reported, the rest used) · 2 usage or model error
 `;
 
 function parseHorizons(text: string): number[] {
@@ -55,10 +61,11 @@ async function write(stream: NodeJS.WritableStream, text: string): Promise<void>
 
 export const backtestCommand: Command = {
   name: 'backtest',
-  summary: 'check a model against real renewals and churns; --calibrate fits weights and thresholds',
+  summary: 'check a model against real churns, renewals and expansions; --calibrate fits weights and thresholds',
   usage,
   async run(argv) {
     const t0 = performance.now();
+    let t1 = t0;
     const { values } = parseCommandArgs(argv, {
       history: { type: 'string' },
       'from-store': { type: 'string' },
@@ -75,7 +82,11 @@ export const backtestCommand: Command = {
     const store = values['from-store'];
     if (values.history === undefined && store === undefined) throw new UsageError('--history FILE or --from-store <dir|table> is required');
     if (values.history !== undefined && store !== undefined) throw new UsageError('give --history or --from-store, not both');
-    if (!values.outcomes) throw new UsageError('--outcomes is required');
+    if (values.history !== undefined && values.outcomes === undefined) {
+      throw new UsageError(
+        '--outcomes FILE is required with --history: outcomes come from a file, or from a store (--from-store REF without --outcomes uses the outcomes the runs recorded there)',
+      );
+    }
     if (!values.model) throw new UsageError('--model is required');
     const format = values.format;
     if (format !== 'text' && format !== 'json' && format !== 'html')
@@ -90,25 +101,27 @@ export const backtestCommand: Command = {
     const models = loadModel(values.model);
     if (values.calibrate && 'fallback' in models) throw new UsageError('--calibrate needs a single model, not a model set');
 
-    const outcomes = await readOutcomesFile(values.outcomes);
-    const t1 = performance.now();
-    const history = await openHistory(
-      values.history !== undefined ? { file: values.history } : { store: store as string },
-      outcomes.outcomes,
-      horizons,
-    );
+    // The checks above leave exactly one of the two.
+    const source: HistorySource = store !== undefined ? { store: await openHistoryStore(store) } : { file: values.history as string };
+    let outcomes: BacktestOutcomes;
+    let history: HistoryStream;
     let selector: Awaited<ReturnType<typeof selectFromHistory>>;
     try {
-      selector = await selectFromHistory(outcomes.outcomes, history.snapshots, horizons, (_, error) => {
-        history.problems.push({ source: 'history', line: history.position.line, error });
-      });
-    } catch (err) {
-      if (history.unit === 'lines') throw err;
-      const why =
-        (err as Error).name === 'ResourceNotFoundException' ? 'no such table (check the name and AWS_REGION)' : (err as Error).message;
-      throw new UsageError(`cannot read the history from ${history.label}: ${why}`);
+      outcomes = await readBacktestOutcomes(values.outcomes, source);
+      t1 = performance.now();
+      history = await openHistory(source, outcomes.outcomes, horizons);
+      try {
+        selector = await selectFromHistory(outcomes.outcomes, history.snapshots, horizons, (_, error) => {
+          history.problems.push({ source: 'history', line: history.position.line, error });
+        });
+      } catch (err) {
+        if (history.unit === 'lines') throw err;
+        throw new UsageError(`cannot read the history from ${history.label}: ${storeFailure(err)}`);
+      } finally {
+        await history.close();
+      }
     } finally {
-      await history.close();
+      if ('store' in source) await source.store.close();
     }
     const t2 = performance.now();
     const metrics = { bootstrap: { seed } };
@@ -117,7 +130,12 @@ export const backtestCommand: Command = {
         metrics,
         ...(values.calibrate ? { calibrate: { targetRecall, exclusions, seed, metrics } } : {}),
       }),
-      { outcomeLines: outcomes.lines, historyLines: history.position.line, problems: [...outcomes.problems, ...history.problems] },
+      {
+        outcomeLines: outcomes.lines,
+        historyLines: history.position.line,
+        problems: [...outcomes.problems, ...history.problems],
+        outcomesFrom: outcomes.from,
+      },
     );
     const t3 = performance.now();
 
@@ -146,7 +164,7 @@ export const backtestCommand: Command = {
     if (bad > 0) {
       for (const p of report.problems.slice(0, 20)) process.stderr.write(`${JSON.stringify(p)}\n`);
       process.stderr.write(
-        `healthscore backtest: ${bad} input line(s) could not be used${bad > 20 ? ' (first 20 above; all in --format json)' : ' (see above)'}\n`,
+        `healthscore backtest: ${bad} ${report.outcomesFrom?.source === 'store' ? 'recorded outcome(s) or stored day(s)' : 'input line(s)'} could not be used${bad > 20 ? ' (first 20 above; all in --format json)' : ' (see above)'}\n`,
       );
       return EXIT_BAD_RECORDS;
     }

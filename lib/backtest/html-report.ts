@@ -2,7 +2,7 @@
 // reference) that opens offline and fits on a slide: headline numbers, ROC, lift per tier, the
 // calibration curve, tier tables and, after --calibrate, the held-out before/after.
 import type { CalibratedHorizon, FittedCalibration } from './calibrate.ts';
-import { ci, dec, int, liftText, pct } from './format.ts';
+import { ci, DASH, dec, int, liftText, pct } from './format.ts';
 import type { HorizonMetrics } from './horizon-metrics.ts';
 import type { BacktestReport } from './run.ts';
 import { barChart, escapeHtml as e, lineChart, niceTicks, PALETTE, TIER_COLORS } from './svg-charts.ts';
@@ -148,14 +148,15 @@ export function htmlReport(report: BacktestReport): string {
   const problems = report.problems.length
     ? `<h2>Input problems</h2><p class="sub">${int(i.badOutcomeLines ?? 0)} bad outcome line(s), ${int(i.badHistoryLines ?? 0)} bad history line(s); each was left out.</p><table><tr><th>input</th><th>line</th><th>problem</th></tr>${report.problems
         .slice(0, 50)
-        .map((p) => `<tr><td>${p.source}</td><td>${p.line}</td><td style="text-align:left">${e(p.error)}</td></tr>`)
+        .map((p) => `<tr><td>${p.source}</td><td>${p.line ?? DASH}</td><td style="text-align:left">${e(p.error)}</td></tr>`)
         .join('')}</table>`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>Backtest: ${e(report.model.label)}</title><style>${css}</style></head><body>
 <h1>Does the health score predict churn?</h1>
-<p class="sub">Model ${e(report.model.label)} (version ${e(report.model.version)}) scored as of ${hs.map((m) => m.days).join(' and ')} days before ${int(i.outcomesUsed)} real renewals and churns, using only data known at the time.</p>
+<p class="sub">Model ${e(report.model.label)} (version ${e(report.model.version)}) scored as of ${hs.map((m) => m.days).join(' and ')} days before ${int(i.outcomesUsed)} real outcomes (renewals, churns, expansions, contractions), using only data known at the time.</p>
+${report.outcomesFrom ? `<p class="sub">Outcomes: ${e(report.outcomesFrom.text)}.</p>` : ''}
 <div class="cards">${hs.map(headline).join('')}</div>
 <h2>How well the score ranks risk</h2>
 <div class="charts">${rocChart(

@@ -1,25 +1,30 @@
-// Outcome records (renewed / churned / expanded on a date) parsed from JSONL or CSV lines. Pure: the
-// caller hands in lines; every bad line comes back as a problem with its line number, never dropped.
+// Outcome records (churned / renewed / expanded / contracted on a date) parsed from JSONL or CSV
+// lines. Pure: the caller hands in lines; every bad line comes back as a problem with its line
+// number, never dropped. Only `churned` is the positive class of every metric; the other kinds are
+// outcomes of customers who stayed.
 import { parseInstant } from '../days.ts';
 
-export const OUTCOME_KINDS = ['renewed', 'churned', 'expanded'] as const;
+export const OUTCOME_KINDS = ['renewed', 'churned', 'expanded', 'contracted'] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
 export interface OutcomeRecord {
   accountId: string;
-  /** The renewal or churn date as written in the input. */
+  /** The outcome's date as written in the input (or as the run recorded it). */
   date: string;
   /** `date` as a UTC instant (ms). */
   at: number;
   outcome: OutcomeKind;
-  /** Line in the outcomes input (1-based), for messages. */
-  line: number;
+  /** Line in the outcomes file (1-based), for messages; absent on an outcome a run recorded. */
+  line?: number;
+  /** The run that recorded the outcome in the store; absent on an outcome read from a file. */
+  runId?: string;
 }
 
-/** One input line that could not be used, with the reason. */
+/** One input line (or recorded outcome) that could not be used, with the reason. */
 export interface InputProblem {
   source: 'outcomes' | 'history';
-  line: number;
+  /** The line in the input file; absent for an outcome recorded by a run (the error names it). */
+  line?: number;
   error: string;
 }
 

@@ -7,6 +7,7 @@ import { type CalibrationOptions, type CalibrationReport, calibrate } from './ca
 import { type HorizonMetrics, horizonMetrics, type MetricOptions } from './horizon-metrics.ts';
 import type { InputProblem, OutcomeRecord } from './outcomes.ts';
 import { PointInTimeSelector } from './point-in-time.ts';
+import type { OutcomesFrom } from './recorded-outcomes.ts';
 import { scoreHorizon } from './scored-rows.ts';
 
 export const DEFAULT_HORIZONS: readonly number[] = [60, 90];
@@ -40,6 +41,8 @@ export interface BacktestReport {
   horizons: HorizonMetrics[];
   calibrated: CalibrationReport | null;
   problems: InputProblem[];
+  /** Where the outcomes came from (a file, or the runs' store): filled in by the reader (see withInputLines). */
+  outcomesFrom?: OutcomesFrom;
 }
 
 export function modelIdentity(models: CompiledModel | CompiledModelSet): BacktestReport['model'] {
@@ -105,8 +108,8 @@ export function backtestReport(
     calibrated,
     problems: unknown.map((o) => ({
       source: 'outcomes',
-      line: o.line,
-      error: `account ${o.accountId} has no snapshot in the history at all (unknown account)`,
+      ...(o.line !== undefined ? { line: o.line } : {}),
+      error: `account ${o.accountId} has no snapshot in the history at all (unknown account)${o.runId !== undefined ? `: its ${o.outcome} outcome on ${o.date} was recorded by run ${o.runId}` : ''}`,
     })),
   };
 }
@@ -124,10 +127,10 @@ export async function runBacktest(
 /** Most problems listed in a report; all are counted. */
 export const MAX_LISTED_PROBLEMS = 1000;
 
-/** Adds the reader's line counts and parse problems (outcomes and history) to a report. */
+/** Adds the reader's line counts, parse problems (outcomes and history) and the outcomes' source to a report. */
 export function withInputLines(
   report: BacktestReport,
-  lines: { outcomeLines: number; historyLines: number; problems: readonly InputProblem[] },
+  lines: { outcomeLines: number; historyLines: number; problems: readonly InputProblem[]; outcomesFrom?: OutcomesFrom },
 ): BacktestReport {
   const all = [...lines.problems, ...report.problems];
   const bad = (source: InputProblem['source']) => all.filter((p) => p.source === source).length;
@@ -141,7 +144,8 @@ export function withInputLines(
       badHistoryLines: bad('history'),
     },
     problems: all
-      .sort((a, b) => (a.source === b.source ? a.line - b.line : a.source === 'outcomes' ? -1 : 1))
+      .sort((a, b) => (a.source === b.source ? (a.line ?? 0) - (b.line ?? 0) : a.source === 'outcomes' ? -1 : 1))
       .slice(0, MAX_LISTED_PROBLEMS),
+    ...(lines.outcomesFrom ? { outcomesFrom: lines.outcomesFrom } : {}),
   };
 }

@@ -66,12 +66,13 @@ export function textReport(report: BacktestReport, savedModel?: string): string 
   const i = report.inputs;
   const out = [
     `Backtest of ${report.model.label} (version ${report.model.version})`,
-    `Outcomes: ${int(i.outcomesUsed)} used${i.badOutcomeLines ? `; ${int(i.badOutcomeLines)} bad line(s)` : ''}${i.unknownAccounts ? ` (${int(i.unknownAccounts)} for accounts not in the history)` : ''}`,
+    ...(report.outcomesFrom ? [`Outcome source: ${report.outcomesFrom.text}`] : []),
+    `Outcomes: ${int(i.outcomesUsed)} used${i.badOutcomeLines ? `; ${int(i.badOutcomeLines)} ${report.outcomesFrom?.source === 'store' ? 'recorded outcome(s) unusable' : 'bad line(s)'}` : ''}${i.unknownAccounts ? ` (${int(i.unknownAccounts)} for accounts not in the history)` : ''}`,
     `History: ${int(i.snapshots)} snapshots streamed${i.badHistoryLines ? `, ${int(i.badHistoryLines)} bad line(s)` : ''}; ${int(i.retainedSnapshots)} kept for point-in-time selection`,
   ];
   if (report.problems.length > 0) {
     out.push('Input problems (line: reason):');
-    for (const p of report.problems.slice(0, 20)) out.push(`  ${p.source} line ${p.line}: ${p.error}`);
+    for (const p of report.problems.slice(0, 20)) out.push(`  ${p.source}${p.line === undefined ? '' : ` line ${p.line}`}: ${p.error}`);
     const total = (i.badOutcomeLines ?? 0) + (i.badHistoryLines ?? 0);
     if (total > 20) out.push(`  … and ${int(total - 20)} more (all are in --format json)`);
   }

@@ -57,7 +57,7 @@ describe('healthscore backtest --from-store', () => {
     expect(a.inputs.snapshots).toBeLessThan(b.inputs.snapshots);
   });
 
-  it('given a table name, when backtested, then the table is read through the AWS SDK with endpoint and credentials from the environment; a missing table is a clear error', async () => {
+  it('given a table name, when backtested, then the table is read through the AWS SDK with endpoint and credentials from the environment; a missing table is a clear error, for the history and for the recorded outcomes', async () => {
     const local = await startLocalDynamo();
     try {
       await new DynamoStore(local.client, { tableName: local.tableName }).putDays(
@@ -80,6 +80,11 @@ describe('healthscore backtest --from-store', () => {
       expect(missing.code).toBe(2);
       expect(missing.stderr).toMatch(
         /cannot read the history from DynamoDB table no-such-table: no such table \(check the name and AWS_REGION\)/,
+      );
+      const noRecorded = await runCli(['backtest', '--from-store', 'no-such-table', '-m', 'layered'], undefined, env);
+      expect(noRecorded.code).toBe(2);
+      expect(noRecorded.stderr).toContain(
+        'cannot read the recorded outcomes from DynamoDB table no-such-table: no such table (check the name and AWS_REGION)',
       );
     } finally {
       await local.close();

@@ -175,7 +175,7 @@ describe('bad input', () => {
   it('given a missing option or an unreadable file, then a usage error, exit 2', async () => {
     const missing = await runCli(['backtest', '--history', history, '--model', 'layered']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/--outcomes is required/);
+    expect(missing.stderr).toMatch(/--outcomes FILE is required with --history: outcomes come from a file, or from a store/);
     const unreadable = await runCli(['backtest', '--history', join(dir, 'nope.jsonl'), '--outcomes', outcomes, '--model', 'layered']);
     expect(unreadable.code).toBe(2);
     expect(unreadable.stderr).toMatch(/cannot read --history .*nope\.jsonl/);

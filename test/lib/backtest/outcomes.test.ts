@@ -17,6 +17,16 @@ describe('outcome files', () => {
     ]);
   });
 
+  it('given a contraction in JSONL and in CSV, when read, then it is an outcome like the others', async () => {
+    const jsonl = await readOutcomes(['{"accountId":"acme","date":"2026-03-31","outcome":"contracted"}']);
+    const csv = await readOutcomes(['accountId,date,outcome', 'globex,2026-04-01,Contracted']);
+    expect([...jsonl.problems, ...csv.problems]).toEqual([]);
+    expect([...jsonl.outcomes, ...csv.outcomes]).toEqual([
+      { accountId: 'acme', date: '2026-03-31', at: Date.UTC(2026, 2, 31), outcome: 'contracted', line: 1 },
+      { accountId: 'globex', date: '2026-04-01', at: Date.UTC(2026, 3, 1), outcome: 'contracted', line: 2 },
+    ]);
+  });
+
   it('given a CSV with a header in any column order and quoted fields, when read, then the columns are found by name', async () => {
     const r = await readOutcomes([
       '\uFEFFoutcome,Account ID,date,notes',
@@ -44,7 +54,7 @@ describe('outcome files', () => {
     expect(r.outcomes.map((o) => o.accountId)).toEqual(['umbrella']);
     expect(r.problems.map((p) => [p.line, p.error])).toEqual([
       [2, 'account acme: date "2026-02-30" is not a real ISO date (YYYY-MM-DD)'],
-      [3, 'account globex: unknown outcome "lost" (expected renewed, churned, expanded)'],
+      [3, 'account globex: unknown outcome "lost" (expected renewed, churned, expanded, contracted)'],
       [4, 'accountId must be a non-empty string'],
       [5, 'account initech: date "March 1st" is not a real ISO date (YYYY-MM-DD)'],
       [7, 'account umbrella: a second outcome on 2026-03-01 (the first is on line 6)'],
