@@ -42,7 +42,7 @@ export async function* historyFromStore(
   }
   const accounts = [...lastUseful];
   const window = Math.max(1, options.concurrency ?? 8);
-  const pending: Promise<readonly StoredDay[]>[] = [];
+  const pending: { accountId: string; cutoff: number; read: Promise<readonly StoredDay[]> }[] = [];
   let next = 0;
   const fill = () => {
     while (pending.length < window && next < accounts.length) {
@@ -50,13 +50,21 @@ export async function* historyFromStore(
       const read = store.history(accountId, fromDay, isoDay(cutoff));
       // Handled here so a failure while an earlier account is awaited is not an unhandled rejection; awaited below.
       read.catch(() => undefined);
-      pending.push(read);
+      pending.push({ accountId, cutoff, read });
     }
   };
   fill();
   while (pending.length > 0) {
-    const days = await (pending.shift() as Promise<readonly StoredDay[]>);
+    const head = pending.shift() as (typeof pending)[number];
+    const days = await head.read;
     fill();
     for (const d of days) yield { accountId: d.accountId, asOf: d.day, signals: d.signals };
+    if (days.length === 0) {
+      // Nothing stored early enough: its outcomes are left out for want of a snapshot at the horizon. One later day
+      // says the account is known (its outcome came too soon after the first run), not an account the history lacks.
+      const later = await store.history(head.accountId, isoDay(head.cutoff + DAY_MS), '9999-12-31');
+      const first = later[0];
+      if (first) yield { accountId: first.accountId, asOf: first.day, signals: first.signals };
+    }
   }
 }

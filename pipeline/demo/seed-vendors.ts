@@ -81,15 +81,22 @@ export function seedWorld(v: LocalVendors, world: DemoWorld): { state: SeedState
   };
   for (const a of world.accounts) {
     v.stripe.addCustomer({ id: a.identities.stripeCustomerId, name: a.name, email: `billing@${a.domain}`, created: at(a.contractStart) });
-    const priceKey = `price_${a.pricePerSeat}`;
+    const yearly = a.renewOn !== undefined;
+    const priceKey = priceOf(a);
     if (!state.prices.has(priceKey))
-      state.prices.set(priceKey, v.stripe.addPrice({ id: priceKey, unitAmount: a.pricePerSeat * 100, interval: 'month' }, 1_700_000_000));
+      state.prices.set(
+        priceKey,
+        v.stripe.addPrice(
+          { id: priceKey, unitAmount: a.pricePerSeat * 100 * (yearly ? 12 : 1), interval: yearly ? 'year' : 'month' },
+          1_700_000_000,
+        ),
+      );
     const sub = v.stripe.addSubscription({
       customer: a.identities.stripeCustomerId,
       items: [{ price: priceKey, quantity: a.seats, created: at(a.contractStart) }],
       created: at(a.contractStart),
-      currentPeriodStart: at(world.historyStart),
-      currentPeriodEnd: at(a.renewalDate),
+      currentPeriodStart: at(yearly ? addDays(a.renewOn as string, -365) : world.historyStart),
+      currentPeriodEnd: at(a.renewOn ?? a.renewalDate),
     });
     state.subscriptions.set(a.key, sub);
     v.zendesk.addOrganization({
@@ -171,11 +178,12 @@ function billingDay(v: LocalVendors, world: DemoWorld, day: string, state: SeedS
     const customer = a.identities.stripeCustomerId;
     const amount = seatsOn(a, day) * a.pricePerSeat * 100;
     if (a.churnOn !== undefined && day >= a.churnOn) {
-      if (day === a.churnOn) endSubscription(v, sub, day);
+      if (day === a.churnOn) v.stripe.cancelSubscription(sub, at(day, 8));
       continue;
     }
-    if (a.contractOn === day)
-      v.stripe.updateSubscription(sub, { items: [{ price: `price_${a.pricePerSeat}`, quantity: seatsOn(a, day) }] });
+    if (a.contractOn === day) v.stripe.setSubscriptionQuantity(sub, seatsOn(a, day));
+    // A yearly plan's new year begins, invoiced and paid that day.
+    if (a.renewOn === day) v.stripe.renewSubscription(sub);
     if (day.endsWith('-01') && day >= a.contractStart)
       v.stripe.addInvoice({
         customer,
@@ -227,10 +235,8 @@ function moveOutOfScope(v: LocalVendors, crmId: string): void {
   else v.salesforce?.edit('Account', crmId, { Type: 'Other' });
 }
 
-/** A Stripe subscription canceled on `day`: it ends at once (no live one is left). */
-function endSubscription(v: LocalVendors, sub: string, day: string): void {
-  v.stripe.updateSubscription(sub, { status: 'canceled', canceledAt: at(day, 8) });
-}
+/** The Stripe price an account pays per seat (a yearly one for customers billed yearly). */
+const priceOf = (a: DemoAccount) => `price_${a.pricePerSeat}${a.renewOn !== undefined ? '_year' : ''}`;
 
 /** A customer who left before the demo: its Stripe customer with the subscription that ended then. */
 function addFormerCustomer(v: LocalVendors, o: DemoOther, endedOn: string, state: SeedState): void {
@@ -245,7 +251,7 @@ function addFormerCustomer(v: LocalVendors, o: DemoOther, endedOn: string, state
     currentPeriodStart: at(addDays(endedOn, -30)),
     currentPeriodEnd: at(endedOn),
   });
-  endSubscription(v, sub, endedOn);
+  v.stripe.cancelSubscription(sub, at(endedOn, 8));
 }
 
 /** What happened on `day` in billing, support and usage; applied before that day's run. */

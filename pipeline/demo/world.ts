@@ -50,6 +50,8 @@ export interface DemoAccount {
   churnOn?: string;
   /** The day the account cuts its seats by a fifth (a contraction), when its story does. */
   contractOn?: string;
+  /** Set for a customer billed yearly: the day its current year ends and the next (paid) one begins. */
+  renewOn?: string;
   /** A CSM's manual override entered in the CRM, when the story has one. */
   override?: { score: number; reason: string; expiresOn: string };
   identities: { stripeCustomerId: string; zendeskOrganizationId: string; mixpanelGroupKey: string };
@@ -130,7 +132,7 @@ export interface WorldOptions {
   mixpanelGroupKeys?: 'ids' | 'domains';
   /** CRM records that are not customers: prospects and partners, and former customers (default none). */
   others?: { prospects: number; partners: number; former: number };
-  /** Stories end as customers' do: some churn (every subscription canceled), some cut seats (default off: tests keep their stories as they are). */
+  /** Stories end as customers' do: some churn (every subscription canceled), some cut seats, steady enterprise customers renew a yearly plan (default off: tests keep their stories as they are). */
   endings?: boolean;
   /** Moves one steady customer out of the CRM's scope this many days after the first day, without churn evidence (default never). */
   cleanupOffset?: number;
@@ -138,7 +140,8 @@ export interface WorldOptions {
 
 /** When the story's customer leaves (every subscription ends): decay, payment failed (odd), renewal risk (odd). */
 function churnDay(a: DemoAccount): string | undefined {
-  if (a.story === 'decay') return addDays(a.turnDay, 25);
+  // A decaying customer cancels six weeks into the decline (its usage starts falling early in the run).
+  if (a.story === 'decay') return addDays(a.turnDay, 40);
   // Stripe's dunning cancels the subscription after its last retry (about three weeks).
   if (a.story === 'payment_failed' && a.index % 2 === 1) return addDays(a.turnDay, 21);
   // The cancellation set at the turn takes effect at the end of the period (the renewal date).
@@ -146,9 +149,9 @@ function churnDay(a: DemoAccount): string | undefined {
   return undefined;
 }
 
-/** Half of the customers whose champion left cut their seats by a fifth five days later (a contraction). */
-const contractionDay = (a: DemoAccount): string | undefined =>
-  a.story === 'champion_left' && a.index % 2 === 1 ? addDays(a.turnDay, 5) : undefined;
+/** Half of the customers whose champion leaves have cut their seats by a fifth in the first days (a contraction). */
+const contractionDay = (a: DemoAccount, firstDay: string): string | undefined =>
+  a.story === 'champion_left' && a.index % 2 === 1 ? addDays(firstDay, 3 + (a.index % 7)) : undefined;
 
 export function buildWorld(options: WorldOptions = {}): DemoWorld {
   const count = options.accounts ?? 200;
@@ -240,10 +243,13 @@ export function buildWorld(options: WorldOptions = {}): DemoWorld {
   }
   if (options.endings)
     for (const a of accounts) {
+      if (a.story === 'decay' && options.turnOffsets?.[a.index] === undefined) a.turnDay = addDays(firstDay, 2 + ((a.index * 3) % 12));
       const churn = churnDay(a);
-      const cut = contractionDay(a);
+      const cut = contractionDay(a, firstDay);
       if (churn !== undefined) a.churnOn = churn;
       if (cut !== undefined) a.contractOn = cut;
+      // Steady enterprise customers pay yearly; their year turns during the run (a renewal).
+      if (a.story === 'steady' && a.segment === 'enterprise' && a.index > 0) a.renewOn = addDays(firstDay, 10 + ((a.index * 7) % 40));
     }
   const others: DemoOther[] = [];
   const o = options.others ?? { prospects: 0, partners: 0, former: 0 };

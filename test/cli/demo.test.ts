@@ -21,7 +21,9 @@ describe('healthscore demo', () => {
       expect(report).not.toMatch(/(src|href)="https?:/);
       expect(report.match(/<tr><td>/g)?.length).toBeGreaterThanOrEqual(24);
       // Prospects, partners and former customers are in the CRM and never scored.
-      expect(stdout).toMatch(/Customers only: 6 CRM records outside the account scope \(prospects, partners, former customers\) were never scored/);
+      expect(stdout).toMatch(
+        /Customers only: 6 CRM records outside the account scope \(prospects, partners, former customers\) were never scored/,
+      );
       expect(stdout).toMatch(/Outcomes the runs recorded: \d+/);
       expect(existsSync(join(out, 'demo-store'))).toBe(true);
       // No Stripe or Zendesk id is mapped: every account is joined by domain, and the free-mail customer is listed, not matched.

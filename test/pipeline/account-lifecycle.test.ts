@@ -61,7 +61,8 @@ async function day(i: number) {
 beforeAll(async () => {
   h = await startHarness({ accounts: ACCOUNTS, days: 12, stories: new Array(ACCOUNTS).fill('steady') });
   h.deps.crm = scopedCrm(h.deps.crm);
-  h.deps.sources = [...h.deps.sources, billingSource];
+  // First, so its evidence is the one the run reads (the seeded Stripe says every customer is live).
+  h.deps.sources = [billingSource, ...h.deps.sources];
   // 0: a prospect, never a customer. 1: churns on day 2. 2: leaves the scope on day 2 without evidence.
   // 3: expands on day 1 (held 3 days). 4: churned by a CRM field on day 3. 5: steady.
   scope.set(0, { in: false, reason: 'lifecyclestage is "lead", not customer' });

@@ -45,7 +45,11 @@ describe('when customers churn during the run', () => {
   it('then each is recorded once as churned on the day its subscription ended, with the evidence', () => {
     expect(churners().length).toBeGreaterThanOrEqual(4);
     const churned = demo.outcomes.filter((o) => o.kind === 'churned');
-    expect(churned.map((o) => [o.accountId, o.date]).sort()).toEqual(churners().map((a) => [idOf(a.key), a.churnOn]).sort());
+    expect(churned.map((o) => [o.accountId, o.date]).sort()).toEqual(
+      churners()
+        .map((a) => [idOf(a.key), a.churnOn])
+        .sort(),
+    );
     for (const o of churned) expect(o.evidence).toMatch(/^Stripe subscription sub_\w+ ended \d{4}-\d{2}-\d{2}; none live$/);
   });
 

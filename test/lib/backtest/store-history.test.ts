@@ -51,6 +51,24 @@ describe('history from the run store', () => {
     ]);
   });
 
+  it('given an outcome too soon after the first stored day, then the account is known (its outcome lacks a snapshot) and one with no day at all is unknown', async () => {
+    const store = new MemoryDays([
+      { accountId: 'early', day: '2026-09-01', signals: healthyLayered },
+      { accountId: 'early', day: '2026-09-02', signals: healthyLayered },
+    ]);
+    const outcomes = [outcome('early', '2026-09-14', 'expanded', 1), outcome('ghost', '2026-09-14', 'churned', 2)];
+    const selector = await selectFromHistory(outcomes, historyFromStore(store, outcomes, [30]), [30]);
+    expect(store.asked).toEqual([
+      ['early', '1970-01-01', '2026-08-15'],
+      ['ghost', '1970-01-01', '2026-08-15'],
+      ['early', '2026-08-16', '9999-12-31'],
+      ['ghost', '2026-08-16', '9999-12-31'],
+    ]);
+    expect(selector.isKnown('early')).toBe(true);
+    expect(selector.unknownAccounts().map((o) => o.accountId)).toEqual(['ghost']);
+    expect(selector.rows().map((r) => r.snapshots)).toEqual([[undefined], [undefined]]);
+  });
+
   it('given the store as history, when selected point in time, then each horizon gets the day a file would give', async () => {
     const store = new MemoryDays([
       { accountId: 'a', day: '2026-01-01', signals: healthyLayered },
