@@ -152,6 +152,17 @@ export class Monitoring extends Construct {
       ]),
       new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: this.alarms, width: 12, height: 6 }),
     );
+    this.dashboard.addWidgets(
+      graph('Customers: churned, left the scope, CRM records not customers', [
+        run('AccountsChurned', 'churned'),
+        run('AccountsLeftScope', 'left the scope (not a churn)'),
+        run('OutOfScopeRecords', 'not customers (not scored)'),
+      ]),
+      graph(
+        'Outcomes recorded',
+        ['churned', 'renewed', 'expanded', 'contracted'].map((k) => run(`Outcomes_${k}`, k)),
+      ),
+    );
   }
 }
 

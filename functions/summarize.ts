@@ -30,6 +30,14 @@ export async function handler(event: unknown, context: Context) {
     Object.values(summary.shadow?.alerts ?? {}).reduce((a, b) => a + b, 0),
   );
   metrics.addMetric('FailedSources', MetricUnit.Count, Object.keys(summary.failedSources).length);
+  metrics.addMetric('AccountsChurned', MetricUnit.Count, summary.lifecycle.churned);
+  metrics.addMetric('AccountsLeftScope', MetricUnit.Count, summary.lifecycle.leftScope);
+  metrics.addMetric(
+    'OutOfScopeRecords',
+    MetricUnit.Count,
+    Object.values(summary.outOfScope).reduce((n, v) => n + v, 0),
+  );
+  for (const [kind, n] of Object.entries(summary.lifecycle.outcomes)) metrics.addMetric(`Outcomes_${kind}`, MetricUnit.Count, n);
   for (const [vendor, n] of Object.entries(summary.calls)) metrics.addMetric(`VendorCalls_${vendor}`, MetricUnit.Count, n);
   for (const [vendor, n] of Object.entries(summary.rateLimited)) metrics.addMetric(`RateLimited_${vendor}`, MetricUnit.Count, n);
   metrics.publishStoredMetrics();

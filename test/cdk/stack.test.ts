@@ -324,6 +324,10 @@ describe('monitoring', () => {
       'FailedSources',
       'ShadowCrmWrites',
       'ShadowAlerts',
+      'AccountsChurned',
+      'AccountsLeftScope',
+      'OutOfScopeRecords',
+      ...['churned', 'renewed', 'expanded', 'contracted'].map((k) => `Outcomes_${k}`),
       ...['hubspot', 'stripe', 'zendesk', 'mixpanel', 'slack'].flatMap((v) => [`VendorCalls_${v}`, `RateLimited_${v}`]),
     ])
       expect(body).toContain(`"Healthscore","${metric}","service","healthscore"`);
