@@ -2,11 +2,14 @@
 // modified since a date (POST companies/search on hs_lastmodifieddate, 200 per page). Search stops
 // paging at 10,000 results, so a long incremental read restarts its window at the last modified
 // date it saw. Each page reports the records that failed their raw schema and keeps the rest.
+// Every company is listed with its scope (account-lifecycle.ts); none is filtered out in the API, so
+// the run sees a customer leave the scope.
 
 import type { PublicObjectSearchRequest } from '@hubspot/api-client/lib/codegen/crm/companies/index.js';
 import { isoDay } from '../../lib/days.ts';
 import type { AccountPage, CrmAccount, ListAccountsOptions, ManualOverride } from '../shared/crm.ts';
 import type { RejectedRecord } from '../shared/source.ts';
+import { churnOf, scopeOf } from './account-lifecycle.ts';
 import type { HubSpotCaller } from './client.ts';
 import type { HubSpotConfig } from './config.ts';
 import { type HubSpotObjectRaw, type PropertyKind, parseRecord, typedObjectRaw } from './raw-schemas.ts';
@@ -31,6 +34,19 @@ export function accountPropertyKinds(config: HubSpotConfig): Record<string, Prop
   };
   if (c.segment) kinds[c.segment] = 'string';
   for (const p of Object.values(c.identities)) kinds[p] = 'string';
+  if (c.scope !== false) kinds[c.scope.property] ??= 'string';
+  if (c.churn) {
+    kinds[c.churn.property] ??= 'string';
+    if (c.churn.dateProperty) kinds[c.churn.dateProperty] ??= 'date';
+  }
+  return kinds;
+}
+
+/** The kinds a listed record must satisfy: all but the churn date, whose bad value drops only the date (account-lifecycle.ts). */
+function listingSchemaKinds(config: HubSpotConfig): Record<string, PropertyKind> {
+  const kinds = accountPropertyKinds(config);
+  const date = config.company.churn?.dateProperty;
+  if (date && date !== config.company.override.expiresOn) kinds[date] = 'string';
   return kinds;
 }
 
@@ -57,6 +73,10 @@ export function fromHubSpotCompany(c: HubSpotObjectRaw, config: HubSpotConfig): 
   account.modifiedAt = new Date(modified).toISOString();
   const override = overrideOf(c, config);
   if (override) account.override = override;
+  const scope = scopeOf(p, config);
+  if (scope) account.scope = scope;
+  const { churn } = churnOf(c.id, p, config);
+  if (churn) account.churn = churn;
   return account;
 }
 
@@ -81,13 +101,18 @@ function decodeCursor(s: string): Cursor {
 }
 
 function parsePage(records: unknown[], config: HubSpotConfig, skip: ReadonlySet<string> = new Set()) {
-  const schema = typedObjectRaw(accountPropertyKinds(config));
+  const schema = typedObjectRaw(listingSchemaKinds(config));
   const accounts: CrmAccount[] = [];
   const rejected: RejectedRecord[] = [];
   for (const raw of records) {
     const r = parseRecord(schema, raw, 'company');
     if (!r.ok) rejected.push(r.rejected);
-    else if (!skip.has(r.value.id)) accounts.push(fromHubSpotCompany(r.value, config));
+    else if (!skip.has(r.value.id)) {
+      accounts.push(fromHubSpotCompany(r.value, config));
+      // A churn date that is not a date: the account is kept, the note says what was dropped.
+      const { problem } = churnOf(r.value.id, r.value.properties, config);
+      if (problem) rejected.push({ recordId: r.value.id, reason: problem });
+    }
   }
   return { accounts, rejected };
 }

@@ -1,13 +1,17 @@
 // `healthscore check` for HubSpot, read-only: the token opens the portal and may read what a run
 // reads (companies, contacts, their properties and association labels); every mapped property
-// exists; every mapped association label exists; the score properties exist (else `setup` is due).
+// exists and has a type the connector can read; every mapped association label exists; the scope
+// property exists, its values are options of it, and how many companies of the first page are in
+// scope; the score properties exist (else `setup` is due).
 import type { CheckContext, Finding, InspectResult, QuotaReading, VendorCheck } from '../shared/check.ts';
 import { findingsFor } from '../shared/check.ts';
 import { ConfigError } from '../shared/errors.ts';
 import { observedFetch } from '../shared/http-trace.ts';
-import { createHubSpotCaller } from './client.ts';
+import { listHubSpotAccounts } from './accounts.ts';
+import { createHubSpotCaller, type HubSpotCaller } from './client.ts';
 import { type HubSpotConfig, parseHubSpotConfig, scorePropertyNames } from './config.ts';
 import { checkAssociationLabels, missingMappedProperties } from './portal-check.ts';
+import { expectedKinds, missingOptions, type PortalProperty, typeMismatches } from './property-types.ts';
 
 const finding = findingsFor('hubspot');
 
@@ -85,12 +89,14 @@ export function createHubSpotCheck(section: unknown): VendorCheck {
     const out: InspectResult = { findings: [] };
     const { signal } = ctx;
     let companyProperties: Set<string>;
+    let companyDefinitions: PortalProperty[];
     try {
       // Docs: https://developers.hubspot.com/docs/guides/api/crm/properties (retrieve properties)
       const res = await caller.call('read companies properties', (sdk) => sdk.crm.properties.coreApi.getAll('companies', false), {
         ...(signal ? { signal } : {}),
       });
       companyProperties = new Set(res.results.map((p) => p.name));
+      companyDefinitions = res.results;
       // Docs: https://developers.hubspot.com/docs/guides/api/crm/search (total counts the matches)
       const count = await caller.call(
         'count companies',
@@ -112,7 +118,15 @@ export function createHubSpotCheck(section: unknown): VendorCheck {
     out.findings.push(...(await scopeFindings(config, ctx)));
     const quota = await dailyUsage(config);
     if (quota) out.quota = quota;
-    for (const problem of await missingMappedProperties(caller, signal)) out.findings.push(finding('mapping', 'warn', problem));
+    // A missing scope property is a failure of its own (below), not one more warning.
+    for (const problem of await missingMappedProperties(caller, signal))
+      if (!problem.includes('(company.scope.property,')) out.findings.push(finding('mapping', 'warn', problem));
+    out.findings.push(...(await typeFindings(caller, companyDefinitions, signal)));
+    out.findings.push(...(await accountScopeFindings(caller, companyDefinitions, signal)));
+    const churn = config.company.churn;
+    const churnProperty = churn && companyDefinitions.find((p) => p.name === churn.property);
+    const churnOptions = churnProperty && missingOptions('company.churn.values', churnProperty, churn.values);
+    if (churnOptions) out.findings.push(finding('mapping', 'warn', churnOptions));
     try {
       await checkAssociationLabels(caller, signal);
       out.findings.push(finding('mapping', 'ok', 'every association label the mapping names exists from companies to contacts'));
@@ -134,4 +148,65 @@ export function createHubSpotCheck(section: unknown): VendorCheck {
   }
 
   return { inspect };
+}
+
+/** A failure per mapped property whose HubSpot type does not hold what the connector reads from it. */
+async function typeFindings(caller: HubSpotCaller, companies: PortalProperty[], signal?: AbortSignal): Promise<Finding[]> {
+  const config = caller.config;
+  const needsContacts = expectedKinds(config).some((e) => e.object === 'contacts');
+  const contacts = needsContacts
+    ? // Docs: https://developers.hubspot.com/docs/guides/api/crm/properties (retrieve properties)
+      (await caller.call('read contacts properties', (sdk) => sdk.crm.properties.coreApi.getAll('contacts', false), { signal })).results
+    : [];
+  const byName = (ps: PortalProperty[]) => new Map(ps.map((p) => [p.name, p]));
+  const problems = typeMismatches(config, { companies: byName(companies), contacts: byName(contacts) });
+  if (problems.length === 0) return [finding('mapping', 'ok', 'every mapped property that exists has a type the connector reads')];
+  return problems.map((p) => finding('mapping', 'fail', p));
+}
+
+/** The scope: its property exists, its values are options of it, and how many of the first page's companies are in it. */
+async function accountScopeFindings(caller: HubSpotCaller, companies: PortalProperty[], signal?: AbortSignal): Promise<Finding[]> {
+  const scope = caller.config.company.scope;
+  if (scope === false)
+    return [finding('mapping', 'note', 'company.scope is false: every company is scored, prospects and former customers included')];
+  const property = companies.find((p) => p.name === scope.property);
+  if (!property)
+    return [
+      finding(
+        'mapping',
+        'fail',
+        `company property "${scope.property}" (company.scope.property) does not exist in this portal: every company would read as out of scope and none would be scored; name an existing property, or set company.scope to false to score every company`,
+      ),
+    ];
+  const out: Finding[] = [];
+  const missing = missingOptions('company.scope.values', property, scope.values);
+  if (missing) out.push(finding('mapping', 'warn', missing));
+  // One page of the listing, read as a run reads it (the sample of the scope).
+  const first = await listHubSpotAccounts(caller, signal ? { signal } : {})
+    [Symbol.asyncIterator]()
+    .next();
+  const accounts = first.done ? [] : first.value.accounts;
+  const inScope = accounts.filter((a) => a.scope?.in !== false);
+  const rule = `${scope.property} is ${scope.values.join(' or ')}`;
+  if (accounts.length === 0) out.push(finding('mapping', 'note', `the portal lists no company yet, so none is in scope (${rule})`));
+  else if (inScope.length === 0)
+    out.push(
+      finding(
+        'mapping',
+        'warn',
+        `none of the first ${accounts.length} companies listed is in scope (${rule}), e.g. ${accounts
+          .slice(0, 3)
+          .map((a) => `${a.accountId}: ${a.scope?.reason}`)
+          .join('; ')}: check company.scope, or nothing will be scored`,
+      ),
+    );
+  else
+    out.push(
+      finding(
+        'mapping',
+        inScope.length === accounts.length ? 'ok' : 'note',
+        `${inScope.length} of the first ${accounts.length} companies listed are in scope (${rule})${inScope.length === accounts.length ? '' : '; the others are listed and not scored'}`,
+      ),
+    );
+  return out;
 }

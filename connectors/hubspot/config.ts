@@ -44,10 +44,44 @@ const validRegex = z.string().refine(
   { message: 'not a valid regular expression' },
 );
 
+/** HubSpot's own customer stage: a standard portal's `lifecyclestage` option `customer`. */
+export const DEFAULT_SCOPE = { property: 'lifecyclestage', values: ['customer'] } as const;
+
+/**
+ * Which companies are customers the product scores: those whose `property` holds one of `values`
+ * (internal option values, compared without regard to case). `false` scores every company. Every
+ * company is still listed, with its scope, so the run sees a customer leave the scope.
+ */
+const scopeSchema = z
+  .union([
+    z.literal(false),
+    z.object({
+      property: propertyName.default(DEFAULT_SCOPE.property),
+      values: z
+        .array(z.string().trim().min(1))
+        .min(1, 'at least one value')
+        .default([...DEFAULT_SCOPE.values]),
+    }),
+  ])
+  .default({ property: DEFAULT_SCOPE.property, values: [...DEFAULT_SCOPE.values] });
+export type HubSpotScopeConfig = z.infer<typeof scopeSchema>;
+
+/** Opt-in: a company property whose value says the customer has left, and optionally the date property saying when. */
+const churnSchema = z.object({
+  property: propertyName,
+  values: z.array(z.string().trim().min(1)).min(1, 'at least one value'),
+  dateProperty: propertyName.optional(),
+});
+export type HubSpotChurnConfig = z.infer<typeof churnSchema>;
+
 // A plain portal has none of the custom properties a CS team usually adds (renewal date, NPS,
 // sentiment, the other systems' ids): each is opt-in, and a mapped property the portal lacks is
 // reported by name (portal-check.ts) rather than silently read as empty.
 const companySchema = z.object({
+  /** Which companies are scored (default: lifecyclestage is customer); `false`: every company. */
+  scope: scopeSchema,
+  /** None by default: churn evidence then comes from billing only. */
+  churn: churnSchema.optional(),
   /** The account segment (chooses the model in a model set). */
   segment: propertyName.optional(),
   renewalDate: propertyName.optional(),

@@ -2,8 +2,10 @@
 
 export {
   type ContactMarker,
+  type HubSpotChurnConfig,
   type HubSpotConfig,
   type HubSpotConfigInput,
+  type HubSpotScopeConfig,
   hubSpotConfigSchema,
   parseHubSpotConfig,
   scorePropertyGroup,

@@ -18,14 +18,16 @@ export interface MappedProperty {
   key: string;
   /** What it feeds, for the message. */
   feeds: string;
+  /** What a run does without it, when more than "that signal stays empty". */
+  ifMissing?: string;
 }
 
 /** Every portal property the mapping reads, with the config key naming it. */
 export function mappedProperties(config: HubSpotConfig): MappedProperty[] {
   const c = config.company;
   const out: MappedProperty[] = [];
-  const company = (key: string, property: string | undefined, feeds: string) => {
-    if (property) out.push({ object: 'companies', property, key: `company.${key}`, feeds });
+  const company = (key: string, property: string | undefined, feeds: string, ifMissing?: string) => {
+    if (property) out.push({ object: 'companies', property, key: `company.${key}`, feeds, ...(ifMissing ? { ifMissing } : {}) });
   };
   company('segment', c.segment, 'the account segment (model choice)');
   company('renewalDate', c.renewalDate, 'commercial.daysToRenewal');
@@ -34,6 +36,10 @@ export function mappedProperties(config: HubSpotConfig): MappedProperty[] {
   company('nps', c.nps, 'outcome.nps');
   company('successPlanOnTrack', c.successPlanOnTrack, 'outcome.successPlanOnTrack');
   company('roiDocumented', c.roiDocumented, 'outcome.roiDocumented');
+  if (c.scope !== false)
+    company('scope.property', c.scope.property, 'the account scope', 'every company reads as out of scope and none is scored');
+  company('churn.property', c.churn?.property, 'churn evidence from the CRM', 'no company reads as churned by the CRM');
+  company('churn.dateProperty', c.churn?.dateProperty, 'the churn date', 'a churn the CRM shows takes the run’s day');
   for (const [identity, property] of Object.entries(c.identities))
     company(`identities.${identity}`, property, `matching accounts to ${identity}`);
   const markers = [
@@ -115,6 +121,6 @@ export async function missingMappedProperties(caller: HubSpotCaller, signal?: Ab
     .filter((m) => !existing.get(m.object)?.has(m.property))
     .map(
       (m) =>
-        `${m.object === 'companies' ? 'company' : 'contact'} property "${m.property}" (${m.key}, for ${m.feeds}) does not exist in this portal: that signal stays empty until the property exists or ${m.key} names another one`,
+        `${m.object === 'companies' ? 'company' : 'contact'} property "${m.property}" (${m.key}, for ${m.feeds}) does not exist in this portal: ${m.ifMissing ?? 'that signal stays empty'} until the property exists or ${m.key} names another one`,
     );
 }

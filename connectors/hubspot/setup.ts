@@ -3,7 +3,7 @@
 // (one batch call), an enumeration missing an option is completed, and a second run writes nothing.
 // A same-named property of another type is a conflict a human must resolve, never overwritten.
 import type { PropertyCreate } from '@hubspot/api-client/lib/codegen/crm/properties/index.js';
-import type { SetupReport } from '../shared/crm.ts';
+import { CRM_TIERS, type SetupReport } from '../shared/crm.ts';
 import { ConfigError } from '../shared/errors.ts';
 import type { HubSpotCaller } from './client.ts';
 import { scorePropertyNames as n, scorePropertyGroup } from './config.ts';
@@ -19,7 +19,8 @@ interface Definition {
   options?: { label: string; value: string; displayOrder: number }[];
 }
 
-const tierOptions = ['green', 'yellow', 'red', 'unknown'].map((value, displayOrder) => ({
+/** The model's tiers and `churned`, the lifecycle value the run writes for a customer who left. */
+const tierOptions = CRM_TIERS.map((value, displayOrder) => ({
   label: value[0]?.toUpperCase() + value.slice(1),
   value,
   displayOrder,
@@ -30,7 +31,7 @@ export const scorePropertyDefinitions: Definition[] = [
   {
     name: n.tier,
     label: 'Health tier',
-    description: 'green, yellow, red, or unknown when too little data',
+    description: 'green, yellow, red, unknown when too little data, or churned when the customer has left',
     type: 'enumeration',
     fieldType: 'select',
     options: tierOptions,
@@ -131,11 +132,18 @@ export async function setupHubSpotProperties(
       continue;
     }
     const options = [
-      ...have.options.map((o) => ({ label: o.label, value: o.value, displayOrder: o.displayOrder ?? 0, hidden: o.hidden })),
+      ...have.options.map((o) => ({
+        label: o.label,
+        value: o.value,
+        displayOrder: o.displayOrder ?? 0,
+        hidden: o.hidden,
+        ...(o.description ? { description: o.description } : {}),
+      })),
       ...lacking.map((o) => ({ ...o, hidden: false })),
     ];
+    // The options sent replace the property's options: send the existing ones (as they are) with the new.
     await caller.call(`add options to ${def.name}`, (sdk) =>
-      // Docs: https://developers.hubspot.com/docs/guides/api/crm/properties (update a property)
+      // Docs: https://developers.hubspot.com/docs/api-reference/crm-properties-v3/core/patch-crm-v3-properties-objectType-propertyName
       sdk.crm.properties.coreApi.update(OBJECT, def.name, { options }),
     );
     report.updated.push(def.name);

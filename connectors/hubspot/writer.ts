@@ -6,7 +6,7 @@
 
 import type { SimplePublicObjectBatchInput } from '@hubspot/api-client/lib/codegen/crm/companies/index.js';
 import { chunk } from '../../lib/chunk.ts';
-import { changedProperties, type ScoreProperties, type ScoreWrite, type WriteOutcome, type WriteReport } from '../shared/crm.ts';
+import { CRM_TIERS, changedProperties, type ScoreProperties, type ScoreWrite, type WriteOutcome, type WriteReport } from '../shared/crm.ts';
 import { ConfigError, QuotaExhaustedError, RateLimitedError, TransientError } from '../shared/errors.ts';
 import type { HubSpotCaller } from './client.ts';
 import { scorePropertyNames } from './config.ts';
@@ -29,6 +29,15 @@ function hubSpotValue(key: keyof ScoreProperties, values: ScoreProperties): stri
 /** Score values → the HubSpot company properties to send (only `keys`). */
 export function toHubSpotProperties(values: ScoreProperties, keys: readonly (keyof ScoreProperties)[]): Record<string, string> {
   return Object.fromEntries(keys.map((k) => [scorePropertyNames[k], hubSpotValue(k, values)]));
+}
+
+/** HubSpot's message, and for a tier option the portal lacks (e.g. `churned` before setup added it) what to do. */
+function rejectionReason(err: HubSpotRequestError): string {
+  const message = err.body.message ?? err.message;
+  const tierOption =
+    message.includes(`"name":"${scorePropertyNames.tier}"`) &&
+    CRM_TIERS.some((t) => message.includes(`${t} was not one of the allowed options`));
+  return tierOption ? `${message} — run setup to add the missing option to ${scorePropertyNames.tier}` : message;
 }
 
 interface Pending {
@@ -88,7 +97,7 @@ export async function writeHubSpotScores(caller: HubSpotCaller, rows: readonly S
           throw new ConfigError('hubspot', `the Health score properties are missing on companies: run setup first (${err.message})`, {
             cause: err,
           });
-        if (batch.length === 1) return void settle(batch[0] as Pending, { status: 'rejected', reason: err.body.message ?? err.message });
+        if (batch.length === 1) return void settle(batch[0] as Pending, { status: 'rejected', reason: rejectionReason(err) });
         return splitOrFail(batch, err);
       }
       if (err instanceof TransientError || err instanceof RateLimitedError) {

@@ -92,6 +92,16 @@ describe('healthscore check', () => {
     expect(code).toBe(2);
   });
 
+  it('given NPS mapped to a HubSpot property of the wrong type, then a failure names property, found type, expected type and the fix', async () => {
+    const path = w.writeConfig('types.yaml', hubspotSection({ company: { ...seededPortalMapping.company, nps: 'csm_sentiment' } }));
+    const { code, stdout } = await runCli(['check', '--as-of', asOf(), '--config', path], undefined, w.env);
+    expect(stdout).toMatch(
+      /^FAIL {2}hubspot mapping: company property "csm_sentiment" \(company\.nps\) is of type enumeration, but the connector reads it as number and needs HubSpot type number \(or an enumeration whose options are numbers\): point company\.nps at a property of that type/m,
+    );
+    expect(stdout).toMatch(/^ok {4}hubspot mapping: 6 of the first 6 companies listed are in scope \(lifecyclestage is customer\)$/m);
+    expect(code).toBe(2);
+  });
+
   it('given Mixpanel events without the configured group key property, then a warning names the property to fix', async () => {
     const mixpanel = { ...localRunConfigSections(w.v).mixpanel, groupKeyProperty: 'company_key_typo' };
     const { code, stdout } = await runCli(

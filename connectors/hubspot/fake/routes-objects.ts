@@ -1,12 +1,21 @@
 // The fake's CRM objects API v3 (companies, contacts, emails, meetings, calls, notes, tasks):
 // list with `after` paging, read one, batch read (OBJECT_NOT_FOUND per missing id, 207), batch
-// update (invalid values fail the whole batch with 400 VALIDATION_ERROR as HubSpot does, per-record
+// update and create (invalid values, such as an option an enumeration lacks, fail the whole request
+// with 400 VALIDATION_ERROR naming each as HubSpot does; per-record
 // failures answer 207 MULTI_STATUS), create with associations, and search. Request-shape limits
 // (input counts, search limits) are enforced before routing from rules.ts.
 // Docs: https://developers.hubspot.com/docs/guides/api/crm/understanding-the-crm
 import type { FakeRequest, FakeResponse } from '../../shared/fake/server.ts';
 import { searchObjects } from './search.ts';
-import { defaultTypeIds, type HubSpotStore, hubSpotError, type ObjectType, objectTypeOf, type StoredObject } from './store.ts';
+import {
+  defaultTypeIds,
+  type HubSpotStore,
+  hubSpotError,
+  type ObjectType,
+  objectTypeOf,
+  type PropertyOption,
+  type StoredObject,
+} from './store.ts';
 
 export type On = (method: string, path: string, handler: (req: FakeRequest) => FakeResponse | Promise<FakeResponse>) => void;
 
@@ -43,16 +52,31 @@ function withType(req: FakeRequest, fn: (type: ObjectType) => FakeResponse): Fak
   return type ? fn(type) : notFound(`object type ${req.params.type}`);
 }
 
+/**
+ * HubSpot's rendering of a property's options in an INVALID_OPTION message, as captured from a real
+ * batch update (castled's HubSpot connector tests): each option's fields one a line, joined by ", ".
+ */
+export const allowedOptionsText = (options: readonly PropertyOption[]) =>
+  `[${options
+    .map(
+      (o) =>
+        `label: "${o.label}"\nvalue: "${o.value}"\ndisplay_order: ${o.displayOrder}\ndouble_data: 0.0\nhidden: ${o.hidden}\ndescription: ""\nread_only: false\n`,
+    )
+    .join(', ')}]`;
+
 /** Why a value may not be written into a property, HubSpot-style; undefined when fine. */
-function valueProblem(store: HubSpotStore, type: ObjectType, name: string, value: unknown): Record<string, unknown> | undefined {
+export function valueProblem(store: HubSpotStore, type: ObjectType, name: string, value: unknown): Record<string, unknown> | undefined {
   const def = store.properties.get(type)?.get(name);
   if (!def) return { isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name };
   const v = value === null || value === undefined ? '' : String(value);
   if (v === '') return undefined;
-  if (def.type === 'enumeration' && def.fieldType !== 'checkbox' && !def.options.some((o) => o.value === v))
+  // An enumeration takes only its options' internal values; a multi-select (checkbox) each of its ";"-joined values.
+  const chosen = def.fieldType === 'checkbox' ? v.split(';').filter(Boolean) : [v];
+  const invalid = def.type === 'enumeration' ? chosen.find((c) => !def.options.some((o) => o.value === c)) : undefined;
+  if (invalid !== undefined)
     return {
       isValid: false,
-      message: `${v} was not one of the allowed options: ${def.options.map((o) => `[label: "${o.label}"\nvalue: "${o.value}"]`).join(', ')}`,
+      message: `${invalid} was not one of the allowed options: ${allowedOptionsText(def.options)}`,
       error: 'INVALID_OPTION',
       name,
     };
@@ -174,6 +198,12 @@ export function objectRoutes(on: On, store: HubSpotStore, baseUrl: () => string)
           return badRequest(`One or more associations are invalid: ${String(a.to?.id)} with type ${String(typeId)}`);
         links.push([target, String(a.to?.id)]);
       }
+      // Values of the portal's properties are checked as on update (an option outside an enumeration's is refused).
+      const problems = Object.entries(b.properties ?? {}).flatMap(([name, value]) => {
+        const p = store.defines(type, name) ? valueProblem(store, type, name, value) : undefined;
+        return p ? [p] : [];
+      });
+      if (problems.length > 0) return badRequest(`Property values were not valid: ${JSON.stringify(problems)}`);
       const props = Object.fromEntries(Object.entries(b.properties ?? {}).map(([k, v]) => [k, v === null ? '' : String(v)]));
       const o = store.create(type, props, Date.now());
       for (const [target, id] of links) store.associate(type, o.id, target, id);

@@ -134,6 +134,14 @@ function baseOf(a: SeedAccount): number {
   return t(a.contractStart) ?? minOf(...dates) ?? DEFAULT_BASE;
 }
 
+/**
+ * A seed account as the HubSpot fake loads it: the vendor-neutral fields plus the company's
+ * `lifecyclestage` (an internal option value such as `lead`, `opportunity`, `other`; `''` leaves it
+ * empty). Seeding defaults it to `customer`, so a seed that says nothing is a customer in scope; the
+ * API's create path sets no default (HubSpot's does not either).
+ */
+export type HubSpotSeedAccount = SeedAccount & { lifecyclestage?: string };
+
 export interface SeededAccount {
   companyId: string;
   contactIds: Map<string, string>;
@@ -141,16 +149,23 @@ export interface SeededAccount {
 
 export function seedAccount(
   store: HubSpotStore,
-  a: SeedAccount,
+  a: HubSpotSeedAccount,
   mode: MarkerMode = 'properties',
   portal: PortalKind = 'customized',
 ): SeededAccount {
+  const stages =
+    store.properties
+      .get('companies')
+      ?.get('lifecyclestage')
+      ?.options.map((o) => o.value) ?? [];
+  if (a.lifecyclestage && !stages.includes(a.lifecyclestage))
+    throw new Error(`fake hubspot: seed ${a.key}: lifecyclestage "${a.lifecyclestage}" is not an option (${stages.join(', ')})`);
   const base = baseOf(a);
   const owner = a.ownerEmail ? store.ownerId(a.ownerEmail) : undefined;
   const values: Record<string, string | undefined> = {
     name: a.name,
     domain: a.domain,
-    lifecyclestage: 'customer',
+    lifecyclestage: a.lifecyclestage ?? 'customer',
     hs_lifecyclestage_customer_date: a.contractStart ? new Date(Date.parse(a.contractStart)).toISOString() : undefined,
     customer_segment: a.segment,
     hubspot_owner_id: owner,

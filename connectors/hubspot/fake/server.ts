@@ -5,7 +5,6 @@
 // format (`seedAccounts`) or raw records; read back what the connector wrote.
 
 import { randomBytes } from 'node:crypto';
-import type { SeedAccount } from '../../shared/fake/crm-seed.ts';
 import { ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type Fault } from '../../shared/fake/server.ts';
 import { HubSpotGate, rateLimitBody } from './gate.ts';
@@ -13,10 +12,18 @@ import { accountRoutes } from './routes-account.ts';
 import { type On, objectRoutes } from './routes-objects.ts';
 import { schemaRoutes } from './routes-schema.ts';
 import { brokenRule } from './rules.ts';
-import { installSchema, type MarkerMode, type PortalKind, type SeededAccount, seedAccount, seedLabels } from './seed.ts';
+import {
+  type HubSpotSeedAccount,
+  installSchema,
+  type MarkerMode,
+  type PortalKind,
+  type SeededAccount,
+  seedAccount,
+  seedLabels,
+} from './seed.ts';
 import { HubSpotStore, type ObjectType, type PropertyDefinition, type PropertyGroup } from './store.ts';
 
-export type { MarkerMode, PortalKind } from './seed.ts';
+export type { HubSpotSeedAccount, MarkerMode, PortalKind } from './seed.ts';
 export { seededPortalMapping, seedLabels } from './seed.ts';
 export type { ObjectType } from './store.ts';
 
@@ -60,8 +67,8 @@ export interface HubSpotFake {
   expireToken(): void;
   /** From now on calls needing `scope` (e.g. crm.objects.companies.write) answer 403 MISSING_SCOPES. */
   revokeScope(scope: string): void;
-  /** Loads accounts; returns seed key → company id. */
-  seedAccounts(accounts: readonly SeedAccount[], mode?: MarkerMode): Map<string, string>;
+  /** Loads accounts (each a `customer` unless its `lifecyclestage` says otherwise); returns seed key → company id. */
+  seedAccounts(accounts: readonly HubSpotSeedAccount[], mode?: MarkerMode): Map<string, string>;
   /** The contact id a seeded contact got. */
   contactId(accountKey: string, contactKey: string): string | undefined;
   seedRecord(type: ObjectType, seed?: RawRecordSeed): string;

@@ -46,6 +46,7 @@ describe('listAccounts', () => {
         ownerId: f.store.ownerId('csm@vendor.example'),
         identities: { stripeCustomerId: 'cus_123', zendeskOrganizationId: '9001', mixpanelGroupKey: 'acme' },
         override: { score: 35, reason: 'Exec escalation in progress', expiresOn: '2026-04-30' },
+        scope: { in: true },
         modifiedAt: expect.any(String),
       },
     ]);

@@ -36,7 +36,7 @@ describe('setup', () => {
     expect(f.propertyGroup('healthscore')).toMatchObject({ label: 'Health score' });
     const byName = new Map(f.properties().map((p) => [p.name, p]));
     expect(byName.get('healthscore_tier')).toMatchObject({ type: 'enumeration', fieldType: 'select', groupName: 'healthscore' });
-    expect(byName.get('healthscore_tier')?.options.map((o) => o.value)).toEqual(['green', 'yellow', 'red', 'unknown']);
+    expect(byName.get('healthscore_tier')?.options.map((o) => o.value)).toEqual(['green', 'yellow', 'red', 'unknown', 'churned']);
     expect(byName.get('healthscore_drivers')).toMatchObject({ type: 'string', fieldType: 'textarea' });
     expect(byName.get('healthscore_updated_at')).toMatchObject({ type: 'datetime', fieldType: 'date' });
     expect(byName.get('healthscore_score')).toMatchObject({ type: 'number', fieldType: 'number' });
