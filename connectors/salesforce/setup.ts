@@ -4,7 +4,7 @@
 // access to them (permission-set.ts): fields created this way are hidden from every profile until
 // field-level security grants them. A second run changes nothing.
 import { chunk } from '../../lib/chunk.ts';
-import type { ScoreProperties, SetupReport } from '../shared/crm.ts';
+import { CRM_TIERS, type ScoreProperties, type SetupReport } from '../shared/crm.ts';
 import { ConfigError } from '../shared/errors.ts';
 import type { SalesforceClient } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
@@ -34,7 +34,6 @@ export const SCORE_FIELD: Record<keyof ScoreProperties, string> = {
   updatedAt: 'Health_Updated_At__c',
 };
 
-export const TIERS = ['green', 'yellow', 'red', 'unknown'] as const;
 export const DRIVERS_LENGTH = 32768;
 export const FLAGS_LENGTH = 255;
 export const MODEL_LENGTH = 80;
@@ -69,12 +68,13 @@ export const FIELD_SPECS: FieldSpec[] = [
     fullName: `Account.${SCORE_FIELD.tier}`,
     label: 'Health Tier',
     type: 'Picklist',
-    description: 'green 70-100, yellow 40-69, red 0-39, unknown when data is too incomplete',
+    description: 'green 70-100, yellow 40-69, red 0-39, unknown when data is too incomplete, churned when the customer has left',
     valueSet: {
       restricted: true,
       valueSetDefinition: {
         sorted: false,
-        value: TIERS.map((t) => ({ fullName: t, default: false, label: t.charAt(0).toUpperCase() + t.slice(1) })),
+        // The API name is what the writer sends (green … churned); the label is what people see.
+        value: CRM_TIERS.map((t) => ({ fullName: t, default: false, label: t.charAt(0).toUpperCase() + t.slice(1) })),
       },
     },
   },
@@ -155,7 +155,32 @@ interface ExistingField {
   precision?: number | null;
   scale?: number | null;
   length?: number | null;
-  valueSet?: { valueSetDefinition?: { value?: { fullName?: string }[] } | null } | null;
+  valueSet?: { valueSetDefinition?: { value?: ExistingValue[] | ExistingValue } | null } | null;
+}
+
+interface ExistingValue {
+  fullName?: string;
+  label?: string | null;
+}
+
+/** A picklist's values as read (one value may come back as an object rather than a list). */
+const valuesOf = (f: ExistingField): ExistingValue[] => [f.valueSet?.valueSetDefinition?.value ?? []].flat();
+
+/**
+ * The picklist update that adds our missing values and keeps every value the field holds (an admin's
+ * own values, or a label renamed), so saving the whole value set takes nothing away.
+ */
+function widened(spec: FieldSpec, existing: ExistingField): FieldSpec {
+  if (!spec.valueSet) return spec;
+  const ours = spec.valueSet.valueSetDefinition.value;
+  const have = new Map(valuesOf(existing).flatMap((v) => (v.fullName ? [[v.fullName, v.label ?? v.fullName] as const] : [])));
+  const value = [
+    ...ours.map((v) => ({ ...v, label: have.get(v.fullName) ?? v.label })),
+    ...[...have]
+      .filter(([name]) => !ours.some((v) => v.fullName === name))
+      .map(([fullName, label]) => ({ fullName, default: false, label })),
+  ];
+  return { ...spec, valueSet: { ...spec.valueSet, valueSetDefinition: { ...spec.valueSet.valueSetDefinition, value } } };
 }
 
 /** What an existing field lacks to hold our values, or undefined when it is fine as it is. */
@@ -166,7 +191,7 @@ function shortfall(spec: FieldSpec, existing: ExistingField): string | undefined
       `${spec.fullName} exists with type ${existing.type ?? 'unknown'}, expected ${spec.type}: delete or rename that field, then run setup again`,
     );
   if (spec.valueSet) {
-    const have = new Set((existing.valueSet?.valueSetDefinition?.value ?? []).map((v) => v.fullName));
+    const have = new Set(valuesOf(existing).map((v) => v.fullName));
     const missing = spec.valueSet.valueSetDefinition.value.filter((v) => !have.has(v.fullName));
     if (missing.length > 0) return `missing values ${missing.map((v) => v.fullName).join(', ')}`;
   }
@@ -212,7 +237,7 @@ async function setupFields(
   for (const spec of FIELD_SPECS) {
     const have = existing.get(spec.fullName);
     if (!have) toCreate.push(spec);
-    else if (shortfall(spec, have)) toUpdate.push(spec);
+    else if (shortfall(spec, have)) toUpdate.push(widened(spec, have));
     else report.unchanged.push(spec.fullName);
   }
   // The override fields may be the org's own (mapped to existing fields of another shape): created when missing, never changed.
