@@ -26,8 +26,15 @@ export const DEFAULT_ACCOUNT_TYPE = 'Customer - Direct';
 
 const dayMs = (iso: string): number => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
 
-/** The mapping of an org customized the way CS teams often do it: custom fields for roles, dates, sentiment and the other systems' ids (as a config names it). */
+/** How the customized org marks a customer who left: the Type value its admin added, dated by a custom date field. */
+export const formerCustomerChurn = { field: 'Type', values: ['Former Customer'], dateField: 'Churn_Date__c' };
+
+/**
+ * The mapping of an org customized the way CS teams often do it: custom fields for roles, dates,
+ * sentiment and the other systems' ids, and a Type value for former customers (as a config names it).
+ */
 export const customizedOrgMappingInput = {
+  churn: formerCustomerChurn,
   account: {
     segment: 'Segment__c',
     contractStart: 'Contract_Start_Date__c',

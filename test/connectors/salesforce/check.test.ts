@@ -55,7 +55,7 @@ describe('Salesforce check of the mapping', () => {
     fake.seedAccounts([{ key: 'a', name: 'A', domain: 'a.example' }]);
     const lines = await inspect(fake, { ...customizedOrgMappingInput, scope: { field: 'Type', values: ['Customer', 'Customer - Direct'] } });
     expect(lines).toContain(
-      'warn "Customer" is not an active value of the Account.Type picklist (mapping.scope.values; its active values: Prospect, Customer - Direct, Customer - Channel, Channel Partner / Reseller, Installation Partner, Technology Partner, Other); correct mapping.scope.values or add the value to the picklist',
+      'warn "Customer" is not an active value of the Account.Type picklist (mapping.scope.values; its active values: Prospect, Customer - Direct, Customer - Channel, Channel Partner / Reseller, Installation Partner, Technology Partner, Other, Former Customer); correct mapping.scope.values or add the value to the picklist',
     );
   });
 

@@ -13,12 +13,6 @@ const start = orgsClosedAfterEach();
 const accountsOf = async (org: Awaited<ReturnType<typeof start>>) =>
   (await collect(org.connector.listAccounts())).flatMap((p) => p.accounts);
 
-/** The customized org, plus a churn rule: Type "Former Customer" (a value the admin added), dated by a custom date field. */
-const churnInput = {
-  ...customizedOrgMappingInput,
-  churn: { field: 'Type', values: ['Former Customer'], dateField: 'Churn_Date__c' },
-};
-const churnMapping = salesforceMappingSchema.parse(churnInput);
 
 describe('Salesforce account scope', () => {
   it('given accounts of each Type, when listed with the default scope, then customers are in and the others out with the reason', async () => {
@@ -61,8 +55,9 @@ describe('Salesforce account scope', () => {
 });
 
 describe('Salesforce churn evidence from a field', () => {
+  // The customized org's rule: Type "Former Customer" (a value its admin added), dated by Churn_Date__c.
   it('given former customers with a churn date, without one, and with a date field holding free text, when listed, then each carries the evidence and only a valid day', async () => {
-    const org = await start({ mapping: churnMapping }, { mapping: churnInput });
+    const org = await start();
     const ids = org.fake.seedAccounts([
       { key: 'left', name: 'Left', domain: 'left.example', accountType: 'Former Customer', churnedOn: '2026-02-14' },
       { key: 'undated', name: 'Undated', domain: 'undated.example', accountType: 'Former Customer' },
