@@ -213,7 +213,9 @@ describe('healthscore check on Salesforce', () => {
     expect(stdout).toMatch(
       /^FAIL {2}salesforce mapping: Account\.LastModifiedDate is of type datetime, but mapping\.account\.renewalDate \(for commercial\.daysToRenewal\) is read as a Date: map a field of that type in mapping\.account\.renewalDate, or set it to null$/m,
     );
-    expect(stdout).toMatch(/^note {2}salesforce mapping: \d+ of the first \d+ accounts are in scope \(Type is Customer - Direct or Customer - Channel\)/m);
+    expect(stdout).toMatch(
+      /^note {2}salesforce mapping: \d+ of the first \d+ accounts are in scope \(Type is Customer - Direct or Customer - Channel\)/m,
+    );
     expect(code).toBe(2);
   });
 });

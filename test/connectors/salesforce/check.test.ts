@@ -53,7 +53,10 @@ describe('Salesforce check of the mapping', () => {
   it('given scope values the Type picklist does not offer, then a warning names them and the active values', async () => {
     const { fake } = await start();
     fake.seedAccounts([{ key: 'a', name: 'A', domain: 'a.example' }]);
-    const lines = await inspect(fake, { ...customizedOrgMappingInput, scope: { field: 'Type', values: ['Customer', 'Customer - Direct'] } });
+    const lines = await inspect(fake, {
+      ...customizedOrgMappingInput,
+      scope: { field: 'Type', values: ['Customer', 'Customer - Direct'] },
+    });
     expect(lines).toContain(
       'warn "Customer" is not an active value of the Account.Type picklist (mapping.scope.values; its active values: Prospect, Customer - Direct, Customer - Channel, Channel Partner / Reseller, Installation Partner, Technology Partner, Other, Former Customer); correct mapping.scope.values or add the value to the picklist',
     );

@@ -13,7 +13,6 @@ const start = orgsClosedAfterEach();
 const accountsOf = async (org: Awaited<ReturnType<typeof start>>) =>
   (await collect(org.connector.listAccounts())).flatMap((p) => p.accounts);
 
-
 describe('Salesforce account scope', () => {
   it('given accounts of each Type, when listed with the default scope, then customers are in and the others out with the reason', async () => {
     const org = await start();
