@@ -9,8 +9,8 @@ import type { CrmAccount } from '../shared/crm.ts';
 import { listSalesforceAccounts } from './accounts.ts';
 import { SalesforceClient } from './client.ts';
 import { parseSalesforceConfig, type SalesforceMapping } from './config.ts';
+import { SCORE_FIELD } from './field-specs.ts';
 import { type OrgSchema, readOrgSchema } from './org-schema.ts';
-import { SCORE_FIELD } from './setup.ts';
 
 const finding = findingsFor('salesforce');
 
