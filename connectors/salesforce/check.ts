@@ -34,7 +34,12 @@ export function createSalesforceCheck(section: unknown): VendorCheck {
       for (const w of schema.warnings) out.findings.push(finding('mapping', failing.has(w) ? 'fail' : 'warn', w));
       if (schema.warnings.length === 0)
         out.findings.push(finding('mapping', 'ok', 'every mapped field, object and contact role exists, of the type the connector reads'));
-      if (schema.errors.length === 0) out.findings.push(await scopeFinding(schema, config.mapping, signal));
+      if (schema.errors.length === 0)
+        out.findings.push(
+          await scopeFinding(schema, config.mapping, signal).catch((err: unknown) =>
+            finding('mapping', 'warn', `the first accounts could not be listed to count the scope: ${(err as Error).message}`),
+          ),
+        );
     } catch (err) {
       out.findings.push(
         finding(
