@@ -1,6 +1,7 @@
 // Pure mappers from validated Salesforce records (see raw-schemas.ts) to the connector's clean model:
 // the CRM account with its join keys and override, contacts with their roles in time, and the
 // customer interactions (emails, calls, meetings) the relationship and engagement signals use.
+import { isoDay, parseInstant } from '../../lib/days.ts';
 import type { AccountScope, CrmAccount, CrmChurnEvidence, ManualOverride } from '../shared/crm.ts';
 import type { SfRow } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
@@ -91,12 +92,8 @@ export function scopeOf(row: SfRow, scope: { field: string; values: readonly str
 /** The day (YYYY-MM-DD) of a Salesforce date or date-time value; undefined when it is not one. */
 export function dayOf(v: unknown): string | undefined {
   const s = str(v);
-  if (!s) return undefined;
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s))
-    return Number.isNaN(dayStart(s)) || new Date(dayStart(s)).toISOString().slice(0, 10) !== s ? undefined : s;
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(s)) return undefined;
-  const ms = parseSfDateTime(s);
-  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 10);
+  const ms = s ? parseInstant(s) : undefined;
+  return ms === undefined ? undefined : isoDay(ms);
 }
 
 /** Churn evidence when the churn field holds one of its values; the date field's day when it holds a valid one. */
