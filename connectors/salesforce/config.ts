@@ -108,7 +108,32 @@ const activityMapping = z.object({
   lookbackDays: z.number().int().min(90).max(730).default(180),
 });
 
+/**
+ * Which Accounts are customers the product scores: those whose `field` holds one of `values`
+ * (compared case-insensitively). The default reads the standard Account Type picklist, whose customer
+ * values in a new org are "Customer - Direct" and "Customer - Channel". `null` scores every Account.
+ */
+const scopeMapping = z.object({
+  field: apiName.default('Type'),
+  values: z
+    .array(z.string().min(1))
+    .min(1, 'list at least one value that marks a customer')
+    .default(['Customer - Direct', 'Customer - Channel']),
+});
+
+/**
+ * Opt-in: an Account field whose value says the customer has left (e.g. Type = "Former Customer", a
+ * value an admin adds), and optionally a date or date-time field saying when.
+ */
+const churnMapping = z.object({
+  field: apiName,
+  values: z.array(z.string().min(1)).min(1, 'list at least one value that marks a former customer'),
+  dateField: optionalField.default(null),
+});
+
 export const salesforceMappingSchema = z.object({
+  scope: scopeMapping.nullable().prefault({}),
+  churn: churnMapping.nullable().default(null),
   account: accountMapping.prefault({}),
   renewal: renewalMapping.prefault({}),
   identity: identityMapping.prefault({}),

@@ -75,6 +75,7 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
     apiUsage: () => client.usage,
     // Listing reads the mapping as configured; should the org lack a mapped Account field (INVALID_FIELD on the
     // first page), it reads the org's schema and lists without that field, which the run's summary then names.
+    // Without the scope field it stops: scoring every account, or none, would be a silent guess.
     async *listAccounts(options?: ListAccountsOptions) {
       let yielded = false;
       try {
@@ -85,6 +86,7 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
       } catch (err) {
         if (yielded || !(err instanceof ConfigError) || !/INVALID_FIELD/.test(err.message)) throw err;
         const org = await schema(options?.signal);
+        if (org.errors.length > 0) throw new ConfigError('salesforce', org.errors.join(' | '));
         yield* listSalesforceAccounts(client, org.mapping, options);
       }
     },

@@ -1,7 +1,8 @@
 // Pure mappers from validated Salesforce records (see raw-schemas.ts) to the connector's clean model:
 // the CRM account with its join keys and override, contacts with their roles in time, and the
 // customer interactions (emails, calls, meetings) the relationship and engagement signals use.
-import type { CrmAccount, ManualOverride } from '../shared/crm.ts';
+import { isoDay, parseInstant } from '../../lib/days.ts';
+import type { AccountScope, CrmAccount, CrmChurnEvidence, ManualOverride } from '../shared/crm.ts';
 import type { SfRow } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
 import { parseSfDateTime } from './raw-schemas.ts';
@@ -61,10 +62,49 @@ export function fromSalesforceAccount(row: SfRow, m: SalesforceMapping): CrmAcco
   if (domain) account.domain = domain;
   if (segment) account.segment = segment;
   if (ownerId) account.ownerId = ownerId;
+  if (m.scope) account.scope = scopeOf(row, m.scope);
+  const churn = m.churn ? churnOf(row, m.churn) : undefined;
+  if (churn) account.churn = churn;
   const override = m.override ? overrideOf(row, m.override) : undefined;
   if (override) account.override = override;
   if (typeof row.LastModifiedDate === 'string') account.modifiedAt = new Date(parseSfDateTime(row.LastModifiedDate)).toISOString();
   return account;
+}
+
+/** A scope or churn field's value as text ("" when empty); a checkbox reads "true" / "false". */
+const choiceText = (v: unknown): string =>
+  typeof v === 'string' ? v.trim() : typeof v === 'boolean' || typeof v === 'number' ? String(v) : '';
+
+/** True when the value (or, in a multi-select picklist, one of its values) is one of `values`, case aside. */
+const holdsOne = (value: string, values: readonly string[]): boolean => {
+  const wanted = new Set(values.map((v) => v.toLowerCase()));
+  return value.split(';').some((v) => wanted.has(v.trim().toLowerCase()));
+};
+
+/** In scope when the field holds one of the customer values; otherwise why not, in one phrase. */
+export function scopeOf(row: SfRow, scope: { field: string; values: readonly string[] }): AccountScope {
+  const value = choiceText(row[scope.field]);
+  if (value === '') return { in: false, reason: `${scope.field} is empty` };
+  if (holdsOne(value, scope.values)) return { in: true };
+  return { in: false, reason: `${scope.field} is "${value}", not one of ${scope.values.join(', ')}` };
+}
+
+/** The day (YYYY-MM-DD) of a Salesforce date or date-time value; undefined when it is not one. */
+export function dayOf(v: unknown): string | undefined {
+  const s = str(v);
+  const ms = s ? parseInstant(s) : undefined;
+  return ms === undefined ? undefined : isoDay(ms);
+}
+
+/** Churn evidence when the churn field holds one of its values; the date field's day when it holds a valid one. */
+export function churnOf(
+  row: SfRow,
+  churn: { field: string; values: readonly string[]; dateField: string | null },
+): CrmChurnEvidence | undefined {
+  const value = choiceText(row[churn.field]);
+  if (value === '' || !holdsOne(value, churn.values)) return undefined;
+  const on = churn.dateField ? dayOf(row[churn.dateField]) : undefined;
+  return { evidence: `${churn.field} is "${value}"`, ...(on ? { on } : {}) };
 }
 
 function overrideOf(row: SfRow, o: { score: string; reason: string; expiresOn: string }): ManualOverride | undefined {

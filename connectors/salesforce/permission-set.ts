@@ -49,6 +49,7 @@ export function mappedCustomFields(m: SalesforceMapping): string[] {
   const a = m.account;
   const account = [a.segment, a.contractStart, a.renewalDate, a.csmSentiment, a.nps, a.successPlanOnTrack?.field, a.roiDocumented?.field];
   account.push(...Object.values(m.identity), ...(m.override ? [m.override.score, m.override.reason, m.override.expiresOn] : []));
+  account.push(m.scope?.field, m.churn?.field, m.churn?.dateField);
   const c = m.contact;
   const contact = [c.champion?.field, c.execSponsor?.field, c.roleStartDate, c.left?.field, c.leftDate, c.executiveSince];
   const custom = (object: string, names: (string | null | undefined)[]) =>

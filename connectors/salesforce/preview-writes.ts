@@ -4,7 +4,7 @@
 import { chunk } from '../../lib/chunk.ts';
 import { type ScoreWrite, type WritePreview, writePreviews } from '../shared/crm.ts';
 import type { SalesforceClient } from './client.ts';
-import { SCORE_FIELD } from './setup.ts';
+import { SCORE_FIELD } from './field-specs.ts';
 import { isSalesforceId, soqlIdList } from './soql.ts';
 import { toSalesforceFields } from './writer.ts';
 

@@ -27,9 +27,18 @@ const put = (shape: Shape, field: string | null | undefined, schema: z.ZodType) 
 
 const build = (shape: Shape) => ({ fields: Object.keys(shape), schema: z.looseObject(shape) });
 
-/** Account fields for listing: identity, owner, the join keys, the CSM override, modification time. */
+/** A field compared with configured values (a picklist, text or checkbox). */
+const choice = z.union([z.string(), z.boolean(), z.number()]).nullish();
+
+/**
+ * Account fields for listing: identity, owner, the join keys, the CSM override, modification time,
+ * the scope and churn fields. The churn date is read as text: a bad one loses the date, not the account.
+ */
 export function accountListing(m: SalesforceMapping) {
   const shape: Shape = { Id: sfId, Name: text, Website: text, OwnerId: sfId.nullish(), LastModifiedDate: sfDateTime };
+  put(shape, m.scope?.field, choice);
+  put(shape, m.churn?.field, choice);
+  put(shape, m.churn?.dateField, text);
   put(shape, m.account.segment, text);
   for (const f of Object.values(m.identity)) put(shape, f, z.union([z.string(), z.number()]).nullish());
   if (m.override) {

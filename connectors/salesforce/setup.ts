@@ -4,10 +4,11 @@
 // access to them (permission-set.ts): fields created this way are hidden from every profile until
 // field-level security grants them. A second run changes nothing.
 import { chunk } from '../../lib/chunk.ts';
-import type { ScoreProperties, SetupReport } from '../shared/crm.ts';
+import type { SetupReport } from '../shared/crm.ts';
 import { ConfigError } from '../shared/errors.ts';
 import type { SalesforceClient } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
+import { type ExistingField, FIELD_SPECS, type FieldSpec, overrideFieldSpecs, shortfall, widened } from './field-specs.ts';
 import {
   type AccessStep,
   type ConnectedUser,
@@ -19,162 +20,6 @@ import {
   PERMISSION_SET,
   uneditableAccountFields,
 } from './permission-set.ts';
-
-/** The Account field each written value lands in. */
-export const SCORE_FIELD: Record<keyof ScoreProperties, string> = {
-  score: 'Health_Score__c',
-  tier: 'Health_Tier__c',
-  drivers: 'Health_Drivers__c',
-  change7d: 'Health_Change_7d__c',
-  change30d: 'Health_Change_30d__c',
-  completeness: 'Health_Completeness__c',
-  flags: 'Health_Flags__c',
-  modelId: 'Health_Model__c',
-  lastChange: 'Health_Last_Change__c',
-  updatedAt: 'Health_Updated_At__c',
-};
-
-export const TIERS = ['green', 'yellow', 'red', 'unknown'] as const;
-export const DRIVERS_LENGTH = 32768;
-export const FLAGS_LENGTH = 255;
-export const MODEL_LENGTH = 80;
-
-interface FieldSpec {
-  fullName: string;
-  label: string;
-  type: string;
-  description: string;
-  precision?: number;
-  scale?: number;
-  length?: number;
-  visibleLines?: number;
-  valueSet?: {
-    restricted: boolean;
-    valueSetDefinition: { sorted: boolean; value: { fullName: string; default: boolean; label: string }[] };
-  };
-}
-
-const number = (key: keyof ScoreProperties, label: string, precision: number, scale: number, description: string): FieldSpec => ({
-  fullName: `Account.${SCORE_FIELD[key]}`,
-  label,
-  type: 'Number',
-  precision,
-  scale,
-  description,
-});
-
-export const FIELD_SPECS: FieldSpec[] = [
-  number('score', 'Health Score', 3, 0, 'Customer health score 0-100 (empty when too little data), written by healthscore'),
-  {
-    fullName: `Account.${SCORE_FIELD.tier}`,
-    label: 'Health Tier',
-    type: 'Picklist',
-    description: 'green 70-100, yellow 40-69, red 0-39, unknown when data is too incomplete',
-    valueSet: {
-      restricted: true,
-      valueSetDefinition: {
-        sorted: false,
-        value: TIERS.map((t) => ({ fullName: t, default: false, label: t.charAt(0).toUpperCase() + t.slice(1) })),
-      },
-    },
-  },
-  {
-    fullName: `Account.${SCORE_FIELD.drivers}`,
-    label: 'Health Drivers',
-    type: 'LongTextArea',
-    length: DRIVERS_LENGTH,
-    visibleLines: 5,
-    description: 'The top three reasons behind the score, one per line',
-  },
-  number('change7d', 'Health Change 7d', 3, 0, 'Score change over the last 7 days'),
-  number('change30d', 'Health Change 30d', 3, 0, 'Score change over the last 30 days'),
-  number('completeness', 'Health Completeness', 3, 2, 'Share (0-1) of the model weight backed by data'),
-  {
-    fullName: `Account.${SCORE_FIELD.flags}`,
-    label: 'Health Flags',
-    type: 'Text',
-    length: FLAGS_LENGTH,
-    description: 'Flags raised, e.g. renewal_risk',
-  },
-  {
-    fullName: `Account.${SCORE_FIELD.modelId}`,
-    label: 'Health Model',
-    type: 'Text',
-    length: MODEL_LENGTH,
-    description: 'Model that computed the score',
-  },
-  {
-    fullName: `Account.${SCORE_FIELD.lastChange}`,
-    label: 'Last Health Change',
-    type: 'Text',
-    // The sentence is built to fit (lib/history/what-changed.ts, MAX_CHANGE_TEXT).
-    length: 255,
-    description: 'The last change of the score: when, by how much, and what moved',
-  },
-  {
-    fullName: `Account.${SCORE_FIELD.updatedAt}`,
-    label: 'Health Updated At',
-    type: 'DateTime',
-    description: 'When any health value last changed',
-  },
-];
-
-/** The fields a CSM fills in to override the score (all three needed); created when the mapping names them and they are missing. */
-export function overrideFieldSpecs(m: SalesforceMapping): FieldSpec[] {
-  const o = m.override;
-  if (!o) return [];
-  return [
-    {
-      fullName: `Account.${o.score}`,
-      label: 'Health Override Score',
-      type: 'Number',
-      precision: 3,
-      scale: 0,
-      description: 'A score (0-100) a CSM sets by hand; needs a reason and an expiry',
-    },
-    {
-      fullName: `Account.${o.reason}`,
-      label: 'Health Override Reason',
-      type: 'Text',
-      length: 255,
-      description: 'Why the score is overridden',
-    },
-    {
-      fullName: `Account.${o.expiresOn}`,
-      label: 'Health Override Expires',
-      type: 'Date',
-      description: 'The last day the override applies',
-    },
-  ];
-}
-
-interface ExistingField {
-  fullName?: string;
-  type?: string | null;
-  required?: boolean | null;
-  precision?: number | null;
-  scale?: number | null;
-  length?: number | null;
-  valueSet?: { valueSetDefinition?: { value?: { fullName?: string }[] } | null } | null;
-}
-
-/** What an existing field lacks to hold our values, or undefined when it is fine as it is. */
-function shortfall(spec: FieldSpec, existing: ExistingField): string | undefined {
-  if (existing.type !== spec.type)
-    throw new ConfigError(
-      'salesforce',
-      `${spec.fullName} exists with type ${existing.type ?? 'unknown'}, expected ${spec.type}: delete or rename that field, then run setup again`,
-    );
-  if (spec.valueSet) {
-    const have = new Set((existing.valueSet?.valueSetDefinition?.value ?? []).map((v) => v.fullName));
-    const missing = spec.valueSet.valueSetDefinition.value.filter((v) => !have.has(v.fullName));
-    if (missing.length > 0) return `missing values ${missing.map((v) => v.fullName).join(', ')}`;
-  }
-  if (spec.length !== undefined && (existing.length ?? 0) < spec.length) return `length ${existing.length} < ${spec.length}`;
-  if (spec.precision !== undefined && (existing.precision !== spec.precision || existing.scale !== spec.scale))
-    return `precision ${existing.precision},${existing.scale} instead of ${spec.precision},${spec.scale}`;
-  return undefined;
-}
 
 interface SaveResult {
   fullName: string;
@@ -212,7 +57,7 @@ async function setupFields(
   for (const spec of FIELD_SPECS) {
     const have = existing.get(spec.fullName);
     if (!have) toCreate.push(spec);
-    else if (shortfall(spec, have)) toUpdate.push(spec);
+    else if (shortfall(spec, have)) toUpdate.push(widened(spec, have));
     else report.unchanged.push(spec.fullName);
   }
   // The override fields may be the org's own (mapped to existing fields of another shape): created when missing, never changed.

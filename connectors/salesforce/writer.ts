@@ -6,7 +6,7 @@ import { chunk } from '../../lib/chunk.ts';
 import { changedProperties, type ScoreProperties, type ScoreWrite, type WriteOutcome, type WriteReport } from '../shared/crm.ts';
 import { ConfigError, DataError, QuotaExhaustedError } from '../shared/errors.ts';
 import type { SalesforceClient } from './client.ts';
-import { DRIVERS_LENGTH, FLAGS_LENGTH, MODEL_LENGTH, SCORE_FIELD } from './setup.ts';
+import { DRIVERS_LENGTH, FLAGS_LENGTH, MODEL_LENGTH, SCORE_FIELD } from './field-specs.ts';
 
 const COLLECTION_SIZE = 200;
 /** Per-record errors worth another try next run (not the record's fault). */

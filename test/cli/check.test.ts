@@ -209,4 +209,23 @@ describe('healthscore check on Salesforce', () => {
     );
     expect(code).toBe(1);
   });
+
+  it('given the renewal date mapped to a date-time field, then check fails naming the field, both types and the fix; the scope is counted on the first accounts', async () => {
+    const sections = localRunConfigSections(sf.v);
+    const salesforce = sections.salesforce as { mapping: { account: Record<string, unknown> } };
+    const path = sf.writeConfig('sf-types.yaml', {
+      salesforce: {
+        ...salesforce,
+        mapping: { ...salesforce.mapping, account: { ...salesforce.mapping.account, renewalDate: 'LastModifiedDate' } },
+      },
+    });
+    const { code, stdout } = await runCli(['check', '--as-of', at(), '--config', path], undefined, sf.env);
+    expect(stdout).toMatch(
+      /^FAIL {2}salesforce mapping: Account\.LastModifiedDate is of type datetime, but mapping\.account\.renewalDate \(for commercial\.daysToRenewal\) is read as a Date: map a field of that type in mapping\.account\.renewalDate, or set it to null$/m,
+    );
+    expect(stdout).toMatch(
+      /^note {2}salesforce mapping: \d+ of the first \d+ accounts are in scope \(Type is Customer - Direct or Customer - Channel\)/m,
+    );
+    expect(code).toBe(2);
+  });
 });

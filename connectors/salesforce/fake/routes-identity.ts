@@ -6,7 +6,7 @@ import type { FakeRequest, FakeResponse, Handler } from '../../shared/fake/serve
 import { type FakeAccess, ORG_ID } from './access.ts';
 import { KEY_PREFIX } from './ids.ts';
 import { restError } from './routes-rest.ts';
-import type { FakeOrg } from './store.ts';
+import { type FakeOrg, fieldLabel } from './store.ts';
 
 export interface IdentityContext {
   org: FakeOrg;
@@ -96,7 +96,7 @@ export function identityRoutes(ctx: IdentityContext): Route[] {
       .filter(({ access }) => access !== 'none')
       .map(({ f, access }) => ({
         name: f.name,
-        label: f.name.replace(/__c$/, '').replace(/_/g, ' '),
+        label: fieldLabel(f),
         type: f.type,
         custom: f.custom === true,
         length: f.length ?? 0,
@@ -106,6 +106,7 @@ export function identityRoutes(ctx: IdentityContext): Route[] {
         createable: !f.readOnly && access === 'edit',
         updateable: !f.readOnly && access === 'edit',
         picklistValues: (f.values ?? []).map((value) => ({ value, label: value, active: true, defaultValue: false })),
+        restrictedPicklist: f.type.endsWith('picklist') && f.values !== undefined && f.unrestricted !== true,
       }));
     return {
       status: 200,

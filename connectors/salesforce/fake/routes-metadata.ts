@@ -36,7 +36,8 @@ function toFieldDef(org: FakeOrg, md: Record<string, unknown>): { object: string
   const bad = (message: string): SaveError => ({ statusCode: 'FIELD_INTEGRITY_EXCEPTION', message });
   if (!object || !name || rest.length > 0) return bad(`Cannot create a field on an unknown object: ${fullName}`);
   if (!/^[A-Za-z]\w*__c$/.test(name)) return bad(`The API name of a custom field must end with __c: ${name}`);
-  if (!str(md.label)) return bad('Field label: You must enter a value');
+  const label = str(md.label);
+  if (!label) return bad('Field label: You must enter a value');
   const type = str(md.type);
   switch (type) {
     case 'Number':
@@ -46,18 +47,18 @@ function toFieldDef(org: FakeOrg, md: Record<string, unknown>): { object: string
       if (precision === undefined || precision < 1 || precision > 18)
         return bad(`Must specify 'precision' for a CustomField of type ${type}`);
       if (scale === undefined || scale > precision) return bad(`Must specify 'scale' for a CustomField of type ${type}`);
-      return { object, def: { name, type: 'double', precision, scale, custom: true } };
+      return { object, def: { name, label, type: 'double', precision, scale, custom: true } };
     }
     case 'Text': {
       const length = int(md.length);
       if (length === undefined || length < 1 || length > 255) return bad('Length: must be between 1 and 255');
-      return { object, def: { name, type: 'string', length, custom: true } };
+      return { object, def: { name, label, type: 'string', length, custom: true } };
     }
     case 'LongTextArea': {
       const length = int(md.length);
       if (length === undefined || length < 256 || length > 131072) return bad('Length: must be between 256 and 131,072');
       if ((int(md.visibleLines) ?? 0) < 2) return bad("Must specify 'visibleLines' for a CustomField of type LongTextArea");
-      return { object, def: { name, type: 'textarea', length, custom: true } };
+      return { object, def: { name, label, type: 'textarea', length, custom: true } };
     }
     case 'Picklist': {
       const valueSet = md.valueSet as { restricted?: unknown; valueSetDefinition?: { value?: unknown } } | undefined;
@@ -65,15 +66,18 @@ function toFieldDef(org: FakeOrg, md: Record<string, unknown>): { object: string
         .map((v) => str(v.fullName))
         .filter((v): v is string => v !== undefined);
       if (values.length === 0) return bad('Picklist: You must enter at least one value');
-      return { object, def: { name, type: 'picklist', custom: true, ...(valueSet?.restricted === 'true' ? { values } : {}) } };
+      return {
+        object,
+        def: { name, label, type: 'picklist', custom: true, values, ...(valueSet?.restricted === 'true' ? {} : { unrestricted: true }) },
+      };
     }
     case 'DateTime':
-      return { object, def: { name, type: 'datetime', custom: true } };
+      return { object, def: { name, label, type: 'datetime', custom: true } };
     case 'Date':
-      return { object, def: { name, type: 'date', custom: true } };
+      return { object, def: { name, label, type: 'date', custom: true } };
     case 'Checkbox':
       if (!str(md.defaultValue)) return bad("Must specify 'defaultValue' for a CustomField of type Checkbox");
-      return { object, def: { name, type: 'boolean', custom: true } };
+      return { object, def: { name, label, type: 'boolean', custom: true } };
     default:
       return bad(`Unsupported field type for this fake: ${type ?? '(none)'}`);
   }
@@ -85,11 +89,11 @@ const LABEL_WORDS = /__c$|_/g;
 function describeField(object: string, def: FieldDef): Record<string, unknown> {
   const base = {
     fullName: `${object}.${def.name}`,
-    label: def.name.replace(LABEL_WORDS, (m) => (m === '_' ? ' ' : '')),
+    label: def.label ?? def.name.replace(LABEL_WORDS, (m) => (m === '_' ? ' ' : '')),
     required: 'false',
   };
   const valueSet = (values: string[]) => ({
-    restricted: 'true',
+    restricted: String(def.unrestricted !== true),
     valueSetDefinition: { sorted: 'false', value: values.map((v) => ({ fullName: v, default: 'false', label: v })) },
   });
   switch (def.type) {

@@ -10,10 +10,31 @@ import { type SalesforceMapping, type SalesforceMappingInput, salesforceMappingS
 import type { FakeOrg, FieldDef, SfRecord } from './store.ts';
 import { sfDateTime } from './store.ts';
 
+/**
+ * A seed account as the Salesforce fake loads it: the neutral seed plus what only Salesforce holds.
+ * Seeding writes as stored, not through the API, so any Type value is kept.
+ */
+export interface SalesforceSeedAccount extends SeedAccount {
+  /** Account.Type ("Prospect", "Customer - Channel", a value the org added such as "Former Customer"); null leaves it empty. Default "Customer - Direct". */
+  accountType?: string | null;
+  /** The day the customer left, written to the mapping's churn date field when the org has it. */
+  churnedOn?: string;
+}
+
+/** The Type a seed account gets when the seed says nothing: a customer, so it is in the default scope. */
+export const DEFAULT_ACCOUNT_TYPE = 'Customer - Direct';
+
 const dayMs = (iso: string): number => Date.parse(iso.length === 10 ? `${iso}T00:00:00Z` : iso);
 
-/** The mapping of an org customized the way CS teams often do it: custom fields for roles, dates, sentiment and the other systems' ids (as a config names it). */
+/** How the customized org marks a customer who left: the Type value its admin added, dated by a custom date field. */
+export const formerCustomerChurn = { field: 'Type', values: ['Former Customer'], dateField: 'Churn_Date__c' };
+
+/**
+ * The mapping of an org customized the way CS teams often do it: custom fields for roles, dates,
+ * sentiment and the other systems' ids, and a Type value for former customers (as a config names it).
+ */
 export const customizedOrgMappingInput = {
+  churn: formerCustomerChurn,
   account: {
     segment: 'Segment__c',
     contractStart: 'Contract_Start_Date__c',
@@ -60,6 +81,14 @@ export function defineOrgCustomization(org: FakeOrg, m: SalesforceMapping = cust
   for (const b of [m.account.successPlanOnTrack, m.account.roiDocumented])
     if (b) add('Account', b.field, { type: 'picklist', values: [...b.trueValues, ...b.falseValues] });
   for (const f of Object.values(m.identity)) add('Account', f, text);
+  // The value(s) saying a customer left: added to the standard Type picklist (as an admin would), or a custom picklist.
+  if (m.churn) {
+    const existing = org.field('Account', m.churn.field);
+    if (existing?.type === 'picklist')
+      org.defineField('Account', { ...existing, values: [...new Set([...(existing.values ?? []), ...m.churn.values])] });
+    else add('Account', m.churn.field, { type: 'picklist', values: m.churn.values });
+    add('Account', m.churn.dateField, { type: 'date' });
+  }
   if (m.override) {
     add('Account', m.override.score, { type: 'double', precision: 3, scale: 0 });
     add('Account', m.override.reason, text);
@@ -105,19 +134,19 @@ export class SeedLoader {
   }
 
   /** Loads accounts; returns seed key → Account Id (18 characters). */
-  load(accounts: readonly SeedAccount[]): Map<string, string> {
+  load(accounts: readonly SalesforceSeedAccount[]): Map<string, string> {
     const ids = new Map<string, string>();
     for (const a of accounts) ids.set(a.key, this.account(a));
     return ids;
   }
 
-  private account(a: SeedAccount): string {
+  private account(a: SalesforceSeedAccount): string {
     const { account: am, identity, override } = this.m;
     const fields: SfRecord = {
       Name: a.name,
       Website: `https://www.${a.domain}`,
       OwnerId: this.user(a.ownerEmail ?? 'csm@healthscore.example'),
-      Type: 'Customer - Direct',
+      Type: a.accountType === undefined ? DEFAULT_ACCOUNT_TYPE : a.accountType,
     };
     // Only fields the org has: a standard org holds none of the custom ones.
     const set = (name: string | null | undefined, value: string | number | boolean | undefined) => {
@@ -135,6 +164,7 @@ export class SeedLoader {
     set(identity.stripeCustomerId, a.identities?.stripeCustomerId);
     set(identity.zendeskOrganizationId, a.identities?.zendeskOrganizationId);
     set(identity.mixpanelGroupKey, a.identities?.mixpanelGroupKey);
+    set(this.m.churn?.dateField, a.churnedOn);
     if (override && a.override) {
       set(override.score, a.override.score);
       set(override.reason, a.override.reason);

@@ -5,7 +5,6 @@
 // every response (REQUEST_LIMIT_EXCEEDED past it), the OAuth token endpoint and sessions that time
 // out (routes-oauth.ts), the kit's fault injection, seeding and read helpers.
 import { DAY_MS } from '../../../lib/days.ts';
-import type { SeedAccount } from '../../shared/fake/crm-seed.ts';
 import { ViolationLog } from '../../shared/fake/rules.ts';
 import { FakeClock, FakeHttpServer, type FakeRequest, type FakeResponse, WindowLimit } from '../../shared/fake/server.ts';
 import { defaultSalesforceMapping, type SalesforceMapping } from '../config.ts';
@@ -15,7 +14,7 @@ import { metadataHandler } from './routes-metadata.ts';
 import { type FakeConnectedApp, type FakeConnectedAppOptions, FakeSessions, tokenHandler } from './routes-oauth.ts';
 import { restError, restRoutes } from './routes-rest.ts';
 import { brokenSalesforceRule } from './rules.ts';
-import { customizedOrgMapping, defineOrgCustomization, SeedLoader } from './seed.ts';
+import { customizedOrgMapping, defineOrgCustomization, type SalesforceSeedAccount, SeedLoader } from './seed.ts';
 import { FakeOrg, type FieldAccess, type OrgFeatures, type RecordError, type SfRecord } from './store.ts';
 import { soapFault } from './xml.ts';
 
@@ -69,8 +68,8 @@ export interface SalesforceFake {
   org: FakeOrg;
   /** Ends every session issued so far: calls with them answer INVALID_SESSION_ID (new sessions still work). */
   expireSession(): void;
-  /** Loads seed accounts; returns seed key → Account Id (18 characters). */
-  seedAccounts(accounts: readonly SeedAccount[]): Map<string, string>;
+  /** Loads seed accounts (Type "Customer - Direct" unless `accountType` says otherwise); returns seed key → Account Id (18 characters). */
+  seedAccounts(accounts: readonly SalesforceSeedAccount[]): Map<string, string>;
   /** Lower-level seeding: inserts a record as stored (any field, no checks); returns its id. */
   insert(object: string, values: SfRecord, createdAt?: Date): string;
   /** Edits a record as a user would (stamps LastModifiedDate now unless `touch` is false). */

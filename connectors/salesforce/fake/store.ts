@@ -26,8 +26,12 @@ export interface FieldDef {
   /** Number precision (total digits) and scale (decimals). */
   precision?: number;
   scale?: number;
-  /** Allowed values of a restricted picklist. */
+  /** The picklist's values: the only ones the API accepts unless `unrestricted`. */
   values?: string[];
+  /** A picklist whose values the API does not enforce (standard picklists such as Account Type, unless an admin restricts them). */
+  unrestricted?: boolean;
+  /** The label people see (and Salesforce's field errors name); derived from the API name when absent. */
+  label?: string;
   custom?: boolean;
   readOnly?: boolean;
 }
@@ -77,7 +81,9 @@ const STANDARD: Record<string, FieldDef[]> = {
     std('Name', 'string', { length: 255 }),
     std('Website', 'string', { length: 255 }),
     std('OwnerId', 'reference'),
+    // The standard Account Type values of a new org (published AccountType standard value sets), not a restricted picklist.
     std('Type', 'picklist', {
+      unrestricted: true,
       values: [
         'Prospect',
         'Customer - Direct',
@@ -360,6 +366,9 @@ export class FakeOrg {
 
 const err = (statusCode: string, message: string, fields: string[]): RecordError => ({ statusCode, message, fields });
 
+/** The label of a field as Salesforce shows it: the one given, else the API name without __c and underscores. */
+export const fieldLabel = (f: FieldDef): string => f.label ?? f.name.replace(/__c$/, '').replace(/_/g, ' ');
+
 function checkValue(f: FieldDef, value: unknown): RecordError | undefined {
   const label = f.name;
   switch (f.type) {
@@ -384,8 +393,11 @@ function checkValue(f: FieldDef, value: unknown): RecordError | undefined {
         : err('INVALID_TYPE_ON_FIELD_IN_RECORD', `${label}: value not of required type: ${String(value)}`, [label]);
     case 'picklist':
       if (typeof value !== 'string') return err('JSON_PARSER_ERROR', `Cannot deserialize instance of string`, [label]);
-      if (f.values && !f.values.includes(value))
-        return err('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${label}: bad value for restricted picklist field: ${value}`, [label]);
+      // Salesforce names the field by its label in the message and by its API name in `fields`.
+      if (f.values && !f.unrestricted && !f.values.includes(value))
+        return err('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', `${fieldLabel(f)}: bad value for restricted picklist field: ${value}`, [
+          f.name,
+        ]);
       return undefined;
     default:
       if (typeof value !== 'string') return err('JSON_PARSER_ERROR', `Cannot deserialize instance of string from ${typeof value}`, [label]);

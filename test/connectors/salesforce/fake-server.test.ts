@@ -22,6 +22,44 @@ const rest = async (f: SalesforceFake, path: string, init: RequestInit = {}) =>
   });
 
 describe('Salesforce fake org', () => {
+  it('given the standard Account Type picklist, when described and written through jsforce, then it is unrestricted with the standard values, while a restricted picklist refuses an unknown value naming its label', async () => {
+    const { fake, conn } = await connected();
+    const [id, other] = [...fake.seedAccounts(plainAccounts(2)).values()];
+    expect(fake.account(id as string)?.Type).toBe('Customer - Direct');
+    const account = await conn.sobject('Account').describe();
+    const type = account.fields.find((f) => f.name === 'Type');
+    expect(type?.restrictedPicklist).toBe(false);
+    expect(type?.picklistValues?.map((v) => v.value)).toEqual([
+      'Prospect',
+      'Customer - Direct',
+      'Customer - Channel',
+      'Channel Partner / Reseller',
+      'Installation Partner',
+      'Technology Partner',
+      'Other',
+      'Former Customer',
+    ]);
+    expect(account.fields.find((f) => f.name === 'Segment__c')?.restrictedPicklist).toBe(true);
+    const saved = await conn.sobject('Account').update([
+      { Id: id as string, Type: 'Reseller' },
+      { Id: other as string, Segment__c: 'Galactic' },
+    ]);
+    expect(saved.map((r) => ({ success: r.success, errors: r.errors }))).toEqual([
+      { success: true, errors: [] },
+      {
+        success: false,
+        errors: [
+          {
+            statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+            message: 'Segment: bad value for restricted picklist field: Galactic',
+            fields: ['Segment__c'],
+          },
+        ],
+      },
+    ]);
+    expect(fake.account(id as string)?.Type).toBe('Reseller');
+  });
+
   it('given seeded accounts, when queried with WHERE, LIKE, IN, ORDER BY and LIMIT through jsforce, then the SOQL subset answers like the API', async () => {
     const { fake, conn } = await connected();
     const ids = fake.seedAccounts(plainAccounts(5, { nps: 8 }));

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { customizedOrgMapping } from '../../../connectors/salesforce/fake/seed.ts';
-import { FIELD_SPECS } from '../../../connectors/salesforce/setup.ts';
+import { FIELD_SPECS } from '../../../connectors/salesforce/field-specs.ts';
 import type { ScoreWrite } from '../../../connectors/shared/crm.ts';
 import { ConfigError } from '../../../connectors/shared/errors.ts';
 import { connectTo, type Org, plainAccounts, scoreOf, startOrg } from './support.ts';
