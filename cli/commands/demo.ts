@@ -98,7 +98,7 @@ export const demoCommand: Command = {
       const kinds = new Map<string, number>();
       for (const x of demo.outcomes) kinds.set(x.kind, (kinds.get(x.kind) ?? 0) + 1);
       out.push(
-        `Customers only: ${demo.outOfScope} CRM records outside the account scope (prospects, partners, former customers) were never scored`,
+        `Customers only: ${demo.outOfScope} CRM records are outside the account scope and not scored (prospects, partners, former customers${demo.world.cleanup ? ', and the customer a clean-up moved out' : ''})`,
         `Outcomes the runs recorded: ${demo.outcomes.length} (${[...kinds].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}); churned accounts show "churned" in the CRM with their last score, frozen`,
       );
       for (const x of demo.outcomes.filter((y) => y.kind === 'churned').slice(0, 3))

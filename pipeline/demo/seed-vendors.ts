@@ -1,6 +1,8 @@
 // Turns the demo world into vendor data: the CRM (accounts, people, activity, dated so the CRM
 // source sees them as of each run), and day by day what billing, support and product analytics
 // would have recorded. Each simulated day is applied before that day's run.
+import type { HubSpotSeedAccount } from '../../connectors/hubspot/fake/seed.ts';
+import type { SalesforceSeedAccount } from '../../connectors/salesforce/fake/seed.ts';
 import type { SeedAccount, SeedActivity } from '../../connectors/shared/fake/crm-seed.ts';
 import { addDays, DAY_S, daysBetween } from '../../lib/days.ts';
 import type { LocalVendors } from './local-vendors.ts';
@@ -224,9 +226,24 @@ function billingDay(v: LocalVendors, world: DemoWorld, day: string, state: SeedS
   }
 }
 
-/** A CRM record that is not a customer: no people, no activity, only its stage. */
-function otherSeed(o: DemoOther): SeedAccount {
-  return { key: o.key, name: o.name, domain: o.domain, stage: o.stage, contacts: [], activities: [] };
+/** Where each CRM's standard scope reads what a record is: HubSpot's lifecycle stage, Salesforce's Account Type. */
+const STAGES: Record<DemoOther['stage'], { lifecyclestage: string; accountType: string }> = {
+  prospect: { lifecyclestage: 'lead', accountType: 'Prospect' },
+  partner: { lifecyclestage: 'other', accountType: 'Technology Partner' },
+  former: { lifecyclestage: 'other', accountType: 'Former Customer' },
+};
+
+/** A CRM record that is not a customer: no people, no activity, only its stage (and a former customer's churn date). */
+function otherSeed(o: DemoOther): HubSpotSeedAccount & SalesforceSeedAccount {
+  return {
+    key: o.key,
+    name: o.name,
+    domain: o.domain,
+    ...STAGES[o.stage],
+    ...(o.endedOn ? { churnedOn: o.endedOn } : {}),
+    contacts: [],
+    activities: [],
+  };
 }
 
 /** A data clean-up: the CRM record of a customer is marked as not one (HubSpot lifecycle stage Other, Salesforce Type Other). */

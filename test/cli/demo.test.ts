@@ -22,16 +22,20 @@ describe('healthscore demo', () => {
       expect(report.match(/<tr><td>/g)?.length).toBeGreaterThanOrEqual(24);
       // Prospects, partners and former customers are in the CRM and never scored.
       expect(stdout).toMatch(
-        /Customers only: 6 CRM records outside the account scope \(prospects, partners, former customers\) were never scored/,
+        /Customers only: 7 CRM records are outside the account scope and not scored \(prospects, partners, former customers, and the customer a clean-up moved out\)/,
       );
       expect(stdout).toMatch(/Outcomes the runs recorded: \d+/);
       expect(existsSync(join(out, 'demo-store'))).toBe(true);
-      // No Stripe or Zendesk id is mapped: every account is joined by domain, and the free-mail customer is listed, not matched.
-      expect(stdout).toMatch(/joined by domain \(stripe 24, zendesk 24\); unmatched: 0 accounts, 1 vendor records/);
+      // No Stripe or Zendesk id is mapped: every customer (24, less the one the clean-up moved out) is joined by
+      // domain; the free-mail customer is listed, not matched, and so are the Stripe customer and the Zendesk
+      // organization of the customer moved out of the scope (it still pays: a record for RevOps to look at).
+      expect(stdout).toMatch(/joined by domain \(stripe 23, zendesk 23\); unmatched: 0 accounts, 3 vendor records/);
       const csv = readFileSync(join(out, 'unmatched.csv'), 'utf8').trim().split('\n');
       expect(csv).toEqual([
         'side,source,id,reason',
+        'record,stripe,cus_demo00002,"Stripe customer cus_demo00002 (Initech Labs, billing@initech-labs.example): no CRM account has the domain initech-labs.example or this id in stripeCustomerId; map stripeCustomerId on its CRM account to join it"',
         'record,stripe,cus_demo_freemail,"Stripe customer cus_demo_freemail (Robin Freelance, robin.freelance@gmail.com) uses the free-mail domain gmail.com, which never matches; map stripeCustomerId on its CRM account to join it"',
+        'record,zendesk,360002,Zendesk organization 360002 (Initech Labs): no CRM account has the domain initech-labs.example or this id in zendeskOrganizationId; map zendeskOrganizationId on its CRM account to join it',
       ]);
     });
   }

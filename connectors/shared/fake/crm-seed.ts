@@ -27,11 +27,6 @@ export type SeedActivity =
 export interface SeedAccount {
   /** Stable id within the seed; the fake maps it to the CRM record id it assigns. */
   key: string;
-  /**
-   * What the CRM says the record is (default customer): each fake writes it where its standard scope
-   * reads it (HubSpot lifecyclestage, Salesforce Type).
-   */
-  stage?: 'customer' | 'prospect' | 'partner' | 'former';
   name: string;
   domain: string;
   segment?: 'enterprise' | 'mid_market' | 'smb';
