@@ -5,7 +5,7 @@ import type { CrmConnector } from '../shared/crm.ts';
 import { listHubSpotAccounts } from './accounts.ts';
 import { createHubSpotCaller } from './client.ts';
 import { type HubSpotConfigInput, parseHubSpotConfig } from './config.ts';
-import { checkAssociationLabels, missingMappedProperties } from './portal-check.ts';
+import { checkAssociationLabels, checkScoreProperties, missingMappedProperties } from './portal-check.ts';
 import { previewHubSpotWrites } from './preview-writes.ts';
 import { setupHubSpotProperties } from './setup.ts';
 import { createHubSpotSource } from './source.ts';
@@ -27,6 +27,7 @@ export function createHubSpotConnector(config: HubSpotConfigInput): CrmConnector
       const warnings = await missingMappedProperties(caller);
       return warnings.length > 0 ? { ...report, warnings } : report;
     },
+    preflight: (signal) => checkScoreProperties(caller, signal),
     writeScores: (rows, signal) => writeHubSpotScores(caller, rows, signal),
     previewWrites: (rows, signal) => previewHubSpotWrites(caller, rows, signal),
     createTask: (task) => createHubSpotTask(caller, task),

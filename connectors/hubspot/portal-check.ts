@@ -7,9 +7,10 @@
 //   champion" everywhere, which moves scores;
 // - every mapped property should exist (else a warning naming it, its config key and its signal):
 //   a missing optional property only leaves its signal unknown.
+import { CRM_TIERS } from '../shared/crm.ts';
 import { ConfigError } from '../shared/errors.ts';
 import type { HubSpotCaller } from './client.ts';
-import type { HubSpotConfig } from './config.ts';
+import { type HubSpotConfig, scorePropertyNames } from './config.ts';
 
 export interface MappedProperty {
   object: 'companies' | 'contacts';
@@ -122,5 +123,32 @@ export async function missingMappedProperties(caller: HubSpotCaller, signal?: Ab
     .map(
       (m) =>
         `${m.object === 'companies' ? 'company' : 'contact'} property "${m.property}" (${m.key}, for ${m.feeds}) does not exist in this portal: ${m.ifMissing ?? 'that signal stays empty'} until the property exists or ${m.key} names another one`,
+    );
+}
+
+/**
+ * Throws a ConfigError when the portal lacks a property every score write needs, or the tier
+ * property lacks one of its values: each write would be refused, so the run stops first.
+ */
+export async function checkScoreProperties(caller: HubSpotCaller, signal?: AbortSignal): Promise<void> {
+  const res = await caller.call(
+    'read companies properties',
+    // Docs: https://developers.hubspot.com/docs/guides/api/crm/properties (retrieve properties)
+    (sdk) => sdk.crm.properties.coreApi.getAll('companies', false),
+    { signal },
+  );
+  const byName = new Map(res.results.map((p) => [p.name, p]));
+  const missing = Object.values(scorePropertyNames).filter((name) => !byName.has(name));
+  if (missing.length > 0)
+    throw new ConfigError(
+      'hubspot',
+      `the company properties ${missing.join(', ')} that every run writes do not exist in this portal: run \`healthscore setup\` (it creates them), then run again`,
+    );
+  const options = new Set((byName.get(scorePropertyNames.tier)?.options ?? []).map((o) => o.value));
+  const lacking = CRM_TIERS.filter((t) => !options.has(t));
+  if (lacking.length > 0)
+    throw new ConfigError(
+      'hubspot',
+      `the company property ${scorePropertyNames.tier} has no option ${lacking.map((t) => `"${t}"`).join(', ')}, which the run writes: run \`healthscore setup\` (it adds the missing options and keeps the others), then run again`,
     );
 }

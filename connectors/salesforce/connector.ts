@@ -8,6 +8,7 @@ import { listSalesforceAccounts } from './accounts.ts';
 import { certificateWarning } from './auth-config.ts';
 import { type ApiUsage, SalesforceClient } from './client.ts';
 import { parseSalesforceConfig, type SalesforceConfig, type SalesforceConfigInput } from './config.ts';
+import { SCORE_FIELD } from './field-specs.ts';
 import { type OrgSchema, readOrgSchema } from './org-schema.ts';
 import { previewSalesforceWrites } from './preview-writes.ts';
 import { type SalesforceSetupReport, setupSalesforce } from './setup.ts';
@@ -98,6 +99,20 @@ export function createSalesforceConnector(input: SalesforceConfigInput): Salesfo
       const expiring = certificateWarning(config.auth, new Date());
       const warnings = [...(report.warnings ?? []), ...org.warnings, ...(expiring ? [expiring] : [])];
       return warnings.length > 0 ? { ...report, warnings } : report;
+    },
+    // The org's schema is read once per process anyway (the source needs it): the check costs no extra call.
+    async preflight(signal?: AbortSignal) {
+      const { missing, tierValuesMissing } = (await schema(signal)).scoreFields;
+      if (missing.length > 0)
+        throw new ConfigError(
+          'salesforce',
+          `the Account fields ${missing.join(', ')} that every run writes do not exist or are hidden from the integration user: run \`healthscore setup\` (it creates them and grants the integration user access), then run again`,
+        );
+      if (tierValuesMissing.length > 0)
+        throw new ConfigError(
+          'salesforce',
+          `the Account picklist ${SCORE_FIELD.tier} has no value ${tierValuesMissing.map((t) => `"${t}"`).join(', ')}, which the run writes: run \`healthscore setup\` (it adds the missing values and keeps the others), then run again`,
+        );
     },
     configWarnings: (now: Date) => [certificateWarning(config.auth, now)].filter((w): w is string => w !== undefined),
     writeScores: (rows: readonly ScoreWrite[], signal?: AbortSignal) => writeSalesforceScores(client, rows, signal),

@@ -5,8 +5,10 @@
 // every query with INVALID_FIELD or every record's schema, so it is left out of the queries and
 // reported by name instead; the signal it feeds stays unknown. The scope field is the exception: a
 // run cannot tell customers from the rest without it, so its absence is an error, never a default.
+import { CRM_TIERS } from '../shared/crm.ts';
 import type { SalesforceClient } from './client.ts';
 import type { SalesforceMapping } from './config.ts';
+import { SCORE_FIELD } from './field-specs.ts';
 
 export interface OrgSchema {
   /** The mapping with every field the org lacks switched off (null). */
@@ -27,6 +29,8 @@ export interface OrgSchema {
   mismatches: string[];
   /** What stops the listing: the scope field missing or of a type that holds no value to compare. */
   errors: string[];
+  /** The score fields every write needs that the Account describe lacks, and the tier values its picklist lacks (setup adds them). */
+  scoreFields: { missing: string[]; tierValuesMissing: string[] };
 }
 
 interface DescribeField {
@@ -86,6 +90,7 @@ export async function readOrgSchema(client: SalesforceClient, m: SalesforceMappi
   const mapped = mappedFields(m);
   const wanted = [
     ...new Set([
+      'Account',
       ...mapped.map((f) => f.object),
       ...(opportunities ? ['OpportunityContactRole'] : []),
       ...(contactsToMultipleAccounts ? ['AccountContactRelation'] : []),
@@ -152,7 +157,16 @@ export async function readOrgSchema(client: SalesforceClient, m: SalesforceMappi
     warnings,
     mismatches,
     errors,
+    scoreFields: scoreFieldsOf(described.get('Account')),
   };
+}
+
+/** What the Account describe lacks of the fields the run writes (hidden from the integration user counts as missing). */
+function scoreFieldsOf(account: Map<string, DescribeField> | undefined): OrgSchema['scoreFields'] {
+  const missing = Object.values(SCORE_FIELD).filter((f) => !account?.has(lower(f)));
+  const tier = account?.get(lower(SCORE_FIELD.tier));
+  const values = new Set((tier?.picklistValues ?? []).filter((v) => v.active !== false).map((v) => lower(v.value)));
+  return { missing, tierValuesMissing: tier ? CRM_TIERS.filter((t) => !values.has(t)) : [] };
 }
 
 /** The configured values a picklist does not offer as active values, in one sentence; undefined when all are (or the field is no picklist). */

@@ -146,6 +146,12 @@ export interface CrmConnector {
   readonly source: SignalSource;
   /** Creates the "Health score" properties/fields idempotently; a second call changes nothing. */
   setup(): Promise<SetupReport>;
+  /**
+   * The fast check a live run makes before reading anything: the properties / fields every write
+   * needs exist, with every tier value (`setup` not run, or run by an older release). Throws a
+   * ConfigError whose sentence says what to do; reads only.
+   */
+  preflight?(signal?: AbortSignal): Promise<void>;
   /** Writes only what changed, in the largest batch the API takes; one outcome per input row. */
   writeScores(rows: readonly ScoreWrite[], signal?: AbortSignal): Promise<WriteReport>;
   /** What `writeScores` would send for `rows`, beside the values the CRM holds now. Reads only (for `run --dry-run`). */

@@ -79,6 +79,9 @@ export async function planRun(deps: RunDeps, options: RunOptions, signal?: Abort
     return { runId, asOf: options.asOf, batches: [], resumed: false, skipped: { inProgress: busy.runId, until: busy.until } };
   }
   const callsBefore = callStats();
+  // A live run checks first that the CRM can take its writes (score properties, tier values): a missing
+  // one stops the run with the sentence to act on, rather than every write being refused.
+  if ((options.mode ?? 'live') === 'live') await deps.crm.preflight?.(signal);
 
   // The listing saves its batches and cursor page by page; a plan stopped mid-listing resumes it.
   const listing = await listIntoBatches(deps, runId, options.batchSize, signal);
