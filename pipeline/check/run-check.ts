@@ -163,7 +163,7 @@ export async function runCheck(
   return report;
 }
 
-/** The first `options.sample` accounts the CRM lists (read calls only). */
+/** The first `options.sample` accounts in scope the CRM lists (read calls only). */
 async function sampleAccounts(
   config: RunConfig,
   sections: Map<string, Record<string, unknown>>,
@@ -175,11 +175,22 @@ async function sampleAccounts(
   const crm = await entry.createCrm(sections.get(config.crm) ?? {});
   // What the run would warn about soon though nothing fails yet (e.g. a certificate about to expire).
   for (const w of crm.configWarnings?.(options.asOf ?? new Date()) ?? []) findings.push(findingsFor(config.crm)('access', 'warn', w));
+  // Only customers are scored: prospects and former customers would only add joins that cannot exist.
   const out: AccountRef[] = [];
+  let listed = 0;
   for await (const page of crm.listAccounts(options.signal ? { signal: options.signal } : {})) {
-    out.push(...page.accounts);
+    listed += page.accounts.length;
+    out.push(...page.accounts.filter((a) => a.scope?.in !== false));
     if (out.length >= options.sample) break;
   }
+  if (listed > 0 && out.length === 0)
+    findings.push(
+      findingsFor(config.crm)(
+        'mapping',
+        'fail',
+        `none of the ${listed} accounts listed is in the account scope: nothing would be scored; correct the scope in the ${config.crm} section of the config`,
+      ),
+    );
   return out.slice(0, options.sample);
 }
 
