@@ -25,7 +25,12 @@ async function world(crm: 'hubspot' | 'salesforce'): Promise<RunDeps & { vendors
   return { crm: vendors.crm, sources: [], store, models: loadModel('portfolio'), vendors };
 }
 
-const options = (day: string, mode: 'live' | 'shadow' = 'live') => ({ asOf: new Date(`${day}T23:30:00Z`), batchSize: 100, maxStaleDays: 3, mode });
+const options = (day: string, mode: 'live' | 'shadow' = 'live') => ({
+  asOf: new Date(`${day}T23:30:00Z`),
+  batchSize: 100,
+  maxStaleDays: 3,
+  mode,
+});
 
 describe('given a HubSpot portal where setup never ran', () => {
   it('then a live run stops before listing, naming the properties and setup; a shadow run goes ahead; after setup it runs', async () => {
