@@ -1,7 +1,14 @@
 // DynamoDB on this machine: dynalite on loopback, with the run's table created, for tests and the
 // local run. Production uses the table the CDK stack creates (same key schema).
 
-import { type AttributeValue, BatchWriteItemCommand, CreateTableCommand, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type AttributeValue,
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { chunk } from '../../lib/chunk.ts';
 
@@ -41,6 +48,9 @@ export async function startLocalDynamo(options: { path?: string; tableName?: str
   } catch (err) {
     if ((err as Error).name !== 'ResourceInUseException') throw err;
   }
+  // dynalite answers CreateTable before the table is usable (it turns ACTIVE on a timer, later on a busy
+  // machine with an on-disk store): wait for it, as a client of DynamoDB must.
+  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.2 }, { TableName: tableName });
   return {
     client,
     endpoint,
