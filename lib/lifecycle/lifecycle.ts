@@ -116,7 +116,8 @@ function startCustomer(e: DayEvidence, extra: Partial<LifecycleState> = {}): Lif
       since: e.day,
     };
   if (b?.term?.paid) s.term = { start: b.term.start, months: b.term.months, ...(b.term.id ? { id: b.term.id } : {}) };
-  if (e.renewalDate) s.renewalDate = e.renewalDate;
+  // A renewal date already past when first seen happened before the run watched: not an outcome.
+  if (e.renewalDate !== undefined && e.renewalDate > e.day) s.renewalDate = e.renewalDate;
   return s;
 }
 

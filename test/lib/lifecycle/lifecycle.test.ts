@@ -114,6 +114,14 @@ describe('stepLifecycle', () => {
     expect(both[1]?.outcomes.map((o) => [o.kind, o.date])).toEqual([['renewed', '2026-03-14']]);
   });
 
+  it('a renewal date already past when the account is first seen is not a renewal', () => {
+    const steps = walk([
+      { day: '2026-03-01', billing: live(), renewalDate: '2026-02-15' },
+      { day: '2026-03-02', billing: live(), renewalDate: '2026-02-15' },
+    ]);
+    expect(steps.flatMap((s) => s.outcomes)).toEqual([]);
+  });
+
   it('no renewal when the renewal date passes and the customer has churned', () => {
     const steps = walk([
       { day: '2026-03-01', billing: live(), renewalDate: '2026-03-15' },
