@@ -18,7 +18,7 @@ import type { RunSummary } from '../run/summary.ts';
 import { DynamoStore } from '../store/dynamo-store.ts';
 import { copyTable, startLocalDynamo } from '../store/local-dynamo.ts';
 import type { RecordedOutcome } from '../store/records.ts';
-import { type CrmKind, startLocalVendors } from './local-vendors.ts';
+import { type CrmKind, type LocalVendors, startLocalVendors } from './local-vendors.ts';
 import { addFreeMailCustomer, applyDay, seedWorld } from './seed-vendors.ts';
 import { buildWorld, type DemoWorld } from './world.ts';
 
@@ -37,6 +37,8 @@ export interface DemoResult {
   world: DemoWorld;
   /** Seed key → CRM record id. */
   crmIds: Map<string, string>;
+  /** The vendor fakes (open until `close`): what the CRM shows now. */
+  vendors: LocalVendors;
   summaries: RunSummary[];
   alerts: AlertRow[];
   reportPath: string;
@@ -123,6 +125,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
     return {
       world,
       crmIds,
+      vendors,
       summaries,
       alerts,
       reportPath,

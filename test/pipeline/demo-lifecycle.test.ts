@@ -53,9 +53,13 @@ describe('when customers churn during the run', () => {
     for (const o of churned) expect(o.evidence).toMatch(/^Stripe subscription sub_\w+ ended \d{4}-\d{2}-\d{2}; none live$/);
   });
 
-  it('then they are frozen (no score after the churn) and raise no alert after it', async () => {
+  it('then they are frozen (no score after the churn), show churned in the CRM with their last score, and raise no alert after it', async () => {
     for (const a of churners()) {
       const id = idOf(a.key);
+      const crm = demo.vendors.hubspot?.companyProperties(id) ?? {};
+      expect(crm.healthscore_tier).toBe('churned');
+      expect(crm.healthscore_drivers).toMatch(new RegExp(`^Churned on ${a.churnOn}: Stripe subscription`));
+      expect(Number(crm.healthscore_score)).toBe(rows.filter((r) => r.accountId === id).at(-1)?.score);
       expect(rowsOf(id).every((d) => d < (a.churnOn as string))).toBe(true);
       expect(demo.alerts.filter((x) => x.accountId === id && x.day >= (a.churnOn as string))).toEqual([]);
     }
