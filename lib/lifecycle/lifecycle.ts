@@ -106,15 +106,15 @@ function churnOf(e: DayEvidence): LifecycleState['churn'] {
   return undefined;
 }
 
+/** The MRR and seats a billing reading gives, as the baseline from `since`. */
+function baselineOf(b: LifecycleEvidence, since: string): NonNullable<LifecycleState['baseline']> {
+  return { ...(b.mrrCents !== undefined ? { mrrCents: b.mrrCents } : {}), ...(b.seats !== undefined ? { seats: b.seats } : {}), since };
+}
+
 function startCustomer(e: DayEvidence, extra: Partial<LifecycleState> = {}): LifecycleState {
   const s: LifecycleState = { status: 'customer', since: e.day, ...extra };
   const b = e.billing;
-  if (b && (b.mrrCents !== undefined || b.seats !== undefined))
-    s.baseline = {
-      ...(b.mrrCents !== undefined ? { mrrCents: b.mrrCents } : {}),
-      ...(b.seats !== undefined ? { seats: b.seats } : {}),
-      since: e.day,
-    };
+  if (b && (b.mrrCents !== undefined || b.seats !== undefined)) s.baseline = baselineOf(b, e.day);
   if (b?.term?.paid) s.term = { start: b.term.start, months: b.term.months, ...(b.term.id ? { id: b.term.id } : {}) };
   // A renewal date already past when first seen happened before the run watched: not an outcome.
   if (e.renewalDate !== undefined && e.renewalDate > e.day) s.renewalDate = e.renewalDate;
@@ -191,11 +191,7 @@ function changes(state: LifecycleState, e: DayEvidence, options: LifecycleOption
         : undefined;
   if (!measure || !state.baseline) {
     // Nothing to measure against yet (a first reading, or a zero): this reading is the baseline.
-    state.baseline = {
-      ...(b.mrrCents !== undefined ? { mrrCents: b.mrrCents } : {}),
-      ...(b.seats !== undefined ? { seats: b.seats } : {}),
-      since: e.day,
-    };
+    state.baseline = baselineOf(b, e.day);
     delete state.pending;
     return [];
   }
@@ -217,11 +213,7 @@ function changes(state: LifecycleState, e: DayEvidence, options: LifecycleOption
     return [];
   }
   delete state.pending;
-  state.baseline = {
-    ...(b.mrrCents !== undefined ? { mrrCents: b.mrrCents } : {}),
-    ...(b.seats !== undefined ? { seats: b.seats } : {}),
-    since: pending.since,
-  };
+  state.baseline = baselineOf(b, pending.since);
   const what = measure === 'mrr' ? `MRR ${money(from)} → ${money(to)}` : `seats ${from} → ${to}`;
   return [
     {
